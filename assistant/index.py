@@ -1,0 +1,265 @@
+"""The on-disk index of a folder of reports: build, save atomically, load, validate.
+
+Layout of an index folder:
+  manifest.json            format version, embedder id, source file hashes, names and sha256 of the data files
+  chunks-<hash>.jsonl      one paragraph a line, with its BM25 tokens and the hash of the text that was embedded
+  vectors-<hash>.npy       float32 matrix, one L2-normalised row a paragraph
+Data files are content-named and written before the manifest, and the manifest is replaced atomically, so a build that
+dies half-way leaves the previous manifest pointing at the previous, complete files.
+Not for searching: see retrieve.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from . import text as textmod
+from .document import Document, Paragraph, load_folder
+from .embed import Embedder
+
+FORMAT_VERSION = 3
+MANIFEST = "manifest.json"
+BM25_K1 = 1.2
+BM25_B = 0.75
+EMBED_BATCH = 16
+
+
+class IndexError_(Exception):
+    """The index cannot be used as it is; the message says why and how to fix it."""
+
+
+class StaleIndex(IndexError_):
+    pass
+
+
+class CorruptIndex(IndexError_):
+    pass
+
+
+@dataclass
+class Chunk:
+    """A paragraph as indexed: the paragraph, its BM25 tokens, and the text its vector was made from."""
+
+    paragraph: Paragraph
+    tokens: list[str]
+    embed_text: str
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def source_fingerprint(seeds_dir: Path) -> list[dict]:
+    return [{"name": p.name, "sha256": _sha256_file(p)} for p in sorted(Path(seeds_dir).glob("*.txt"))]
+
+
+def domain_terms(documents: list[Document]) -> list[str]:
+    """Words the tokenizer should keep whole: quoted names (“火炬大学堂”), heading phrases, item titles."""
+    terms: set[str] = set()
+    for doc in documents:
+        for para in doc.paragraphs:
+            terms.update(re.findall(r"[“\"《]([^”\"》]{2,12})[”\"》]", para.text))
+            for item in para.items:
+                terms.add(re.sub(r"^[一二三四五六七八九十]+是", "", item)[:12])
+    return sorted(t for t in terms if 2 <= len(t) <= 12)
+
+
+def searchable_text(paragraph: Paragraph) -> str:
+    """The heading path travels with the paragraph: it tells 2021 results from 2022 plans."""
+    return f"{paragraph.section_path}\n{paragraph.text}" if paragraph.kind == "body" else paragraph.text
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Index:
+    """A loaded index: chunks, BM25 over their tokens, and a faiss inner-product index over their vectors."""
+
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, documents: list[Document], manifest: dict):
+        self.chunks = chunks
+        self.vectors = vectors
+        self.documents = documents
+        self.manifest = manifest
+        textmod.add_terms(manifest.get("domain_terms", []))
+        self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        self.bm25.index([c.tokens or [""] for c in chunks], show_progress=False)
+        faiss.omp_set_num_threads(1)
+        self.faiss = faiss.IndexFlatIP(vectors.shape[1])
+        if len(vectors):
+            self.faiss.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        # Every normalised paragraph, joined: "does the report mention X at all" is one substring test.
+        self.corpus_text = "\n".join(textmod.normalize(searchable_text(c.paragraph)) for c in chunks)
+
+    @property
+    def embedder_id(self) -> str:
+        return self.manifest["embedder"]
+
+    def paragraph(self, pid: str) -> Paragraph:
+        return next(c.paragraph for c in self.chunks if c.paragraph.id == pid)
+
+
+def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> dict:
+    """Parse every report in seeds_dir, tokenise and embed its paragraphs, and write the index. Returns build stats.
+
+    Vectors whose text did not change since the previous index (same embedder) are reused, so editing one paragraph
+    re-embeds one paragraph.
+    """
+    started = time.perf_counter()
+    seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
+    if not any(seeds_dir.glob("*.txt")):
+        raise IndexError_(f"no reports (*.txt) in {seeds_dir}: put at least one report there")
+    documents = load_folder(seeds_dir)
+    terms = domain_terms(documents)
+    textmod.add_terms(terms)
+    paragraphs = [p for doc in documents for p in doc.paragraphs]
+    chunks = [Chunk(p, textmod.tokenize(searchable_text(p)), searchable_text(p)) for p in paragraphs]
+
+    cached = _previous_vectors(index_dir, embedder.id)
+    hashes = [_text_hash(c.embed_text) for c in chunks]
+    missing = sorted({h: c.embed_text for h, c in zip(hashes, chunks) if h not in cached}.items())
+    for i in range(0, len(missing), EMBED_BATCH):
+        batch = missing[i : i + EMBED_BATCH]
+        for (h, _), vector in zip(batch, embedder.embed_passages([t for _, t in batch])):
+            cached[h] = vector
+    vectors = np.stack([cached[h] for h in hashes]).astype(np.float32) if chunks else np.zeros((0, embedder.dim), np.float32)
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lines = [
+        json.dumps({"paragraph": asdict(c.paragraph), "tokens": c.tokens, "embed_hash": h}, ensure_ascii=False)
+        for c, h in zip(chunks, hashes)
+    ]
+    chunk_bytes = ("\n".join(lines) + "\n").encode("utf-8")
+    chunk_name = f"chunks-{hashlib.sha256(chunk_bytes).hexdigest()[:12]}.jsonl"
+    _atomic_write(index_dir / chunk_name, chunk_bytes)
+    vector_name = f"vectors-{hashlib.sha256(vectors.tobytes()).hexdigest()[:12]}.npy"
+    vector_tmp = index_dir / f".{vector_name}.tmp"
+    with open(vector_tmp, "wb") as handle:
+        np.save(handle, vectors)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(vector_tmp, index_dir / vector_name)
+
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "embedder": embedder.id,
+        "dim": int(vectors.shape[1]),
+        "sources": source_fingerprint(seeds_dir),
+        "files": {
+            "chunks": {"name": chunk_name, "sha256": _sha256_file(index_dir / chunk_name)},
+            "vectors": {"name": vector_name, "sha256": _sha256_file(index_dir / vector_name)},
+        },
+        "documents": [
+            {"key": d.key, "path": Path(d.path).name, "title": d.title, "meta": d.meta, "date": d.date,
+             "sha256": d.sha256, "parts": d.parts, "sections": d.sections}
+            for d in documents
+        ],
+        "domain_terms": terms,
+        "bm25": {"k1": BM25_K1, "b": BM25_B, "method": "lucene"},
+        "n_chunks": len(chunks),
+    }
+    _atomic_write(index_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    keep = {MANIFEST, chunk_name, vector_name}
+    for stale in index_dir.iterdir():
+        if stale.is_file() and stale.name not in keep and re.match(r"^(chunks-|vectors-|\.)", stale.name):
+            stale.unlink(missing_ok=True)
+    return {"chunks": len(chunks), "embedded": len(missing), "reused": len(chunks) - len(missing),
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _previous_vectors(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray]:
+    """Vectors of the current index by text hash, if it was built with the same embedder and is intact."""
+    try:
+        manifest, records, vectors = _read(index_dir)
+    except (IndexError_, OSError, ValueError, KeyError):
+        return {}
+    if manifest.get("embedder") != embedder_id:
+        return {}
+    return {r["embed_hash"]: vectors[i] for i, r in enumerate(records)}
+
+
+def _read(index_dir: Path) -> tuple[dict, list[dict], np.ndarray]:
+    manifest_path = index_dir / MANIFEST
+    if not manifest_path.exists():
+        raise StaleIndex(f"no index in {index_dir}: run `python -m assistant build`")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CorruptIndex(f"index manifest {manifest_path} is unreadable ({exc}): run `python -m assistant build`")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise StaleIndex(
+            f"index in {index_dir} has format {manifest.get('format_version')}, this version reads {FORMAT_VERSION}: "
+            "run `python -m assistant build`"
+        )
+    for role in ("chunks", "vectors"):
+        entry = manifest["files"][role]
+        path = index_dir / entry["name"]
+        if not path.exists() or _sha256_file(path) != entry["sha256"]:
+            raise CorruptIndex(f"index file {path} is missing or damaged (checksum): run `python -m assistant build`")
+    records = [json.loads(line) for line in (index_dir / manifest["files"]["chunks"]["name"]).read_text("utf-8").splitlines() if line]
+    vectors = np.load(index_dir / manifest["files"]["vectors"]["name"], allow_pickle=False)
+    if vectors.shape != (len(records), manifest["dim"]):
+        raise CorruptIndex(f"index in {index_dir} has {vectors.shape} vectors for {len(records)} chunks: rebuild it")
+    return manifest, records, vectors
+
+
+def check_fresh(manifest: dict, seeds_dir: Path, embedder_id: str) -> None:
+    """Raise StaleIndex when the reports or the embedder changed since the index was built."""
+    if manifest.get("embedder") != embedder_id:
+        raise StaleIndex(
+            f"index was built with embedder {manifest.get('embedder')!r}, not {embedder_id!r}: "
+            "run `python -m assistant build` with the embedder you want"
+        )
+    if manifest.get("sources") != source_fingerprint(seeds_dir):
+        raise StaleIndex(f"reports in {seeds_dir} changed since the index was built: run `python -m assistant build`")
+
+
+def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id: str | None = None) -> Index:
+    """Load and verify an index; with seeds_dir and embedder_id also check that it is not stale."""
+    index_dir = Path(index_dir)
+    manifest, records, vectors = _read(index_dir)
+    if seeds_dir is not None and embedder_id is not None:
+        check_fresh(manifest, Path(seeds_dir), embedder_id)
+    chunks = []
+    for record in records:
+        para = record["paragraph"]
+        para["items"] = tuple(para.get("items", ()))
+        paragraph = Paragraph(**para)
+        chunks.append(Chunk(paragraph, record["tokens"], searchable_text(paragraph)))
+    documents = []
+    for d in manifest["documents"]:
+        documents.append(Document(
+            key=d["key"], path=d["path"], title=d["title"], meta=d["meta"],
+            paragraphs=[c.paragraph for c in chunks if c.paragraph.doc == d["key"]], date=d["date"],
+            sha256=d["sha256"], parts=d["parts"], sections=[tuple(s) for s in d["sections"]],
+        ))
+    return Index(chunks, vectors, documents, manifest)

@@ -1,0 +1,203 @@
+"""Hybrid retrieval: question understanding, BM25 + dense search, fusion, and year/part awareness.
+
+Not for choosing sentences or wording answers (answer.py does that).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import text as textmod
+from .document import Paragraph
+from .embed import Embedder
+from .index import Index
+
+RRF_K = 20
+BM25_WEIGHT = 1.0
+DENSE_WEIGHT = 0.8
+HISTORY_WEIGHT = 0.5  # the earlier question helps a follow-up, but the question as asked leads
+CANDIDATES = 8
+YEAR_MATCH_BOOST = 1.35
+YEAR_MISMATCH_PENALTY = 0.55
+PERIOD_MATCH_BOOST = 1.15
+PERIOD_MISMATCH_PENALTY = 0.8
+QUERY_CACHE_SIZE = 1024
+
+PLAN_CUES = ("目标", "计划", "打算", "力争", "争取", "预期", "要点", "安排", "将要", "拟", "准备", "部署", "今后", "未来",
+             "target", "plan", "goal", "will ", "expected")
+REVIEW_CUES = ("完成", "实现了", "取得", "成效", "成绩", "实际", "做了", "已经", "获得", "达到了", "去年", "上年",
+               "achieved", "completed", "reached", "did ", "last year")
+RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "下一年": 1,
+                  "last year": -1, "this year": 0, "next year": 1}
+FOLLOWUP_OPENERS = re.compile(r"^(那|那么|还有|另外|此外|其中|同时|以及|而|and |what about |how about )", re.I)
+FOLLOWUP_MARKERS = re.compile(r"(呢[?？]?$|这方面|这一块|这块|这个|这些|这项|该项|其|它|同期|相应|对应|那一年|这一年|then\b|that\b)", re.I)
+META_CUES = re.compile(
+    r"(文号|索引号|发文|发布机构|发布时间|发布日期|成文|落款|署名|印发|哪天发|什么时候发|何时发|标题|全称|题目|"
+    r"(这份|本|该)(报告|文件|文档)|哪个单位|哪些单位|发布的|发布单位|issued|document number|publisher|signed)"
+)
+
+
+@dataclass
+class Query:
+    """A question as the engine understands it."""
+
+    text: str
+    lang: str
+    tokens: list[str]
+    context_tokens: list[str]
+    embed_text: str
+    years: list[int] = field(default_factory=list)  # explicit years
+    relative_years: list[int] = field(default_factory=list)  # offsets from the report's own year (去年 = -1)
+    period: str | None = None
+    is_followup: bool = False
+    wants_meta: bool = False
+    context: str = ""
+
+    def resolved_years(self, issue_year: int | None) -> set[int]:
+        years = set(self.years)
+        if issue_year is not None:
+            years.update(issue_year + offset for offset in self.relative_years)
+        return years
+
+
+@dataclass
+class Hit:
+    paragraph: Paragraph
+    score: float
+    bm25: float
+    dense: float
+    rank: int = 0
+
+
+def _years(text: str) -> list[int]:
+    return [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
+
+
+def _relative_years(normalized: str) -> list[int]:
+    return [offset for word, offset in RELATIVE_YEARS.items() if word in normalized]
+
+
+def _period(normalized: str) -> str | None:
+    plan = any(cue in normalized for cue in PLAN_CUES)
+    review = any(cue in normalized for cue in REVIEW_CUES)
+    if plan != review:
+        return "plan" if plan else "review"
+    return None
+
+
+def is_followup(question: str, history: list[str]) -> bool:
+    """A question that leans on the one before: opens with 那/还有, ends with 呢, or says 这方面/其."""
+    if not history:
+        return False
+    normalized = textmod.normalize(question).strip()
+    topic = [t for t in textmod.tokenize(normalized, drop_question_words=True) if not t.startswith("syn:")]
+    return bool(FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized) or len(topic) <= 1)
+
+
+def understand(question: str, history: list[str] | None = None) -> Query:
+    """Tokens, years, part (results or plans) and follow-up context of a question."""
+    history = [h for h in (history or []) if h and h.strip()]
+    normalized = textmod.normalize(question)
+    lang = "en" if textmod.is_english(question) else "zh"
+    if lang == "en":
+        tokens = [t for term in textmod.glossary_terms(question) for t in textmod.tokenize(term, drop_question_words=True)]
+        # Names written in Latin letters (IBM, ABB, RISC-V) match the report as they are; other English words are
+        # simply absent from its vocabulary and score nothing.
+        tokens += textmod.latin_words(normalized)
+    else:
+        tokens = textmod.tokenize(question, drop_question_words=True)
+    followup = is_followup(question, history)
+    context = history[-1] if followup else ""
+    context_tokens = textmod.tokenize(context, drop_question_words=True) if context else []
+    years, relative, period = _years(normalized), _relative_years(normalized), _period(normalized)
+    if followup and not years and not relative:
+        context_normalized = textmod.normalize(context)
+        years, relative = _years(context_normalized), _relative_years(context_normalized)
+        period = period or _period(context_normalized)
+    embed_text = f"{context} {question}".strip() if followup else question
+    return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
+                 bool(META_CUES.search(normalized)), context)
+
+
+class Retriever:
+    """BM25 (bm25s) and dense (faiss) search fused by weighted reciprocal rank, then weighed by year and part.
+
+    Reciprocal-rank fusion is used because the two scores live on different scales; zero-score BM25 hits are dropped
+    before fusing so that a paragraph sharing no word with the question gets no lexical vote.
+    """
+
+    def __init__(self, index: Index, embedder: Embedder):
+        self.index = index
+        self.embedder = embedder
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._issue_years = {d.key: d.issue_year for d in index.documents}
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._cache_lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
+        vector = self.embedder.embed_queries([text])[0]
+        with self._cache_lock:
+            self._cache[text] = vector
+            if len(self._cache) > QUERY_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vector
+
+    def bm25_scores(self, query: Query) -> np.ndarray:
+        scores = np.zeros(len(self.index.chunks), dtype=np.float32)
+        if query.tokens:
+            scores += self.index.bm25.get_scores(query.tokens)
+        if query.context_tokens:
+            scores += HISTORY_WEIGHT * self.index.bm25.get_scores(query.context_tokens)
+        return scores
+
+    def search(self, query: Query, k: int = CANDIDATES, timings: dict | None = None) -> list[Hit]:
+        timings = timings if timings is not None else {}
+        n = len(self.index.chunks)
+        if n == 0:
+            return []
+        t0 = time.perf_counter()
+        bm25 = self.bm25_scores(query)
+        t1 = time.perf_counter()
+        vector = self.embed_query(query.embed_text)
+        t2 = time.perf_counter()
+        dense_scores, dense_ids = self.index.faiss.search(vector[None, :].astype(np.float32), n)
+        dense = np.zeros(n, dtype=np.float32)
+        dense[dense_ids[0]] = dense_scores[0]
+        t3 = time.perf_counter()
+
+        fused = np.zeros(n, dtype=np.float64)
+        lexical_order = [i for i in np.argsort(-bm25, kind="stable") if bm25[i] > 0]
+        for rank, i in enumerate(lexical_order):
+            fused[i] += BM25_WEIGHT / (RRF_K + rank + 1)
+        for rank, i in enumerate(dense_ids[0]):
+            fused[i] += DENSE_WEIGHT / (RRF_K + rank + 1)
+        for i, chunk in enumerate(self.index.chunks):
+            fused[i] *= self._prior(chunk.paragraph, query)
+        order = np.argsort(-fused, kind="stable")[:k]
+        hits = [Hit(self.index.chunks[i].paragraph, float(fused[i]), float(bm25[i]), float(dense[i]), r)
+                for r, i in enumerate(order) if fused[i] > 0]
+        t4 = time.perf_counter()
+        timings.update({"bm25": (t1 - t0) * 1e3, "embed": (t2 - t1) * 1e3, "dense": (t3 - t2) * 1e3,
+                        "fusion": (t4 - t3) * 1e3})
+        return hits
+
+    def _prior(self, paragraph: Paragraph, query: Query) -> float:
+        """Weigh a paragraph by whether its part matches the year and the kind (results/plans) the question asks."""
+        if paragraph.kind != "body":
+            return 1.0 if query.wants_meta else 0.0
+        weight = 1.0
+        years = query.resolved_years(self._issue_years.get(paragraph.doc))
+        if years and paragraph.year is not None:
+            weight *= YEAR_MATCH_BOOST if paragraph.year in years else YEAR_MISMATCH_PENALTY
+        if query.period and paragraph.period:
+            weight *= PERIOD_MATCH_BOOST if paragraph.period == query.period else PERIOD_MISMATCH_PENALTY
+        return weight
