@@ -28,6 +28,8 @@ DEFAULT_SEEDS = ROOT / "seeds"
 DEFAULT_INDEX = ROOT / "index"
 MAX_QUESTION_CHARS = 500  # a longer text is not a question; it is cut here and the answer says so
 MAX_HISTORY_ITEMS = 10
+SENTENCE_CANDIDATES = 8  # paragraphs whose sentences compete for the answer
+SECTION_CANDIDATES = 16  # paragraphs that vote for the section of a 哪些工作/安排 question
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,9 @@ class Assistant:
         query = understand(text, clean_history)
         timings["understand"] = (time.perf_counter() - t0) * 1e3
         t1 = time.perf_counter()
-        hits = self.retriever.search(query, timings=timings)
+        hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings)
         t2 = time.perf_counter()
-        result = self.answerer.answer(query, hits)
+        result = self.answerer.answer(query, hits[:SENTENCE_CANDIDATES], section_hits=hits)
         t3 = time.perf_counter()
         if message:
             result.note = f"{message} {result.note}".strip()

@@ -26,12 +26,15 @@ SECTION_PARAGRAPH_PRIOR = 0.12
 MIN_COVERAGE = 0.34  # below this share of the question's topic words, nothing in the report answers it
 MISSING_TOPIC_SHARE = 0.3  # when this share of the question's topic (by weight) appears nowhere in the report, refuse
 KIND_BONUS = 0.12
+# Units that count the same things: a question asking 多少人 is answered by 200名.
+UNIT_EQUIVALENTS = {"人": ("人", "名", "位", "人次"), "名": ("名", "人", "位"), "家": ("家", "户"), "个": ("个", "项", "家"),
+                    "项": ("项", "个")}
 UNIT_WORDS = frozenset("亿元 万元 元 家 个 项 名 人 例 所 笔 亩 次 天 平方米 万平方米 家次 年 月 日 万 亿 千 百".split())
 LIST_QUESTION = re.compile(
     r"(哪些|什么|哪几)(方面|工作|安排|举措|措施|部署|任务|重点|内容|行动)|做了(哪些|什么)|怎么做|如何(推进|开展|做)|有何(安排|举措)|"
     r"what (measures|work|steps|arrangements|actions)|what did .* do|how did"
 )
-ASKED_UNIT = re.compile(r"(?:多少|几)(万|亿)?(家次|家|个|项|名|人|例|所|笔|亩|次|天|平方米|元|倍)")
+ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(万|亿)?(家次|家|个|项|名|人|例|所|笔|亩|次|天|平方米|元|倍)")
 PERCENT_CUES = re.compile(r"百分之|比例|比重|占比|增长了?多少|增速|增幅|多少个百分点|率是?多少|what share|percentage|proportion|growth rate|how much .*grow|by how much")
 AMOUNT_CUES = re.compile(r"多少钱|多少亿|多少万元|金额|资金多少|总投资多少|收入多少|产值(是|有|为)?多少|营收多少|how much money|how much .*(investment|revenue|output)")
 PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|\bwho\b", re.I)
@@ -104,13 +107,14 @@ class Answerer:
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def topic_weights(self, query: Query) -> dict[str, float]:
-        """Words that say what the question is about, with IDF weights (question's own words first, then context)."""
+        """Words that say what the question is about and occur in the report, with IDF weights (the question's own
+        words in full, the earlier question's at half weight). Absent words are judged by missing_share instead."""
         weights: dict[str, float] = {}
         for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, 0.5)):
             for token in tokens:
                 if token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token):
                     continue
-                if len(token) < 2 and not token.isdigit():
+                if (len(token) < 2 and not token.isdigit()) or token not in self._df:
                     continue
                 weights[token] = max(weights.get(token, 0.0), factor * self._idf(token))
         # A word and the longer word that contains it (数字 / 数字经济) would count the same fact twice.
@@ -120,11 +124,14 @@ class Answerer:
         return weights
 
     def missing_share(self, query: Query, weights: dict[str, float]) -> tuple[float, list[str]]:
-        """Share (by weight) of the question's own topic words that occur nowhere in the report."""
-        own = {t: w for t, w in weights.items() if t in query.tokens and not t.startswith("syn:")}
-        missing = [t for t in own if t not in self.index.corpus_text]
-        total = sum(own.values())
-        return (sum(own[t] for t in missing) / total if total else 0.0), missing
+        """Share of the question's topic, by weight, that the report never mentions (nouns such as GDP, 主任, 人口)."""
+        missing = [w for w in textmod.topic_nouns(query.text)
+                   if w not in self.index.corpus_text and not any(k[4:] in self.index.corpus_text
+                                                                   for k in textmod.synonym_keys(w))]
+        present = sum(v for t, v in weights.items() if t in query.tokens)
+        missing_weight = len(set(missing)) * math.log(1 + (self.n_docs + 0.5) / 0.5)
+        total = present + missing_weight
+        return (missing_weight / total if total else 0.0), sorted(set(missing))
 
     # ---- sentence choice --------------------------------------------------------------------------------------
     def _coverage(self, text: str, heading: str, weights: dict[str, float]) -> tuple[float, frozenset[str]]:
@@ -149,7 +156,8 @@ class Answerer:
         if not asked_unit and not asked_kind:
             return 0.0
         figures = [f for f in find_figures(text) if f.kind != "date"]
-        if asked_unit and any(f.text.endswith(asked_unit) for f in figures):
+        if asked_unit and any(f.text.endswith(unit) for unit in UNIT_EQUIVALENTS.get(asked_unit, (asked_unit,))
+                              for f in figures):
             return 1.0
         if asked_kind and any(f.kind == asked_kind for f in figures):
             return 1.0
@@ -176,6 +184,8 @@ class Answerer:
                 found.append(_Candidate(hit, hit.paragraph.text, 1.0, 1.0 + 1 / (1 + hit.rank), frozenset()))
                 continue
             for sentence in split_sentences(hit.paragraph.text):
+                if hit.paragraph.lead and sentence.text.rstrip("。") == hit.paragraph.lead:
+                    continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
                 coverage, matched = self._coverage(sentence.text, hit.paragraph.section_path, weights)
                 score = coverage + SECTION_PARAGRAPH_PRIOR / (1 + hit.rank) + KIND_BONUS * self._kind_fit(query, sentence.text)
                 found.append(_Candidate(hit, sentence.text, coverage, score, matched))
@@ -203,7 +213,7 @@ class Answerer:
         return sentence
 
     # ---- the answer -------------------------------------------------------------------------------------------
-    def answer(self, query: Query, hits: list[Hit]) -> Answer:
+    def answer(self, query: Query, hits: list[Hit], section_hits: list[Hit] | None = None) -> Answer:
         weights = self.topic_weights(query)
         english = query.lang == "en"
         years = set()
@@ -222,7 +232,7 @@ class Answerer:
             note = f"报告中没有出现“{'、'.join(missing)}”。"
             return self._refuse(query, note)
         if LIST_QUESTION.search(textmod.normalize(query.text)):
-            listed = self._section_answer(query, hits, weights)
+            listed = self._section_answer(query, section_hits or hits, weights)
             if listed:
                 return listed
         ranked = self.candidates(query, hits, weights)
@@ -285,19 +295,23 @@ class Answerer:
 
     def _section_answer(self, query: Query, hits: list[Hit], weights: dict[str, float]) -> Answer | None:
         """For 哪些工作/安排 questions: the items (一是…二是…) of the section the best paragraphs stand in."""
-        scores: dict[tuple[str, str, str], float] = {}
-        for hit in hits[:5]:
+        # A section is as good as its best item plus half its second best: summing all would favour long sections.
+        by_section: dict[tuple[str, str, str], list[float]] = {}
+        for hit in hits:
             p = hit.paragraph
-            if p.kind == "body" and p.section:
-                key = (p.doc, p.part, p.section)
-                heading_cov = self._coverage(p.section, "", weights)[0]
-                scores[key] = scores.get(key, 0.0) + hit.score * (1 + heading_cov)
-        if not scores:
+            if p.kind == "body" and p.section and _is_item(p):
+                by_section.setdefault((p.doc, p.part, p.section), []).append(hit.score)
+        if not by_section:
             return None
+        scores = {}
+        for key, values in by_section.items():
+            top = sorted(values, reverse=True)
+            heading_cov = self._coverage(key[2], "", weights)[0]
+            scores[key] = (top[0] + 0.5 * (top[1] if len(top) > 1 else 0.0)) * (1 + heading_cov)
         doc, part, section = max(scores, key=scores.get)
         members = [c.paragraph for c in self.index.chunks
                    if c.paragraph.doc == doc and c.paragraph.part == part and c.paragraph.section == section]
-        itemised = [p for p in members if p.items]
+        itemised = [p for p in members if _is_item(p)]
         if len(itemised) < 2:
             return None
         citations, parts = [], []
@@ -310,7 +324,7 @@ class Answerer:
         if query.lang == "en":
             text = f"{lead}{section}: " + "; ".join(parts) + "."
         else:
-            text = f"{lead}{heading}，共{len(itemised)}项：" + "；".join(parts) + "。"
+            text = f"{lead}{heading}：" + "；".join(parts) + "。"
         return self._finish(query, "answered", text, citations, "")
 
     def _meta_answer(self, query: Query, hits: list[Hit]) -> Answer:
@@ -328,7 +342,7 @@ class Answerer:
                       note=note)
 
     def _finish(self, query: Query, status: str, text: str, citations: list[Citation], note: str) -> Answer:
-        sources = [c.text for c in citations] + [query.text]
+        sources = [f"{c.section}\n{c.text}" for c in citations] + [query.text]
         if unsupported_numbers(text, sources):
             # Cannot happen for extractive quotes; if it ever does, saying nothing beats saying a wrong number.
             return self._refuse(query, "")
@@ -339,3 +353,7 @@ class Answerer:
                     figures.append({"text": f.text, "n": c.n})
         return Answer(query.text, status, text, citations, figures, lang=query.lang, note=note)
 
+
+def _is_item(paragraph: Paragraph) -> bool:
+    """A paragraph that is one item of its section: it opens with 一是/二是…"""
+    return bool(paragraph.items) and paragraph.text.startswith(paragraph.items[0][:2])

@@ -172,6 +172,7 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> d
     manifest = {
         "format_version": FORMAT_VERSION,
         "embedder": embedder.id,
+        "tokenizer": textmod.tokenizer_id(),
         "dim": int(vectors.shape[1]),
         "sources": source_fingerprint(seeds_dir),
         "files": {
@@ -239,6 +240,8 @@ def check_fresh(manifest: dict, seeds_dir: Path, embedder_id: str) -> None:
             f"index was built with embedder {manifest.get('embedder')!r}, not {embedder_id!r}: "
             "run `python -m assistant build` with the embedder you want"
         )
+    if manifest.get("tokenizer") != textmod.tokenizer_id():
+        raise StaleIndex("index was built with another tokenizer version: run `python -m assistant build`")
     if manifest.get("sources") != source_fingerprint(seeds_dir):
         raise StaleIndex(f"reports in {seeds_dir} changed since the index was built: run `python -m assistant build`")
 

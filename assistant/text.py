@@ -7,6 +7,7 @@ abbreviation synonyms (高企 = 高新技术企业) and an English→Chinese glo
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -48,6 +49,10 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("疫情防控", "防疫", "抗疫"),
     ("安全生产", "生产安全"),
     ("金砖", "金砖国家", "brics"),
+    ("党建", "党的建设", "党史学习", "从严治党", "党组织", "党员", "政治建设", "政治方向", "廉政"),
+    ("干部队伍", "干部", "用人导向", "选人用人", "队伍建设"),
+    ("人才", "人才引进", "引才", "高层次人才"),
+    ("营商环境", "企业服务", "政务服务"),
 )
 
 # English vocabulary of these reports, mapped to the Chinese words the report uses. Only used to build the lexical
@@ -231,11 +236,13 @@ QUESTION_WORDS: frozenset[str] = frozenset(
     请问 请 问 一下 告诉 我 我们 你 你们 想 知道 一共 总共 共 分别 各 各有 具体 大概 大约 左右 情况 方面 主要 哪 谁 多大 多高
     多长 多久 几等 几等奖 占 了多少 达到 达 到 去 拿 帮 给了 做 做了 搞 定 定了 打算 要 能 会 可以 上 中 下 里 内 个 家 年 月
     是多少 有多少 为多少 了吗 呢? 啥 么 该 此 之 所 得 地 着 过 以 于 而 并 等 等等 工作 开展 进行 推动 推进 加强 实现 完成 一些
-    报告 文件 文档 提到 提及 说 讲 写 显示 表明 面积 比例 比重 数量 金额 规模 数字 数目 数据 水平 百分之 百分比 同比 高新区
+    报告 文件 文档 提到 提及 说 讲 写 显示 表明 面积 比例 比重 数量 金额 规模 数目 数据 水平 百分之 百分比 同比 高新区
+    现在 目前 当前 期间 时候 时期 一共 总计 合计 其他 别的 相关 有关 方面的 全年 今年 去年 明年 前年 上年 本年
     """.split()
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+TOKENIZER_VERSION = 2  # bump when tokenisation changes in a way the synonym table below does not show
 _FIGURE_TOKEN = re.compile(r"\d+(?:\.\d+)?%?")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9&\-]*")
 _PUNCT_OR_SPACE = re.compile(rf"^[^{_CJK}a-z0-9]+$")
@@ -262,6 +269,13 @@ def add_terms(terms) -> None:
 
 
 add_terms(term for group in SYNONYM_GROUPS for term in group if re.search(f"[{_CJK}]", term))
+add_terms(word for word in QUESTION_WORDS if len(word) >= 3)
+
+
+def tokenizer_id() -> str:
+    """Identifies how report text is cut into tokens; an index built with another tokenizer is stale."""
+    digest = hashlib.sha256(repr((TOKENIZER_VERSION, SYNONYM_GROUPS, jieba.__version__)).encode()).hexdigest()
+    return f"jieba-{jieba.__version__}-v{TOKENIZER_VERSION}-{digest[:10]}"
 
 
 def synonym_keys(normalized_text: str) -> list[str]:
@@ -269,25 +283,53 @@ def synonym_keys(normalized_text: str) -> list[str]:
     return ["syn:" + group[0] for group in SYNONYM_GROUPS if any(member in normalized_text for member in group)]
 
 
-def _cut(normalized_text: str) -> list[str]:
+def _cut(normalized_text: str, drop_question_words: bool = False) -> list[str]:
     tokens: list[str] = []
     position = 0
     # Figures (3453.8, 13.9%) are cut out first so that jieba never splits them.
     for match in _FIGURE_TOKEN.finditer(normalized_text):
-        tokens.extend(jieba.lcut_for_search(normalized_text[position : match.start()]))
+        tokens.extend(_words(normalized_text[position : match.start()], drop_question_words))
         tokens.append(match.group())
         position = match.end()
-    tokens.extend(jieba.lcut_for_search(normalized_text[position:]))
+    tokens.extend(_words(normalized_text[position:], drop_question_words))
     return tokens
+
+
+def _words(segment: str, drop_question_words: bool) -> list[str]:
+    """jieba's precise cut, each word followed by its dictionary sub-words (search mode), question words dropped
+    whole so that their pieces (高新区 → 高新, 新区) do not come back."""
+    words: list[str] = []
+    for word in jieba.lcut(segment):
+        if drop_question_words and word in QUESTION_WORDS:
+            continue
+        words.extend(jieba.lcut_for_search(word) if len(word) > 2 else [word])
+    return words
 
 
 def tokenize(text: str, *, drop_question_words: bool = False) -> list[str]:
     """Tokens for BM25: jieba search-mode words, whole figures, and synonym keys. Punctuation is dropped."""
     normalized = normalize(text)
-    tokens = [t for t in _cut(normalized) if t.strip() and not _PUNCT_OR_SPACE.match(t)]
-    if drop_question_words:
-        tokens = [t for t in tokens if t not in QUESTION_WORDS]
+    tokens = [t for t in _cut(normalized, drop_question_words) if t.strip() and not _PUNCT_OR_SPACE.match(t)]
     return tokens + synonym_keys(normalized)
+
+
+# Parts of speech (jieba) of words that name a topic: nouns, names, abbreviations, foreign words.
+_NOUNISH = frozenset("n nr ns nt nz nrt nrfg eng b j l vn an i".split())
+
+
+def topic_nouns(text: str) -> list[str]:
+    """Dictionary nouns of a question (and Latin words): the words whose absence from a report means it cannot
+    answer. Words jieba only guessed (not in its dictionary) are left out: they are often mis-cuts like 代线."""
+    import jieba.posseg as pseg
+
+    nouns = []
+    for word, flag in pseg.lcut(normalize(text)):
+        word = word.strip()
+        if len(word) < 2 or word in QUESTION_WORDS or flag not in _NOUNISH:
+            continue
+        if flag == "eng" or jieba.dt.FREQ.get(word):
+            nouns.append(word)
+    return nouns
 
 
 def is_english(text: str) -> bool:
