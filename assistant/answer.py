@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from . import text as textmod
-from .document import Paragraph, split_sentences
+from .document import DATE, Paragraph, split_sentences
 from .figures import find_figures, unsupported_numbers
 from .index import Index
 from .retrieve import Hit, Query
@@ -22,7 +22,9 @@ COMMA_SPLIT = re.compile(r"(?<=[,，])")
 MAX_QUOTE_CHARS = 90  # longer sentences are trimmed to the clauses that match the question
 MAX_EXTRA_SENTENCES = 2
 EXTRA_SENTENCE_GAIN = 0.2  # a further sentence must cover this much more of the question to be added
+EXTRA_SENTENCE_MIN_SHARE = 0.5  # ...and answer at least half as much of it as the best sentence
 SECTION_PARAGRAPH_PRIOR = 0.12
+SYNONYM_MATCH_WEIGHT = 0.85
 MIN_COVERAGE = 0.34  # below this share of the question's topic words, nothing in the report answers it
 MISSING_TOPIC_SHARE = 0.3  # when this share of the question's topic (by weight) appears nowhere in the report, refuse
 KIND_BONUS = 0.12
@@ -37,8 +39,11 @@ LIST_QUESTION = re.compile(
 ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(万|亿)?(家次|家|个|项|名|人|例|所|笔|亩|次|天|平方米|元|倍)")
 PERCENT_CUES = re.compile(r"百分之|比例|比重|占比|增长了?多少|增速|增幅|多少个百分点|率是?多少|what share|percentage|proportion|growth rate|how much .*grow|by how much")
 AMOUNT_CUES = re.compile(r"多少钱|多少亿|多少万元|金额|资金多少|总投资多少|收入多少|产值(是|有|为)?多少|营收多少|how much money|how much .*(investment|revenue|output)")
+ANY_FIGURE_CUES = re.compile(r"多少|(?<!哪)几(?!乎)|how many|how much|what (was|is) the (total|number|amount)")
 PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|\bwho\b", re.I)
 
+SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
+DATE_CUES = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 NOT_FOUND_EN = "The report does not say."
 
@@ -82,6 +87,14 @@ class Answer:
         }
 
 
+class Topic(dict):
+    """Topic words of a question → weight; `named` keeps, per synonym key, the words the question itself used."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.named: dict[str, list[str]] = {}
+
+
 @dataclass
 class _Candidate:
     hit: Hit
@@ -99,17 +112,21 @@ class Answerer:
         for chunk in index.chunks:
             for token in set(chunk.tokens):
                 self._df[token] = self._df.get(token, 0) + 1
-        self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", index.corpus_text)}
+        # Years the reports speak of (2021年, 2022-02-24), not numbers that look like years (超2000个).
+        self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
+
+    def _issue_year(self, doc_key: str) -> int | None:
+        return next((d.issue_year for d in self.index.documents if d.key == doc_key), None)
 
     # ---- question weights -------------------------------------------------------------------------------------
     def _idf(self, token: str) -> float:
         df = self._df.get(token, 0)
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
-    def topic_weights(self, query: Query) -> dict[str, float]:
+    def topic_weights(self, query: Query) -> "Topic":
         """Words that say what the question is about and occur in the report, with IDF weights (the question's own
         words in full, the earlier question's at half weight). Absent words are judged by missing_share instead."""
-        weights: dict[str, float] = {}
+        weights = Topic()
         for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, 0.5)):
             for token in tokens:
                 if token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token):
@@ -117,6 +134,20 @@ class Answerer:
                 if (len(token) < 2 and not token.isdigit()) or token not in self._df:
                     continue
                 weights[token] = max(weights.get(token, 0.0), factor * self._idf(token))
+        # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
+        # must not count against a sentence that says it the other way (高企).
+        normalized_question = textmod.normalize(query.text)
+        for group in textmod.SYNONYM_GROUPS:
+            key = "syn:" + group[0]
+            named = [m for m in group if m in normalized_question]
+            if key not in weights or not named:
+                continue
+            weights.named[key] = named
+            pieces = [t for t in weights if not t.startswith("syn:") and any(t in m for m in named)]
+            if pieces:
+                weights[key] = max([weights[key]] + [weights[t] for t in pieces])
+                for t in pieces:
+                    del weights[t]
         # A word and the longer word that contains it (数字 / 数字经济) would count the same fact twice.
         for token in list(weights):
             if any(token != other and token in other and not other.startswith("syn:") for other in weights):
@@ -143,7 +174,12 @@ class Answerer:
         got = 0.0
         matched = set()
         for token, weight in weights.items():
-            if (token.startswith("syn:") and token in keys) or (not token.startswith("syn:") and token in normalized):
+            if token.startswith("syn:") and token in keys:
+                # The question's own word beats a synonym of it (IPO over 上市) when both are there.
+                same_word = any(m in normalized for m in getattr(weights, "named", {}).get(token, []))
+                got += weight if same_word else SYNONYM_MATCH_WEIGHT * weight
+                matched.add(token)
+            elif not token.startswith("syn:") and token in normalized:
                 got += weight
                 matched.add(token)
             elif (token.startswith("syn:") and token in heading_keys) or token in heading_normalized:
@@ -159,7 +195,7 @@ class Answerer:
         if asked_unit and any(f.text.endswith(unit) for unit in UNIT_EQUIVALENTS.get(asked_unit, (asked_unit,))
                               for f in figures):
             return 1.0
-        if asked_kind and any(f.kind == asked_kind for f in figures):
+        if asked_kind and any(f.kind == asked_kind or (asked_kind == "any" and not asked_unit) for f in figures):
             return 1.0
         return -1.0
 
@@ -175,6 +211,8 @@ class Answerer:
             return unit, "percent"
         if AMOUNT_CUES.search(normalized):
             return unit, "amount"
+        if ANY_FIGURE_CUES.search(normalized):
+            return unit, "any"
         return unit, ""
 
     def candidates(self, query: Query, hits: list[Hit], weights: dict[str, float]) -> list[_Candidate]:
@@ -220,8 +258,7 @@ class Answerer:
         for doc in self.index.documents:
             years |= query.resolved_years(doc.issue_year)
         if years and not (years & self.corpus_years):
-            listed = "、".join(str(y) for y in sorted(self.corpus_years & set(range(2000, 2100)))[-4:])
-            note = f"报告没有涉及{'、'.join(str(y) for y in sorted(years))}年的内容（报告涉及的年份：{listed}）。"
+            note = f"报告没有涉及{'、'.join(str(y) for y in sorted(years))}年的内容。"
             return self._refuse(query, note)
         if not hits:
             return self._refuse(query, "")
@@ -245,7 +282,8 @@ class Answerer:
             if len(chosen) > MAX_EXTRA_SENTENCES:
                 break
             gain = sum(weights[t] for t in cand.matched - covered) / total
-            if gain >= EXTRA_SENTENCE_GAIN and cand.sentence not in {c.sentence for c in chosen}:
+            if (gain >= EXTRA_SENTENCE_GAIN and cand.coverage >= EXTRA_SENTENCE_MIN_SHARE * ranked[0].coverage
+                    and cand.sentence not in {c.sentence for c in chosen}):
                 chosen.append(cand)
                 covered |= cand.matched
         quotes = [(c.hit, self.trim(c.sentence, weights, query)) for c in chosen]
@@ -253,8 +291,15 @@ class Answerer:
         asked_unit, asked_kind = self.asked(query)
         if (asked_unit or asked_kind) and all(self._kind_fit(query, q) < 0 for _, q in quotes):
             status = "partial"
-            wanted = asked_unit or {"percent": "百分比", "amount": "金额"}.get(asked_kind, "数字")
+            wanted = asked_unit or {"percent": "百分比", "amount": "金额"}.get(asked_kind, "具体数字")
             note = f"报告没有给出所问的具体数字（{wanted}），下面是相关内容。"
+        asked_years = query.resolved_years(self._issue_year(quotes[0][0].paragraph.doc))
+        answer_year = quotes[0][0].paragraph.year
+        if (asked_years and answer_year is not None and answer_year not in asked_years
+                and not any(str(y) in q for y in asked_years for _, q in quotes)):
+            status = "partial"
+            note = (f"报告没有给出{'、'.join(map(str, sorted(asked_years)))}年的这项内容，"
+                    f"下面是{answer_year}年的相关内容。")
         if PERSON_CUES.search(query.text) and not self._has_person(" ".join(q for _, q in quotes)):
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
         return self._compose(query, quotes, status, note)
@@ -328,13 +373,27 @@ class Answerer:
         return self._finish(query, "answered", text, citations, "")
 
     def _meta_answer(self, query: Query, hits: list[Hit]) -> Answer:
-        hit = next(h for h in hits if h.paragraph.kind != "body")
-        lines = hit.paragraph.text.split("\n")
-        weights = {t: 1.0 for t in query.tokens}
-        best = max(lines, key=lambda line: self._coverage(line, "", weights)[0] if weights else 0)
-        citation = Citation(1, hit.paragraph.id, hit.paragraph.section_path, hit.paragraph.text, best, round(hit.score, 4))
+        """Questions about the document itself: the best line of its header (文号, 发布机构…) or its signature block."""
+        weights = Topic({t: 1.0 for t in query.tokens if t not in textmod.QUESTION_WORDS})
+        wants_signature = bool(SIGNATURE_CUES.search(textmod.normalize(query.text)))
+        wants_date = bool(DATE_CUES.search(textmod.normalize(query.text)))
+        best, best_score = None, -1.0
+        docs = {h.paragraph.doc for h in hits[:3]}
+        blocks = [c.paragraph for c in self.index.chunks if c.paragraph.kind != "body" and c.paragraph.doc in docs]
+        scores = {h.paragraph.id: h.score for h in hits}
+        for paragraph in blocks:
+            for line in paragraph.text.split("\n"):
+                score = self._coverage(line, "", weights)[0] if weights else 0.0
+                score += 0.5 * (paragraph.kind == "signature") * wants_signature
+                score += 0.5 * wants_date * bool(DATE.search(line))
+                score += 0.01 * scores.get(paragraph.id, 0.0)
+                if score > best_score:
+                    best, best_score = (paragraph, line), score
+        paragraph, line = best
+        citation = Citation(1, paragraph.id, paragraph.section_path, paragraph.text, line,
+                            round(scores.get(paragraph.id, 0.0), 4))
         lead = "According to the report's header: " if query.lang == "en" else ""
-        return self._finish(query, "answered", f"{lead}{best.strip()}[1]", [citation], "")
+        return self._finish(query, "answered", f"{lead}{line.strip()}[1]", [citation], "")
 
     def _refuse(self, query: Query, note: str) -> Answer:
         base = NOT_FOUND_EN if query.lang == "en" else NOT_FOUND_ZH

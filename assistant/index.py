@@ -2,7 +2,8 @@
 
 Layout of an index folder:
   manifest.json            format version, embedder id, source file hashes, names and sha256 of the data files
-  chunks-<hash>.jsonl      one paragraph a line, with its BM25 tokens and the hash of the text that was embedded
+  chunks-<hash>.jsonl      one paragraph a line, with its BM25 tokens (whole and per sentence) and the hash of the
+                           text that was embedded
   vectors-<hash>.npy       float32 matrix, one L2-normalised row a paragraph
 Data files are content-named and written before the manifest, and the manifest is replaced atomically, so a build that
 dies half-way leaves the previous manifest pointing at the previous, complete files.
@@ -17,7 +18,7 @@ import os
 import re
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import bm25s
@@ -28,7 +29,7 @@ from . import text as textmod
 from .document import Document, Paragraph, load_folder
 from .embed import Embedder
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MANIFEST = "manifest.json"
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -54,6 +55,7 @@ class Chunk:
     paragraph: Paragraph
     tokens: list[str]
     embed_text: str
+    sentence_tokens: list[list[str]] = field(default_factory=list)  # one list per sentence of the paragraph
 
 
 def _sha256_file(path: Path) -> str:
@@ -113,6 +115,10 @@ class Index:
         textmod.add_terms(manifest.get("domain_terms", []))
         self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.bm25.index([c.tokens or [""] for c in chunks], show_progress=False)
+        # Sentences get a BM25 of their own: a long paragraph full of figures dilutes the one sentence that answers.
+        self.sentence_owner = np.array([i for i, c in enumerate(chunks) for _ in c.sentence_tokens], dtype=np.int64)
+        self.sentence_bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        self.sentence_bm25.index([t or [""] for c in chunks for t in c.sentence_tokens] or [[""]], show_progress=False)
         faiss.omp_set_num_threads(1)
         self.faiss = faiss.IndexFlatIP(vectors.shape[1])
         if len(vectors):
@@ -142,7 +148,8 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> d
     terms = domain_terms(documents)
     textmod.add_terms(terms)
     paragraphs = [p for doc in documents for p in doc.paragraphs]
-    chunks = [Chunk(p, textmod.tokenize(searchable_text(p)), searchable_text(p)) for p in paragraphs]
+    chunks = [Chunk(p, textmod.tokenize(searchable_text(p)), searchable_text(p),
+                    [textmod.tokenize(s.text) for s in p.sentences] if p.kind == "body" else []) for p in paragraphs]
 
     cached = _previous_vectors(index_dir, embedder.id)
     hashes = [_text_hash(c.embed_text) for c in chunks]
@@ -155,7 +162,8 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> d
 
     index_dir.mkdir(parents=True, exist_ok=True)
     lines = [
-        json.dumps({"paragraph": asdict(c.paragraph), "tokens": c.tokens, "embed_hash": h}, ensure_ascii=False)
+        json.dumps({"paragraph": asdict(c.paragraph), "tokens": c.tokens, "sentence_tokens": c.sentence_tokens,
+                    "embed_hash": h}, ensure_ascii=False)
         for c, h in zip(chunks, hashes)
     ]
     chunk_bytes = ("\n".join(lines) + "\n").encode("utf-8")
@@ -257,7 +265,7 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
         para = record["paragraph"]
         para["items"] = tuple(para.get("items", ()))
         paragraph = Paragraph(**para)
-        chunks.append(Chunk(paragraph, record["tokens"], searchable_text(paragraph)))
+        chunks.append(Chunk(paragraph, record["tokens"], searchable_text(paragraph), record["sentence_tokens"]))
     documents = []
     for d in manifest["documents"]:
         documents.append(Document(

@@ -20,6 +20,7 @@ from .index import Index
 
 RRF_K = 20
 BM25_WEIGHT = 1.0
+SENTENCE_WEIGHT = 1.0
 DENSE_WEIGHT = 0.8
 HISTORY_WEIGHT = 0.5  # the earlier question helps a follow-up, but the question as asked leads
 CANDIDATES = 8
@@ -126,7 +127,8 @@ def understand(question: str, history: list[str] | None = None) -> Query:
 
 
 class Retriever:
-    """BM25 (bm25s) and dense (faiss) search fused by weighted reciprocal rank, then weighed by year and part.
+    """BM25 over paragraphs and over sentences (bm25s) and dense (faiss) search, fused by weighted reciprocal rank,
+    then weighed by year and part.
 
     Reciprocal-rank fusion is used because the two scores live on different scales; zero-score BM25 hits are dropped
     before fusing so that a paragraph sharing no word with the question gets no lexical vote.
@@ -159,6 +161,19 @@ class Retriever:
             scores += HISTORY_WEIGHT * self.index.bm25.get_scores(query.context_tokens)
         return scores
 
+    def sentence_scores(self, query: Query) -> np.ndarray:
+        """Each paragraph scored by its best-matching sentence."""
+        best = np.zeros(len(self.index.chunks), dtype=np.float32)
+        if not len(self.index.sentence_owner):
+            return best
+        scores = np.zeros(len(self.index.sentence_owner), dtype=np.float32)
+        if query.tokens:
+            scores += self.index.sentence_bm25.get_scores(query.tokens)
+        if query.context_tokens:
+            scores += HISTORY_WEIGHT * self.index.sentence_bm25.get_scores(query.context_tokens)
+        np.maximum.at(best, self.index.sentence_owner, scores)
+        return best
+
     def search(self, query: Query, k: int = CANDIDATES, timings: dict | None = None) -> list[Hit]:
         timings = timings if timings is not None else {}
         n = len(self.index.chunks)
@@ -166,6 +181,7 @@ class Retriever:
             return []
         t0 = time.perf_counter()
         bm25 = self.bm25_scores(query)
+        sentence = self.sentence_scores(query)
         t1 = time.perf_counter()
         vector = self.embed_query(query.embed_text)
         t2 = time.perf_counter()
@@ -178,6 +194,8 @@ class Retriever:
         lexical_order = [i for i in np.argsort(-bm25, kind="stable") if bm25[i] > 0]
         for rank, i in enumerate(lexical_order):
             fused[i] += BM25_WEIGHT / (RRF_K + rank + 1)
+        for rank, i in enumerate(i for i in np.argsort(-sentence, kind="stable") if sentence[i] > 0):
+            fused[i] += SENTENCE_WEIGHT / (RRF_K + rank + 1)
         for rank, i in enumerate(dense_ids[0]):
             fused[i] += DENSE_WEIGHT / (RRF_K + rank + 1)
         for i, chunk in enumerate(self.index.chunks):
