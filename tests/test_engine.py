@@ -1,0 +1,162 @@
+"""End to end through the real bundled model and the committed index: every question type, bad input, the CLI."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant
+from assistant.figures import unsupported_numbers
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def bot():
+    return Assistant.load()
+
+
+def ask(bot, question, history=()):
+    return bot.ask(question, history=list(history)).to_dict()
+
+
+def test_figure_question_quotes_the_exact_figure_and_cites_its_paragraph(bot):
+    a = ask(bot, "去年高新区规上工业产值多少?")
+    assert a["status"] == "answered"
+    assert "3453.8亿元" in a["answer"] and "[1]" in a["answer"]
+    cited = a["citations"][0]
+    assert cited["text"].startswith("主要经济指标平稳增长。完成规上工业总产值3453.8亿元")
+    assert cited["section"].startswith("一、2021年工作总结")
+    assert cited["quote"] in cited["text"]
+    assert {"text": "3453.8亿元", "n": 1} in a["figures"]
+    assert set(a["timings_ms"]) >= {"retrieve", "answer", "total"}
+
+
+def test_citation_text_is_the_paragraph_verbatim_from_the_source(bot):
+    source = next((ROOT / "seeds").glob("*.txt")).read_text(encoding="utf-8")
+    for question in ["2021年实际利用外资多少?", "2022年打算新增多少家各级研发机构?"]:
+        for c in ask(bot, question)["citations"]:
+            assert c["text"] in source
+
+
+def test_year_disambiguation_keeps_2021_results_and_2022_plans_apart(bot):
+    plan = ask(bot, "2022年高新区固定资产投资的增长目标是多少?")
+    assert "两位数" in plan["answer"] and "21.3%" not in plan["answer"]
+    assert plan["citations"][0]["section"].startswith("二、2022年工作要点")
+    result = ask(bot, "2021年固定资产投资完成了多少?")
+    assert "332.5亿元" in result["answer"]
+    assert result["citations"][0]["section"].startswith("一、2021年工作总结")
+
+
+def test_multi_figure_question_gets_every_figure(bot):
+    a = ask(bot, "2021年全年落地了多少个招商项目?总投资多少?其中高能级项目有几个?")
+    for figure in ["1751个", "1583.5亿元", "46个"]:
+        assert figure in a["answer"]
+
+
+def test_follow_up_uses_the_earlier_question(bot):
+    a = ask(bot, "那计算机与通讯设备产业呢?", ["2021年平板显示产业的产值是多少?"])
+    assert "1006.6亿元" in a["answer"]
+    b = ask(bot, "那2022年在这方面定了什么目标?", ["2021年火炬创新券的服务金额有多少?"])
+    assert "20家" in b["answer"] and b["citations"][0]["section"].startswith("二、2022年工作要点")
+
+
+def test_list_question_lists_the_items_of_the_section(bot):
+    a = ask(bot, "2022年在安全园区建设方面有哪些安排?")
+    assert "织牢疫情防控网" in a["answer"] and "绷紧安全生产弦" in a["answer"]
+    assert len(a["citations"]) == 2
+
+
+def test_english_question_gets_english_lead_in_and_figures_as_written(bot):
+    a = ask(bot, "How much fixed-asset investment did the Torch High-tech Zone complete in 2021, and what was the growth rate?")
+    assert a["status"] == "answered" and a["lang"] == "en"
+    assert a["answer"].startswith("According to the report")
+    assert "332.5亿元" in a["answer"] and "21.3%" in a["answer"]
+
+
+@pytest.mark.parametrize("question", ["2023年高新区计划落地多少个招商项目?", "厦门市2021年全市GDP是多少?",
+                                      "厦门火炬高新区管委会主任是谁?"])
+def test_unanswerable_questions_are_refused(bot, question):
+    a = ask(bot, question)
+    assert a["status"] == "not_found"
+    assert a["citations"] == []
+    assert "没有" in a["answer"]
+
+
+def test_related_but_not_asked_figure_is_partial(bot):
+    a = ask(bot, "2021年高新区数字经济产值具体是多少亿元?")
+    assert a["status"] == "partial"
+    assert "92%" in a["answer"] and "没有给出" in a["answer"]
+
+
+def test_questions_about_the_document_itself(bot):
+    assert "厦高工委〔2022〕10号" in ask(bot, "这份文件的文号是什么?")["answer"]
+    assert "2022年2月17日" in ask(bot, "报告落款日期是哪天?")["answer"]
+
+
+def test_traditional_chinese_and_full_width_digits(bot):
+    assert "3453.8亿元" in ask(bot, "規上工業總產值是多少?")["answer"]
+    assert "21.3%" in ask(bot, "２０２１年固定资产投资增长了多少?")["answer"]
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？？？", "\x00\x01", None, b"\xff\xfe"])
+def test_bad_input_gets_a_clear_message(bot, question):
+    a = bot.ask(question).to_dict()
+    assert a["status"] == "invalid"
+    assert "请输入" in a["answer"] or "问题" in a["answer"]
+
+
+def test_overlong_question_is_cut_and_says_so(bot):
+    a = bot.ask("规上工业总产值是多少?" + "很长" * 5000).to_dict()
+    assert a["status"] in ("answered", "partial", "not_found")
+    assert "问题太长" in a["answer"]
+
+
+def test_every_answer_passes_the_number_guard(bot):
+    questions = ["2021年规上工业增加值是多少?", "2022年外资增长目标是多少?", "新增了多少家省科技小巨人领军企业?",
+                 "What share of output came from high-tech industries?", "高新区目前存在哪些问题?"]
+    for q in questions:
+        a = ask(bot, q)
+        sources = [f"{c['section']}\n{c['text']}" for c in a["citations"]] + [q]
+        assert unsupported_numbers(a["answer"], sources) == []
+
+
+def run_cli(*args, stdin=None):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True, text=True,
+                          input=stdin, env=env, timeout=120)
+
+
+def test_cli_ask_json_is_the_answer_contract():
+    out = run_cli("ask", "--json", "2021年实际利用外资多少?")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) >= {"question", "status", "answer", "citations", "figures", "timings_ms"}
+    assert "35亿元" in data["answer"]
+    assert set(data["citations"][0]) == {"n", "id", "section", "text", "quote", "score"}
+
+
+def test_cli_ask_with_history_and_plain_rendering():
+    out = run_cli("ask", "那计算机与通讯设备产业呢?", "--history", "2021年平板显示产业的产值是多少?")
+    assert out.returncode == 0 and "1006.6亿元" in out.stdout and "[1]" in out.stdout
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 10000])
+def test_cli_bad_input_is_a_message_not_a_traceback(question):
+    out = run_cli("ask", question)
+    assert "Traceback" not in out.stderr
+    if question.strip():
+        assert out.returncode == 0 and "问题太长" in out.stdout
+    else:
+        assert out.returncode == 2 and "请输入" in out.stderr
+
+
+def test_cli_figures_lists_figure_sentence_section_and_id():
+    out = run_cli("figures", "外资")
+    assert out.returncode == 0
+    line = next(x for x in out.stdout.splitlines() if x.startswith("35亿元"))
+    assert "实际利用外资" in line and ":1.0.2" in line

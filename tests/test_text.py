@@ -1,0 +1,39 @@
+"""Normalisation and tokens: figures whole, synonyms both ways, traditional and full-width folded."""
+
+from assistant.text import glossary_terms, is_english, normalize, synonym_keys, tokenize, topic_nouns
+
+
+def test_figures_are_kept_whole():
+    tokens = tokenize("完成规上工业总产值3453.8亿元,同比增长13.9%")
+    assert "3453.8" in tokens and "13.9%" in tokens
+    assert "3453" not in tokens and "13" not in tokens
+
+
+def test_abbreviations_meet_full_terms():
+    assert "syn:高新技术企业" in tokenize("国家级高企超1200家")
+    assert "syn:高新技术企业" in tokenize("国家高新技术企业")
+    assert "syn:规模以上" in tokenize("规上工业") and "syn:规模以上" in tokenize("规模以上工业")
+    assert "syn:实际利用外资" in tokenize("外资目标")
+
+
+def test_width_script_and_case_are_folded_for_matching():
+    assert normalize("２０２１年，規上工業總產值") == "2021年,规上工业总产值"
+    assert normalize("GDP") == "gdp"
+    assert synonym_keys(normalize("GDP")) == ["syn:地区生产总值"]
+
+
+def test_question_words_are_dropped_with_their_pieces():
+    tokens = tokenize("高新区有多少家企业?", drop_question_words=True)
+    assert "多少" not in tokens and "高新" not in tokens and "企业" in tokens
+
+
+def test_english_detection_and_glossary():
+    assert is_english("How much fixed-asset investment was completed?")
+    assert not is_english("2021年GDP是多少")
+    terms = glossary_terms("How much fixed-asset investment did the zone complete in 2021?")
+    assert "固定资产投资" in terms and "2021年" in terms
+
+
+def test_topic_nouns_leave_out_guessed_words():
+    assert "gdp" in topic_nouns("厦门市2021年全市GDP是多少?")
+    assert "代线" not in topic_nouns("天马6代线项目的主厂房面积有多大?")
