@@ -21,7 +21,7 @@ from .embed import get_embedder
 from .figures import Figure, find_figures
 from .retrieve import Retriever, understand
 
-__all__ = ["Assistant", "Answer", "FigureRow", "MAX_QUESTION_CHARS", "validate_question"]
+__all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "validate_question"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = ROOT / "seeds"
@@ -84,7 +84,7 @@ class Assistant:
 
     @classmethod
     def load(cls, seeds_dir: str | Path | None = None, index_dir: str | Path | None = None,
-             embedder: str | None = None, build: bool = True) -> "Assistant":
+             embedder: str | None = None, build: bool = True) -> Assistant:
         """Load the index for seeds_dir (default seeds/) from index_dir (default index/).
 
         A missing, damaged or stale index (reports changed, other embedder, other format) is rebuilt; with

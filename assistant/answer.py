@@ -31,7 +31,7 @@ KIND_BONUS = 0.12
 # Units that count the same things: a question asking 多少人 is answered by 200名.
 UNIT_EQUIVALENTS = {"人": ("人", "名", "位", "人次"), "名": ("名", "人", "位"), "家": ("家", "户"), "个": ("个", "项", "家"),
                     "项": ("项", "个")}
-UNIT_WORDS = frozenset("亿元 万元 元 家 个 项 名 人 例 所 笔 亩 次 天 平方米 万平方米 家次 年 月 日 万 亿 千 百".split())
+UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "人", "例", "所", "笔", "亩", "次", "天", "平方米", "万平方米", "家次", "年", "月", "日", "万", "亿", "千", "百"])
 LIST_QUESTION = re.compile(
     r"(哪些|什么|哪几)(方面|工作|安排|举措|措施|部署|任务|重点|内容|行动)|做了(哪些|什么)|怎么做|如何(推进|开展|做)|有何(安排|举措)|"
     r"what (measures|work|steps|arrangements|actions)|what did .* do|how did"
@@ -40,7 +40,7 @@ ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(万|亿)?(家次|家|个|项|�
 PERCENT_CUES = re.compile(r"百分之|比例|比重|占比|增长了?多少|增速|增幅|多少个百分点|率是?多少|what share|percentage|proportion|growth rate|how much .*grow|by how much")
 AMOUNT_CUES = re.compile(r"多少钱|多少亿|多少万元|金额|资金多少|总投资多少|收入多少|产值(是|有|为)?多少|营收多少|how much money|how much .*(investment|revenue|output)")
 ANY_FIGURE_CUES = re.compile(r"多少|(?<!哪)几(?!乎)|how many|how much|what (was|is) the (total|number|amount)")
-PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|\bwho\b", re.I)
+PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|\bwho\b", re.IGNORECASE)
 
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
 DATE_CUES = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
@@ -123,7 +123,7 @@ class Answerer:
         df = self._df.get(token, 0)
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
-    def topic_weights(self, query: Query) -> "Topic":
+    def topic_weights(self, query: Query) -> Topic:
         """Words that say what the question is about and occur in the report, with IDF weights (the question's own
         words in full, the earlier question's at half weight). Absent words are judged by missing_share instead."""
         weights = Topic()

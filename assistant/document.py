@@ -117,9 +117,9 @@ def _lead(text: str) -> str:
     sentences = split_sentences(text)
     if len(sentences) > 1:
         first = sentences[0].text.rstrip("。！？!?")
-        if len(first) <= MAX_LEAD_CHARS and not re.search(r"[,，;；]", first):
-            if not re.search(r"\d", first) or ITEM.match(first):
-                return first
+        short = len(first) <= MAX_LEAD_CHARS and not re.search(r"[,，;；]", first)
+        if short and (not re.search(r"\d", first) or ITEM.match(first)):
+            return first
     return ""
 
 

@@ -79,7 +79,7 @@ def summarise(rows: list[dict]) -> dict:
     unanswerable = [r for r in rows if not r["answerable"]]
     with_evidence = [r for r in answerable if r["recall@1"] is not None]
     english = [r for r in rows if r["lang"] == "en" or r["type"] == "english"]
-    mean = lambda xs: sum(xs) / len(xs) if xs else 0.0  # noqa: E731
+    mean = lambda xs: sum(xs) / len(xs) if xs else 0.0
     summary = {
         "items": len(rows),
         "figures_in_answer": mean([r["figures_ok"] for r in answerable]),

@@ -10,11 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 # Units seen in Chinese government reports, longest first so that 万平方米 wins over 平方米 and 家次 over 家.
-_UNITS = (
-    "万平方公里 平方公里 万平方米 平方米 亿美元 万美元 美元 亿元 万元 元 个百分点 百分点 万千瓦 千瓦 万吨 吨 万公里 公里 千米 米 亩 "
-    "万人次 人次 万人 人 万户 户 家次 家 个 名 例 项 笔 所 次 倍 天 小时 周 座 条 台 套 件 批 宗 类 位 款 部 篇 期 栋 张 支 "
-    "场 届 岁 年 月 日 %"
-).split()
+_UNITS = ["万平方公里", "平方公里", "万平方米", "平方米", "亿美元", "万美元", "美元", "亿元", "万元", "元", "个百分点", "百分点", "万千瓦", "千瓦", "万吨", "吨", "万公里", "公里", "千米", "米", "亩", "万人次", "人次", "万人", "人", "万户", "户", "家次", "家", "个", "名", "例", "项", "笔", "所", "次", "倍", "天", "小时", "周", "座", "条", "台", "套", "件", "批", "宗", "类", "位", "款", "部", "篇", "期", "栋", "张", "支", "场", "届", "岁", "年", "月", "日", "%"]
 _MAGNITUDE = "[万亿千百]?"
 _ARABIC = r"\d+(?:\.\d+)?"
 _CN_DIGITS = "一二两三四五六七八九十百千"
@@ -48,13 +44,13 @@ class Figure:
 
 
 def _kind(text: str) -> str:
-    if text.endswith("%") or "百分点" in text or text.endswith("成"):
+    if text.endswith(("%", "成")) or "百分点" in text:
         return "percent"
     if text.startswith("第"):
         return "ordinal"
     if text.endswith("元"):
         return "amount"
-    if text.endswith("倍") or text.endswith("位数"):
+    if text.endswith(("倍", "位数")):
         return "ratio"
     return "count"
 

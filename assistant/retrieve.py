@@ -36,8 +36,8 @@ REVIEW_CUES = ("完成", "实现了", "取得", "成效", "成绩", "实际", "�
                "achieved", "completed", "reached", "did ", "last year")
 RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "下一年": 1,
                   "last year": -1, "this year": 0, "next year": 1}
-FOLLOWUP_OPENERS = re.compile(r"^(那|那么|还有|另外|此外|其中|同时|以及|而|and |what about |how about )", re.I)
-FOLLOWUP_MARKERS = re.compile(r"(呢[?？]?$|这方面|这一块|这块|这个|这些|这项|该项|其|它|同期|相应|对应|那一年|这一年|then\b|that\b)", re.I)
+FOLLOWUP_OPENERS = re.compile(r"^(那|那么|还有|另外|此外|其中|同时|以及|而|and |what about |how about )", re.IGNORECASE)
+FOLLOWUP_MARKERS = re.compile(r"(呢[?？]?$|这方面|这一块|这块|这个|这些|这项|该项|其|它|同期|相应|对应|那一年|这一年|then\b|that\b)", re.IGNORECASE)
 META_CUES = re.compile(
     r"(文号|索引号|发文|发布机构|发布时间|发布日期|成文|落款|署名|印发|哪天发|什么时候发|何时发|标题|全称|题目|"
     r"(这份|本|该)(报告|文件|文档)|哪个单位|哪些单位|发布的|发布单位|issued|document number|publisher|signed)"

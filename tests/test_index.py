@@ -1,6 +1,7 @@
 """The index on disk: stable ids across rebuilds, reuse of unchanged vectors, staleness and damage detected."""
 
 import hashlib
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -46,7 +47,7 @@ class FakeEmbedder:
 
     def _vector(self, text):
         v = np.zeros(self.dim, dtype=np.float32)
-        for a, b in zip(text, text[1:]):
+        for a, b in itertools.pairwise(text):
             v[int(hashlib.md5((a + b).encode()).hexdigest(), 16) % self.dim] += 1.0
         return v / max(np.linalg.norm(v), 1e-9)
 
