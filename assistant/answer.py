@@ -134,6 +134,12 @@ class Answerer:
                 if (len(token) < 2 and not token.isdigit()) or token not in self._df:
                     continue
                 weights[token] = max(weights.get(token, 0.0), factor * self._idf(token))
+        # Two neighbouring words of the question that stand together in the report (厦门 + 时代 → 厦门时代) name one
+        # thing: a sentence that has the pair is about it, one that has the words apart may not be.
+        for first, second in zip(query.tokens, query.tokens[1:]):
+            phrase = first + second
+            if first in weights and second in weights and phrase not in weights and phrase in self.index.corpus_text:
+                weights["phr:" + phrase] = 0.5 * (weights[first] + weights[second])
         # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
         # must not count against a sentence that says it the other way (高企).
         normalized_question = textmod.normalize(query.text)
@@ -150,14 +156,14 @@ class Answerer:
                     del weights[t]
         # A word and the longer word that contains it (数字 / 数字经济) would count the same fact twice.
         for token in list(weights):
-            if any(token != other and token in other and not other.startswith("syn:") for other in weights):
+            if any(token != other and token in other and not other.startswith(("syn:", "phr:")) for other in weights):
                 weights[token] *= 0.5
         return weights
 
     def _mentioned(self, word: str) -> bool:
         """The report mentions a word itself, a synonym of it, or every part of it (工业产值 in 工业总产值)."""
         corpus = self.index.corpus_text
-        if word in corpus or any(key[4:] in corpus for key in textmod.synonym_keys(word)):
+        if word in corpus or any(member in corpus for member in textmod.synonyms_of(word)):
             return True
         parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
         return bool(parts) and all(p in corpus for p in parts)
@@ -185,10 +191,10 @@ class Answerer:
                 same_word = any(m in normalized for m in getattr(weights, "named", {}).get(token, []))
                 got += weight if same_word else SYNONYM_MATCH_WEIGHT * weight
                 matched.add(token)
-            elif not token.startswith("syn:") and token in normalized:
+            elif not token.startswith("syn:") and token.removeprefix("phr:") in normalized:
                 got += weight
                 matched.add(token)
-            elif (token.startswith("syn:") and token in heading_keys) or token in heading_normalized:
+            elif (token.startswith("syn:") and token in heading_keys) or token.removeprefix("phr:") in heading_normalized:
                 got += 0.5 * weight
         return got / total, frozenset(matched)
 

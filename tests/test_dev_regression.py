@@ -10,7 +10,7 @@ from assistant.evaluate import evaluate, load_items
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
-HOLDOUT = ROOT / "tests" / "data" / "holdout.jsonl"
+HOLDOUT = [ROOT / "tests" / "data" / "holdout.jsonl", ROOT / "tests" / "data" / "holdout2.jsonl"]
 pytestmark = pytest.mark.slow
 
 
@@ -34,8 +34,9 @@ def test_dev_set_floors(bot):
     assert s["english_ok"] == s["english_total"]
 
 
-def test_holdout_questions_written_apart_from_the_dev_set(bot):
-    s = evaluate(bot, load_items(HOLDOUT))
+@pytest.mark.parametrize("path", HOLDOUT, ids=lambda p: p.stem)
+def test_holdout_questions_written_apart_from_the_dev_set(bot, path):
+    s = evaluate(bot, load_items(path))
     assert s["figures_in_answer"] >= 0.9
     assert s["recall@3"] >= 0.9
     assert s["false_refusals"] <= 1
