@@ -20,6 +20,8 @@ from .retrieve import Hit, Query
 CLAUSE_SPLIT = re.compile(r"(?<=[;；])")
 COMMA_SPLIT = re.compile(r"(?<=[,，])")
 MAX_QUOTE_CHARS = 90  # longer sentences are trimmed to the clauses that match the question
+TRIM_KEEP_SHARE = 0.5  # ...keeping a clause that scores this share of the best one and adds to it
+TRIM_SAME_SHARE = 0.9  # ...or that scores nearly as well
 MAX_EXTRA_SENTENCES = 2
 EXTRA_SENTENCE_GAIN = 0.2  # a further sentence must cover this much more of the question to be added
 EXTRA_SENTENCE_MIN_SHARE = 0.5  # ...and answer at least half as much of it as the best sentence
@@ -39,7 +41,7 @@ LIST_QUESTION = re.compile(
 ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(万|亿)?(家次|家|个|项|名|人|例|所|笔|亩|次|天|平方米|元|倍)")
 PERCENT_CUES = re.compile(r"百分之|比例|比重|占比|增长了?多少|增速|增幅|多少个百分点|率是?多少|what share|percentage|proportion|growth rate|how much .*grow|by how much")
 AMOUNT_CUES = re.compile(r"多少钱|多少亿|多少万元|金额|资金多少|总投资多少|收入多少|产值(是|有|为)?多少|营收多少|how much money|how much .*(investment|revenue|output)")
-ANY_FIGURE_CUES = re.compile(r"多少|(?<!哪)几(?!乎)|how many|how much|what (was|is) the (total|number|amount)")
+ANY_FIGURE_CUES = re.compile(r"多少|(?<![哪第])几(?![乎等级])|how many|how much|what (was|is) the (total|number|amount)")
 PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|\bwho\b", re.IGNORECASE)
 
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
@@ -243,23 +245,26 @@ class Answerer:
         return found
 
     def trim(self, sentence: str, weights: dict[str, float], query: Query) -> str:
-        """Keep the clauses that match the question, contiguous, when a sentence is long."""
-        if len(sentence) <= MAX_QUOTE_CHARS:
-            return sentence
-        for splitter in (CLAUSE_SPLIT, COMMA_SPLIT):
+        """Keep the clauses that match the question, contiguous. Parts split by ； are always weighed (they usually
+        hold different facts: 平板显示…7.7%;计算机…15.1%); comma clauses only when the sentence is long."""
+        for splitter, limit in ((CLAUSE_SPLIT, 0), (COMMA_SPLIT, MAX_QUOTE_CHARS)):
+            if len(sentence) <= limit:
+                break
             parts = [p for p in splitter.split(sentence) if p]
             if len(parts) < 2:
                 continue
-            scored = [self._coverage(p, "", weights)[0] + 0.5 * KIND_BONUS * self._kind_fit(query, p) for p in parts]
+            covers = [self._coverage(p, "", weights) for p in parts]
+            scored = [c[0] + KIND_BONUS * self._kind_fit(query, p) for c, p in zip(covers, parts)]
             best = max(range(len(parts)), key=lambda i: scored[i])
-            keep = [i for i, s in enumerate(scored) if s >= max(0.5 * scored[best], 1e-9)] or [best]
+            # Another clause stays if it answers part of the question that the best one does not (a second figure
+            # asked for), or answers it about as well.
+            keep = [i for i, s in enumerate(scored) if i == best or (s >= TRIM_KEEP_SHARE * scored[best] > 0 and (
+                covers[i][1] - covers[best][1] or s >= TRIM_SAME_SHARE * scored[best]))]
             trimmed = "".join(parts[min(keep) : max(keep) + 1]).rstrip(",，;；")
             if not re.search(r"[。！？!?]$", trimmed):
                 trimmed += "。"
             if len(trimmed) < len(sentence):
                 sentence = trimmed
-                if len(sentence) <= MAX_QUOTE_CHARS:
-                    break
         return sentence
 
     # ---- the answer -------------------------------------------------------------------------------------------
@@ -304,8 +309,8 @@ class Answerer:
         asked_unit, asked_kind = self.asked(query)
         if (asked_unit or asked_kind) and all(self._kind_fit(query, q) < 0 for _, q in quotes):
             status = "partial"
-            wanted = asked_unit or {"percent": "百分比", "amount": "金额"}.get(asked_kind, "具体数字")
-            note = f"报告没有给出所问的具体数字（{wanted}），下面是相关内容。"
+            wanted = asked_unit or {"percent": "百分比", "amount": "金额"}.get(asked_kind, "")
+            note = f"报告没有给出所问的具体数字{f'（{wanted}）' if wanted else ''}，下面是相关内容。"
         asked_years = query.resolved_years(self._issue_year(quotes[0][0].paragraph.doc))
         answer_year = quotes[0][0].paragraph.year
         if (asked_years and answer_year is not None and answer_year not in asked_years
