@@ -244,6 +244,17 @@ class Answerer:
         found.sort(key=lambda c: -c.score)
         return found
 
+    def _own_weights(self, query: Query, weights: Topic) -> Topic:
+        """For a follow-up, the words of the question as asked decide which clauses to keep (那软件业呢? keeps the
+        软件 clause, not the 外资 one the earlier question was about)."""
+        if not query.is_followup:
+            return weights
+        own_text = textmod.normalize(query.text)
+        own = Topic({t: w for t, w in weights.items()
+                     if t in query.tokens or t.removeprefix("phr:") in own_text})
+        own.named = weights.named
+        return own if own else weights
+
     def trim(self, sentence: str, weights: dict[str, float], query: Query) -> str:
         """Keep the clauses that match the question, contiguous. Parts split by ； are always weighed (they usually
         hold different facts: 平板显示…7.7%;计算机…15.1%); comma clauses only when the sentence is long."""
@@ -256,6 +267,8 @@ class Answerer:
             covers = [self._coverage(p, "", weights) for p in parts]
             scored = [c[0] + KIND_BONUS * self._kind_fit(query, p) for c, p in zip(covers, parts)]
             best = max(range(len(parts)), key=lambda i: scored[i])
+            if best == 0 and re.search(r"[:：]", parts[0]):
+                break  # "2022年预期目标:…" introduces what follows: the whole list is the answer
             # Another clause stays if it answers part of the question that the best one does not (a second figure
             # asked for), or answers it about as well.
             keep = [i for i, s in enumerate(scored) if i == best or (s >= TRIM_KEEP_SHARE * scored[best] > 0 and (
@@ -304,7 +317,16 @@ class Answerer:
                     and cand.sentence not in {c.sentence for c in chosen}):
                 chosen.append(cand)
                 covered |= cand.matched
-        quotes = [(c.hit, self.trim(c.sentence, weights, query)) for c in chosen]
+        # A question about two years (去年和今年…) gets the best sentence of each year's part.
+        asked_years = set()
+        for doc in self.index.documents:
+            asked_years |= query.resolved_years(doc.issue_year)
+        for year in sorted(asked_years - {c.hit.paragraph.year for c in chosen}) if len(asked_years) > 1 else []:
+            same_year = [c for c in ranked if c.hit.paragraph.year == year and c not in chosen]
+            if same_year and same_year[0].coverage >= EXTRA_SENTENCE_MIN_SHARE * ranked[0].coverage:
+                chosen.append(same_year[0])
+        trim_weights = self._own_weights(query, weights)
+        quotes = [(c.hit, self.trim(c.sentence, trim_weights, query)) for c in chosen]
         status, note = "answered", ""
         asked_unit, asked_kind = self.asked(query)
         if (asked_unit or asked_kind) and all(self._kind_fit(query, q) < 0 for _, q in quotes):
@@ -339,7 +361,9 @@ class Answerer:
                 n = len(citations) + 1
                 citations.append(Citation(n, hit.paragraph.id, hit.paragraph.section_path, hit.paragraph.text, quote,
                                           round(hit.score, 4)))
-            parts.append(f"{quote.rstrip('。')}[{n}]")
+            # Each quote says which part it is from when the parts differ (2021年工作总结 … ；2022年工作要点 …).
+            part_lead = self._lead(query, hit.paragraph) if len(parts) and hit.paragraph.part != quotes[0][0].paragraph.part else ""
+            parts.append(f"{part_lead}{quote.rstrip('。')}[{n}]")
         lead = self._lead(query, quotes[0][0].paragraph)
         body = "；".join(parts) + "。"
         if query.lang == "en":

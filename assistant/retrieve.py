@@ -110,7 +110,7 @@ def understand(question: str, history: list[str] | None = None) -> Query:
         tokens = [t for term in textmod.glossary_terms(question) for t in textmod.tokenize(term, drop_question_words=True)]
         # Names written in Latin letters (IBM, ABB, RISC-V) match the report as they are; other English words are
         # simply absent from its vocabulary and score nothing.
-        tokens += textmod.latin_words(normalized)
+        tokens += textmod.tokenize(" ".join(textmod.latin_words(normalized)))
     else:
         tokens = textmod.tokenize(question, drop_question_words=True)
     followup = is_followup(question, history)

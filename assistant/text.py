@@ -236,6 +236,8 @@ ENGLISH_GLOSSARY: dict[str, str] = {
     "this year": "今年",
 }
 
+_GLOSSARY_WORDS = frozenset(w for phrase in ENGLISH_GLOSSARY for w in phrase.split())
+
 # Words that only say what kind of answer is wanted, not what it is about. They carry no topic, so they neither help
 # retrieval nor count as "a topic the report does not mention".
 QUESTION_WORDS: frozenset[str] = frozenset(
@@ -353,7 +355,11 @@ def is_english(text: str) -> bool:
 
 def glossary_terms(text: str) -> list[str]:
     """Chinese report terms for the English phrases found in a question, longest phrases first."""
-    lowered = " " + re.sub(r"[^a-z0-9&\-]+", " ", normalize(text)) + " "
+    words = re.sub(r"[^a-z0-9&\-]+", " ", normalize(text)).split()
+    # Plurals find their singular entry (targets → target) when only the singular is listed.
+    words = [w[:-1] if w.endswith("s") and len(w) > 3 and w not in ENGLISH_GLOSSARY and w[:-1] in _GLOSSARY_WORDS
+             else w for w in words]
+    lowered = " " + " ".join(words) + " "
     found: list[str] = []
     for phrase in sorted(ENGLISH_GLOSSARY, key=len, reverse=True):
         needle = f" {phrase} "
