@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
@@ -28,6 +29,9 @@ DEFAULT_SEEDS = ROOT / "seeds"
 DEFAULT_INDEX = ROOT / "index"
 MAX_QUESTION_CHARS = 500  # a longer text is not a question; it is cut here and the answer says so
 MAX_HISTORY_ITEMS = 10
+# Said in the answer when a question was cut; the note says where. No digits: every number in an answer must be in a
+# cited paragraph or in the question (the number guard), and this one is in neither.
+CUT_NOTICE = "（问题太长，只回答了它的开头部分。）"
 SENTENCE_CANDIDATES = 8  # paragraphs whose sentences compete for the answer
 SECTION_CANDIDATES = 16  # paragraphs that vote for the section of a 哪些工作/安排 question
 
@@ -63,10 +67,28 @@ def validate_question(question) -> tuple[str, str]:
         return "", "问题必须是文字。Please send the question as text."
     question = " ".join(_clean(question).split())
     if not question or not any(ch.isalnum() for ch in question):
-        return "", "请输入一个问题，例如：2021年规上工业总产值是多少？ Please type a question."
+        return "", "请输入一个问题，例如：去年规上工业总产值是多少？ Please type a question."
     if len(question) > MAX_QUESTION_CHARS:
         return question[:MAX_QUESTION_CHARS], f"问题太长，只使用了前{MAX_QUESTION_CHARS}个字。"
     return question, ""
+
+
+def _history(history) -> list[str]:
+    """The earlier questions, cleaned, last MAX_HISTORY_ITEMS: a string is one question; what is not a question
+    (None, a number, unreadable bytes) is skipped; a history that is not a collection at all counts as none."""
+    if isinstance(history, (str, bytes)):
+        history = [history]
+    try:
+        items = list(history if isinstance(history, (list, tuple)) else itertools.islice(history, 1000))
+    except TypeError:
+        items = []
+    return [h for h in (validate_question(h)[0] for h in items[-MAX_HISTORY_ITEMS:]) if h]
+
+
+def default_paths(seeds_dir=None, index_dir=None) -> tuple[Path, Path]:
+    """The reports folder and the index folder: as given, else $ASSISTANT_SEEDS / $ASSISTANT_INDEX, else the repo's."""
+    seeds = Path(seeds_dir or os.environ.get("ASSISTANT_SEEDS") or DEFAULT_SEEDS)
+    return seeds, Path(index_dir or os.environ.get("ASSISTANT_INDEX") or DEFAULT_INDEX)
 
 
 class Assistant:
@@ -90,16 +112,15 @@ class Assistant:
         A missing, damaged or stale index (reports changed, other embedder, other format) is rebuilt; with
         build=False it is refused with a message that names the fix instead.
         """
-        seeds = Path(seeds_dir or os.environ.get("ASSISTANT_SEEDS") or DEFAULT_SEEDS)
-        where = Path(index_dir or os.environ.get("ASSISTANT_INDEX") or DEFAULT_INDEX)
+        seeds, where = default_paths(seeds_dir, index_dir)
         model = get_embedder(embedder)
         try:
-            index = indexmod.load(where, seeds, model.id)
+            index = indexmod.load(where, seeds, model.id, model.dim)
         except indexmod.IndexError_:
             if not build:
                 raise
             indexmod.build(seeds, where, model)
-            index = indexmod.load(where, seeds, model.id)
+            index = indexmod.load(where, seeds, model.id, model.dim)
         return cls(index, model, seeds, where)
 
     @property
@@ -111,9 +132,10 @@ class Assistant:
         started = time.perf_counter()
         text, message = validate_question(question)
         if not text:
-            return Answer(str(question)[:MAX_QUESTION_CHARS] if question is not None else "", "invalid", message,
+            shown = question.decode("utf-8", "replace") if isinstance(question, bytes) else question
+            return Answer(_clean(shown)[:MAX_QUESTION_CHARS] if shown is not None else "", "invalid", message,
                           note=message)
-        clean_history = [h for h in (validate_question(h)[0] for h in (history or [])[-MAX_HISTORY_ITEMS:]) if h]
+        clean_history = _history(history)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         query = understand(text, clean_history)
@@ -125,7 +147,7 @@ class Assistant:
         t3 = time.perf_counter()
         if message:
             result.note = f"{message} {result.note}".strip()
-            result.answer = f"（{message}）{result.answer}"
+            result.answer = f"{CUT_NOTICE}{result.answer}"
         result.timings_ms = {**timings, "retrieve": (t2 - t1) * 1e3, "answer": (t3 - t2) * 1e3,
                              "total": (t3 - started) * 1e3}
         return result

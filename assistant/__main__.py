@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from . import Assistant, validate_question
+from . import Assistant, default_paths, validate_question
 from . import index as indexmod
 from .embed import get_embedder
 
@@ -26,6 +26,19 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _load(args) -> Assistant:
     return Assistant.load(args.seeds, args.index, embedder=args.embedder, build=not args.no_build)
+
+
+MAX_STDIN_BYTES = 1 << 20  # a question is short: no more is read from a pipe, so an endless one cannot hang the CLI
+
+
+def read_stdin() -> str:
+    """The question piped in, as UTF-8 with bytes that are not UTF-8 replaced (never a UnicodeDecodeError)."""
+    if sys.stdin is None or sys.stdin.isatty():
+        return ""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return sys.stdin.read(MAX_STDIN_BYTES)
+    return stream.read(MAX_STDIN_BYTES).decode("utf-8", "replace")
 
 
 def render(answer: dict) -> str:
@@ -57,12 +70,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "build":
-            stats = indexmod.build(args.seeds or "seeds", args.index or "index", get_embedder(args.embedder))
+            seeds, where = default_paths(args.seeds, args.index)
+            stats = indexmod.build(seeds, where, get_embedder(args.embedder))
             print(f"built index: {stats['chunks']} paragraphs, {stats['embedded']} embedded, "
                   f"{stats['reused']} reused, {stats['seconds']} s")
             return 0
         if args.command == "ask":
-            question = args.question if args.question is not None else ("" if sys.stdin.isatty() else sys.stdin.read())
+            question = args.question if args.question is not None else read_stdin()
             text, message = validate_question(question)
             if not text:
                 print(message, file=sys.stderr)
@@ -90,8 +104,13 @@ def main(argv: list[str] | None = None) -> int:
     except indexmod.IndexError_ as exc:
         print(f"index problem: {exc}", file=sys.stderr)
         return 3
+    except BrokenPipeError:
+        raise
     except FileNotFoundError as exc:
         print(f"file not found: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, ImportError, OSError) as exc:  # an unknown embedder, a model that cannot be loaded
+        print(f"cannot load the embedder: {exc}", file=sys.stderr)
         return 2
     return 1
 

@@ -243,7 +243,7 @@ def _read(index_dir: Path) -> tuple[dict, list[dict], np.ndarray]:
             raise CorruptIndex(f"index file {path} is missing or damaged (checksum): run `python -m assistant build`")
     records = [json.loads(line) for line in (index_dir / manifest["files"]["chunks"]["name"]).read_text("utf-8").splitlines() if line]
     vectors = np.load(index_dir / manifest["files"]["vectors"]["name"], allow_pickle=False)
-    if vectors.shape != (len(records), manifest["dim"]):
+    if vectors.ndim != 2 or vectors.shape != (len(records), manifest["dim"]):
         raise CorruptIndex(f"index in {index_dir} has {vectors.shape} vectors for {len(records)} chunks: rebuild it")
     return manifest, records, vectors
 
@@ -253,7 +253,7 @@ def check_fresh(manifest: dict, seeds_dir: Path, embedder_id: str) -> None:
     if manifest.get("embedder") != embedder_id:
         raise StaleIndex(
             f"index was built with embedder {manifest.get('embedder')!r}, not {embedder_id!r}: "
-            "run `python -m assistant build` with the embedder you want"
+            "run `python -m assistant build --index DIR --embedder SPEC` for the index and embedder you want"
         )
     if manifest.get("tokenizer") != textmod.tokenizer_id() or manifest.get("parser") != parser_id():
         raise StaleIndex("index was built by another version of the parser or tokenizer: run `python -m assistant build`")
@@ -261,12 +261,16 @@ def check_fresh(manifest: dict, seeds_dir: Path, embedder_id: str) -> None:
         raise StaleIndex(f"reports in {seeds_dir} changed since the index was built: run `python -m assistant build`")
 
 
-def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id: str | None = None) -> Index:
+def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id: str | None = None,
+         embedder_dim: int | None = None) -> Index:
     """Load and verify an index; with seeds_dir and embedder_id also check that it is not stale."""
     index_dir = Path(index_dir)
     manifest, records, vectors = _read(index_dir)
     if seeds_dir is not None and embedder_id is not None:
         check_fresh(manifest, Path(seeds_dir), embedder_id)
+    if embedder_dim is not None and manifest["dim"] != embedder_dim:
+        raise StaleIndex(f"index vectors have {manifest['dim']} dimensions, the embedder gives {embedder_dim}: "
+                         "run `python -m assistant build`")
     chunks = []
     for record in records:
         para = record["paragraph"]
