@@ -15,7 +15,7 @@ from . import text as textmod
 from .document import DATE, Paragraph, split_sentences
 from .figures import find_figures, unsupported_numbers
 from .index import Index
-from .retrieve import Hit, Query
+from .retrieve import RELATIVE_YEARS, Hit, Query
 
 CLAUSE_SPLIT = re.compile(r"(?<=[;；])")
 COMMA_SPLIT = re.compile(r"(?<=[,，])")
@@ -288,7 +288,7 @@ class Answerer:
         for doc in self.index.documents:
             years |= query.resolved_years(doc.issue_year)
         if years and not (years & self.corpus_years):
-            note = f"报告没有涉及{'、'.join(str(y) for y in sorted(years))}年的内容。"
+            note = f"报告没有涉及{_years_as_asked(query)}的内容。"
             return self._refuse(query, note)
         if not hits:
             return self._refuse(query, "")
@@ -338,8 +338,7 @@ class Answerer:
         if (asked_years and answer_year is not None and answer_year not in asked_years
                 and not any(str(y) in q for y in asked_years for _, q in quotes)):
             status = "partial"
-            note = (f"报告没有给出{'、'.join(map(str, sorted(asked_years)))}年的这项内容，"
-                    f"下面是{answer_year}年的相关内容。")
+            note = f"报告没有给出{_years_as_asked(query)}的这项内容，下面是{answer_year}年的相关内容。"
         if PERSON_CUES.search(query.text) and not self._has_person(" ".join(q for _, q in quotes)):
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
         return self._compose(query, quotes, status, note)
@@ -464,3 +463,13 @@ def _as_asked(word: str, question: str) -> str:
     """The word as the user wrote it (GDP, not the folded gdp)."""
     match = re.search(re.escape(word), question, re.IGNORECASE)
     return match.group() if match else word
+
+
+def _years_as_asked(query: Query) -> str:
+    """The years a question asks about in its own words (2023年, 去年): a year worked out from 去年 is a computed
+    number, which an answer must not show."""
+    normalized = textmod.normalize(query.text)
+    words = [f"{y}年" for y in query.years] + [w for w in RELATIVE_YEARS if w in normalized and not w.isascii()]
+    if not words and query.context:
+        return "所问年份"
+    return "、".join(dict.fromkeys(words)) or "所问年份"

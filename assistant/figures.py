@@ -20,7 +20,7 @@ FIGURE_PATTERN = re.compile(
     rf"|[{_CN_DIGITS}]+(?:成|倍|位数|个百分点)"
     rf"|第[{_CN_DIGITS}\d]+(?:次|名|位|批|届))"
 )
-_DATE = re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{4}-\d{1,2}-\d{1,2}")
+_DATE = re.compile(r"(?<!\d)\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{4}-\d{1,2}-\d{1,2}")
 _NUMBER = re.compile(_ARABIC)
 _CITATION_MARK = re.compile(r"\[\d+\]")
 _CLAUSE_BREAK = re.compile(r"[,，;；。!！?？、:：(（)）]")
@@ -65,7 +65,7 @@ def find_figures(text: str) -> list[Figure]:
     previous_measure = ""
     for match in FIGURE_PATTERN.finditer(text):
         start, end = match.span()
-        if any(s <= start < e for s, e in taken):
+        if any(start < e and s < end for s, e in taken):
             continue
         figure_text = match.group()
         if not re.search(r"\d", figure_text) and not re.search(f"[{_CN_DIGITS}]", figure_text):

@@ -225,26 +225,32 @@ def _previous_vectors(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray
 
 def _read(index_dir: Path) -> tuple[dict, list[dict], np.ndarray]:
     manifest_path = index_dir / MANIFEST
+    fix = "run `python -m assistant build`"
     if not manifest_path.exists():
-        raise StaleIndex(f"no index in {index_dir}: run `python -m assistant build`")
+        raise StaleIndex(f"no index in {index_dir}: {fix}")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise CorruptIndex(f"index manifest {manifest_path} is unreadable ({exc}): run `python -m assistant build`")
+        raise CorruptIndex(f"index manifest {manifest_path} is unreadable ({exc}): {fix}") from exc
+    if not isinstance(manifest, dict):
+        raise CorruptIndex(f"index manifest {manifest_path} is not an object: {fix}")
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise StaleIndex(
-            f"index in {index_dir} has format {manifest.get('format_version')}, this version reads {FORMAT_VERSION}: "
-            "run `python -m assistant build`"
-        )
-    for role in ("chunks", "vectors"):
-        entry = manifest["files"][role]
-        path = index_dir / entry["name"]
-        if not path.exists() or _sha256_file(path) != entry["sha256"]:
-            raise CorruptIndex(f"index file {path} is missing or damaged (checksum): run `python -m assistant build`")
-    records = [json.loads(line) for line in (index_dir / manifest["files"]["chunks"]["name"]).read_text("utf-8").splitlines() if line]
-    vectors = np.load(index_dir / manifest["files"]["vectors"]["name"], allow_pickle=False)
-    if vectors.ndim != 2 or vectors.shape != (len(records), manifest["dim"]):
-        raise CorruptIndex(f"index in {index_dir} has {vectors.shape} vectors for {len(records)} chunks: rebuild it")
+        raise StaleIndex(f"index in {index_dir} has format {manifest.get('format_version')!r}, this version reads "
+                         f"{FORMAT_VERSION}: {fix}")
+    try:
+        for role in ("chunks", "vectors"):
+            entry = manifest["files"][role]
+            path = index_dir / entry["name"]
+            if not path.exists() or _sha256_file(path) != entry["sha256"]:
+                raise CorruptIndex(f"index file {path} is missing or damaged (checksum): {fix}")
+        records = [json.loads(line) for line in
+                   (index_dir / manifest["files"]["chunks"]["name"]).read_text("utf-8").splitlines() if line]
+        vectors = np.load(index_dir / manifest["files"]["vectors"]["name"], allow_pickle=False)
+        expected = (len(records), int(manifest["dim"]))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CorruptIndex(f"index manifest {manifest_path} is incomplete ({exc!r}): {fix}") from exc
+    if vectors.ndim != 2 or vectors.shape != expected:
+        raise CorruptIndex(f"index in {index_dir} has {vectors.shape} vectors for {len(records)} chunks: {fix}")
     return manifest, records, vectors
 
 

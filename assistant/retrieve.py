@@ -29,6 +29,7 @@ YEAR_MISMATCH_PENALTY = 0.55
 PERIOD_MATCH_BOOST = 1.15
 PERIOD_MISMATCH_PENALTY = 0.8
 QUERY_CACHE_SIZE = 1024
+MAX_EMBED_CHARS = 200
 
 PLAN_CUES = ("目标", "计划", "打算", "力争", "争取", "预期", "要点", "安排", "将要", "拟", "准备", "部署", "今后", "未来",
              "target", "plan", "goal", "will ", "expected")
@@ -121,7 +122,8 @@ def understand(question: str, history: list[str] | None = None) -> Query:
         context_normalized = textmod.normalize(context)
         years, relative = _years(context_normalized), _relative_years(context_normalized)
         period = period or _period(context_normalized)
-    embed_text = f"{context} {question}".strip() if followup else question
+    # The model reads ~512 tokens at most, and a long text costs time for nothing: embed the first part only.
+    embed_text = (f"{context} {question}".strip() if followup else question)[:MAX_EMBED_CHARS]
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
                  bool(META_CUES.search(normalized)), context)
 
