@@ -18,7 +18,7 @@ from .index import Index
 from .retrieve import RELATIVE_YEARS, Hit, Query
 
 CLAUSE_SPLIT = re.compile(r"(?<=[;；])")
-COMMA_SPLIT = re.compile(r"(?<=[,，])")
+COMMA_SPLIT = re.compile(r"(?<=[,，;；])")
 MAX_QUOTE_CHARS = 90  # longer sentences are trimmed to the clauses that match the question
 TRIM_KEEP_SHARE = 0.5  # ...keeping a clause that scores this share of the best one and adds to it
 TRIM_SAME_SHARE = 0.9  # ...or that scores nearly as well
@@ -140,7 +140,8 @@ class Answerer:
         # thing: a sentence that has the pair is about it, one that has the words apart may not be.
         for first, second in zip(query.tokens, query.tokens[1:]):
             phrase = first + second
-            if first in weights and second in weights and phrase not in weights and phrase in self.index.corpus_text:
+            if (first in weights and second in weights and phrase not in weights
+                    and "phr:" + phrase not in weights and phrase in self.index.corpus_text):
                 weights["phr:" + phrase] = 0.5 * (weights[first] + weights[second])
         # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
         # must not count against a sentence that says it the other way (高企).
@@ -265,10 +266,17 @@ class Answerer:
             if len(parts) < 2:
                 continue
             covers = [self._coverage(p, "", weights) for p in parts]
-            scored = [c[0] + KIND_BONUS * self._kind_fit(query, p) for c, p in zip(covers, parts)]
-            best = max(range(len(parts)), key=lambda i: scored[i])
-            if best == 0 and re.search(r"[:：]", parts[0]):
-                break  # "2022年预期目标:…" introduces what follows: the whole list is the answer
+            scored = [c[0] + KIND_BONUS * self._kind_fit(query, p) for c, p in zip(covers, parts, strict=True)]
+            if re.search(r"[:：]", parts[0]):
+                # "2022年预期目标:…" introduces what follows. If nothing after it matches, the whole list is the
+                # answer; otherwise the matching items are, and the lead is context, not answer.
+                if not any(c[0] > 0 for c in covers[1:]):
+                    break
+                scored[0] = -1.0
+            fits = [self._kind_fit(query, p) for p in parts]
+            # Trimming never cuts away the figure that was asked for: the best clause is one that holds it.
+            pool = [i for i in range(len(parts)) if fits[i] > 0 and scored[i] >= 0] or range(len(parts))
+            best = max(pool, key=lambda i: scored[i])
             # Another clause stays if it answers part of the question that the best one does not (a second figure
             # asked for), or answers it about as well.
             keep = [i for i, s in enumerate(scored) if i == best or (s >= TRIM_KEEP_SHARE * scored[best] > 0 and (

@@ -18,7 +18,8 @@ _CN_DIGITS = "一二两三四五六七八九十百千"
 FIGURE_PATTERN = re.compile(
     rf"(?<![\d.])(?:{_ARABIC}(?:多|余)?{_MAGNITUDE}(?:多|余)?(?:{'|'.join(map(re.escape, _UNITS))})?"
     rf"|[{_CN_DIGITS}]+(?:成|倍|位数|个百分点)"
-    rf"|第[{_CN_DIGITS}\d]+(?:次|名|位|批|届))"
+    rf"|第[{_CN_DIGITS}\d]+(?:次|名|位|批|届)"
+    rf"|(?<=连续)[{_CN_DIGITS}]+(?:次|年|届|个月))"
 )
 _DATE = re.compile(r"(?<!\d)\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{4}-\d{1,2}-\d{1,2}")
 _NUMBER = re.compile(_ARABIC)
