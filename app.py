@@ -1,0 +1,555 @@
+"""The web app: 问答 (chat for the public), 数据速查 (every figure, for staff), 原文 (the report), and the API.
+
+    python app.py [--host 127.0.0.1] [--port 7860] [--feedback-log feedback.jsonl]
+
+API (gradio_client): `/chat` (message, history) -> reply text; `/ask` (question, history) -> the Answer JSON.
+Everything shown is escaped here: visitor and document text are text, never HTML or Markdown (the Chatbot renders
+raw HTML, so its Markdown is off and every message is built from escaped pieces). The app holds no retrieval logic:
+it formats the engine's Answers and FigureRows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import csv
+import fcntl
+import functools
+import hashlib
+import html
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from assistant import MAX_QUESTION_CHARS, Assistant, FigureRow
+from assistant.answer import Answer
+
+log = logging.getLogger("app")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+DEFAULT_FEEDBACK_LOG = "feedback.jsonl"
+FEEDBACK_ENV = "ASSISTANT_FEEDBACK_LOG"
+# Answers take tens of milliseconds on one core, so two at a time and a short queue keep waits under a second;
+# beyond the queue a visitor is told the app is busy instead of waiting minutes.
+DEFAULT_CONCURRENCY = 2
+DEFAULT_MAX_QUEUE = 32
+ANSWER_GROUP = "answer"  # UI chat, /chat and /ask share one concurrency limit
+
+EXAMPLES = [
+    "2021年规上工业总产值是多少?",
+    "2022年实际利用外资的目标是多少?",
+    "2021年平板显示产业的产值是多少?",
+    "2022年有哪些招商工作安排?",
+    "高新区2021年新净增企业多少家?",
+    "What was the industrial output in 2021?",
+]
+STATUS_HEAD = {  # how an answer that is not a plain answer announces itself, by the question's language
+    "zh": {"partial": "⚠️ 部分回答：报告中没有所问的确切内容，下面是报告中相关的信息",
+           "not_found": "🚫 报告中没有这方面的内容", "invalid": "✏️ 请换个问法", "error": "😵 出错了"},
+    "en": {"partial": "⚠️ Partial answer: the report does not give exactly this; related information below",
+           "not_found": "🚫 Not in the report", "invalid": "✏️ Please rephrase", "error": "😵 Something went wrong"},
+}
+ERROR_TEXT = "抱歉，处理这个问题时出错了。请换个问法，或稍后再试。"
+STAGE_NAMES = {"understand": "理解问题", "bm25": "关键词检索", "embed": "向量化", "dense": "向量检索",
+               "fusion": "融合排序", "retrieve": "检索合计", "answer": "组织答案", "total": "总计"}
+FIGURE_COLUMNS = ["数字", "所在分句", "指标", "部分", "小节", "段落编号"]
+# Pixels, not shares: on a phone the table scrolls sideways instead of squeezing to a character per line.
+FIGURE_COLUMN_WIDTHS = ["90px", "290px", "140px", "130px", "160px", "220px"]
+ALL_PARTS = "全部"
+CSV_FORMULA_START = ("=", "+", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
+
+CSS = """
+.gradio-container { max-width: min(1100px, 100vw) !important; margin: 0 auto; }
+/* Gradio scopes rules inside @media to its content, so the page margin shrinks with the screen out here */
+.gradio-container .main { padding-left: min(32px, 3vw) !important; padding-right: min(32px, 3vw) !important; }
+#chat .ans-head { font-weight: 600; margin-bottom: .35em; }
+#chat .ans-partial { border-left: 4px solid #d97706; padding-left: .6em; }
+#chat .ans-partial .ans-head { color: #b45309; }
+#chat .ans-not_found, #chat .ans-invalid, #chat .ans-error { border-left: 4px solid #9ca3af; padding-left: .6em; }
+#chat .ans-not_found .ans-head, #chat .ans-error .ans-head { color: #b91c1c; }
+#chat .ans-invalid .ans-head { color: #4b5563; }
+.ans-scope { color: #6b7280; font-size: .9em; margin-top: .4em; }
+.empty-question { color: #9ca3af; }
+sup.ref { color: #2563eb; font-size: .75em; margin-left: 1px; }
+.cites { margin-top: .6em; border-top: 1px solid #e5e7eb; padding-top: .4em; }
+.cites-title { font-size: .85em; color: #6b7280; }
+.cite { margin: .4em 0 .6em; }
+.cite-head { font-size: .85em; color: #374151; }
+.cite-text { font-size: .92em; line-height: 1.6; }
+.pid { font-family: ui-monospace, monospace; font-size: .8em; color: #6b7280; background: #f3f4f6;
+       padding: 0 .3em; border-radius: 3px; word-break: break-all; }
+mark { background: #fef08a; color: #111827; padding: 0 1px; }
+mark.hit { background: #fb923c; }
+details.timings { margin-top: .4em; font-size: .8em; color: #6b7280; }
+.report h2 { font-size: 1.25em; margin: .4em 0; }
+.report h3 { font-size: 1.1em; margin: 1.2em 0 .4em; }
+.report h4 { font-size: 1em; margin: 1em 0 .3em; }
+.report p { line-height: 1.8; margin: .3em 0 .8em; }
+.report .lead { font-weight: 600; }
+.report .sign { text-align: right; white-space: pre-line; }
+.meta-table, .meta-table th, .meta-table td { border: none !important; background: none !important; }
+.meta-table { border-collapse: collapse; font-size: .9em; margin-bottom: 1em; }
+.meta-table th { text-align: left; padding: 2px 12px 2px 0; color: #6b7280; font-weight: normal; white-space: nowrap; }
+.meta-table td { padding: 2px 0; }
+.figure-count { color: #6b7280; font-size: .9em; }
+/* boxes no wider than the screen, so a wide table scrolls inside its own box, not the page */
+.gradio-container .main, .gradio-container .wrap, .gradio-container .contain, .tabs, .tabitem, .column,
+#figures { max-width: 100%; min-width: 0 !important; }
+.figure-paragraph { padding: .6em .8em; border: 1px solid #e5e7eb; border-radius: 6px; line-height: 1.8; }
+@media (max-width: 480px) {
+  h1 { font-size: 1.15em !important; }
+  .report p, .cite-text { font-size: .95em; }
+}
+"""
+
+
+# ---- text and HTML --------------------------------------------------------------------------------------------
+def _escape(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
+TAGS = {  # outermost first: a figure in bold sits inside a highlighted quote
+    "mark": ("<mark>", "</mark>"),
+    "hit": ('<mark class="hit">', "</mark>"),
+    "b": ("<strong>", "</strong>"),
+    "ref": ('<sup class="ref">', "</sup>"),
+}
+
+
+def marked_html(text: str, spans: dict[str, list[tuple[int, int]]]) -> str:
+    """The text escaped, with TAGS around character spans ({"mark": [(0, 5)], "b": [(2, 4)]}); spans may overlap."""
+    flags: list[frozenset[str]] = [frozenset()] * len(text)
+    for tag, ranges in spans.items():
+        for start, end in ranges:
+            for i in range(max(start, 0), min(end, len(text))):
+                flags[i] = flags[i] | {tag}
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and flags[j] == flags[i]:
+            j += 1
+        chunk = _escape(text[i:j])
+        for tag in reversed(TAGS):
+            if tag in flags[i]:
+                chunk = f"{TAGS[tag][0]}{chunk}{TAGS[tag][1]}"
+        out.append(chunk)
+        i = j
+    return "".join(out)
+
+
+def figure_spans(text: str, figures: list[str]) -> list[tuple[int, int]]:
+    """Where the figures stand in the text, longest first, whole numbers only (35亿元 is not inside 335亿元)."""
+    taken: list[tuple[int, int]] = []
+    for figure in sorted({f for f in figures if f}, key=len, reverse=True):
+        for match in re.finditer(re.escape(figure), text):
+            start, end = match.span()
+            if start > 0 and (text[start - 1].isdigit() or text[start - 1] == "."):
+                continue
+            if not any(s < end and start < e for s, e in taken):
+                taken.append((start, end))
+    return taken
+
+
+def quote_spans(paragraph: str, quote: str) -> list[tuple[int, int]]:
+    """Where the quote stands in the paragraph. Quotes are trimmed or joined sentences, so each piece is sought."""
+    spans, position = [], 0
+    for piece in re.split(r"(?<=[。；;！？!?])", quote):
+        piece = piece.strip().rstrip("。；;，,")
+        if len(piece) < 2:
+            continue
+        at = paragraph.find(piece, position)
+        if at < 0:
+            at = paragraph.find(piece)
+        if at >= 0:
+            spans.append((at, at + len(piece)))
+            position = at + len(piece)
+    return spans
+
+
+def text_of(content) -> str:
+    """The text of a chat message's content: a string, a list of parts [{"type": "text", "text": ...}], or a dict."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return text_of(content.get("text", content.get("content", "")))
+    if isinstance(content, (list, tuple)):
+        texts = [part for part in content if not isinstance(part, dict) or part.get("type", "text") == "text"]
+        return "".join(text_of(part) for part in texts)
+    return ""
+
+
+def user_questions(history) -> list[str]:
+    """Earlier user questions, oldest first, from a history of messages, [user, bot] pairs or plain strings."""
+    questions = []
+    for item in history if isinstance(history, (list, tuple)) else []:
+        if isinstance(item, str):
+            questions.append(item)
+        elif isinstance(item, dict) and item.get("role") == "user":
+            questions.append(text_of(item.get("content")))
+        elif isinstance(item, (list, tuple)) and item:
+            questions.append(text_of(item[0]))
+    return [q for q in questions if q and q.strip()]
+
+
+# ---- answers --------------------------------------------------------------------------------------------------
+def safe_ask(bot, question, history) -> Answer:
+    """bot.ask that never raises: anything a visitor sends gets an Answer (status "error" when the engine failed)."""
+    try:
+        return bot.ask(question if isinstance(question, str) else str(question or ""), history=history)
+    except Exception:  # a visitor must get a message; the log gets the traceback
+        log.exception("the engine failed on a question")
+        return Answer(str(question)[:MAX_QUESTION_CHARS], "error", ERROR_TEXT, note=ERROR_TEXT)
+
+
+def report_scope(documents) -> str:
+    """What the reports cover, to say alongside a refusal."""
+    parts = []
+    for doc in documents:
+        heads = "；".join(doc.parts) or "正文"
+        parts.append(f"《{doc.title}》（{heads}）")
+    return "本助手只依据" + "、".join(parts) + "回答。" if parts else ""
+
+
+def status_head(answer: Answer) -> str:
+    return STATUS_HEAD["en" if answer.lang == "en" else "zh"].get(answer.status, "")
+
+
+def answer_html(answer: Answer, scope: str = "") -> str:
+    """One answer as a chat message: status line, answer with figures bold and [n] marks, cited paragraphs, timings."""
+    figures = [f.get("text", "") for f in answer.figures]
+    text = answer.answer or answer.note or ERROR_TEXT
+    spans = {"b": figure_spans(text, figures), "ref": [m.span() for m in re.finditer(r"\[\d+\]", text)]}
+    head = status_head(answer)
+    out = [f'<div class="ans ans-{html.escape(answer.status)}">']
+    if head:
+        out.append(f'<div class="ans-head">{_escape(head)}</div>')
+    out.append(f'<div class="ans-text">{marked_html(text, spans)}</div>')
+    if answer.status == "not_found" and scope:
+        out.append(f'<div class="ans-scope">{_escape(scope)}</div>')
+    if answer.citations:
+        out.append('<div class="cites"><div class="cites-title">引用原文</div>')
+        for c in answer.citations:
+            marks = quote_spans(c.text, c.quote)
+            bold = [s for s in figure_spans(c.text, figures) if any(a <= s[0] < b for a, b in marks)]
+            out.append(
+                f'<div class="cite"><div class="cite-head"><sup class="ref">[{c.n}]</sup> {_escape(c.section)} '
+                f'<span class="pid">{_escape(c.id)}</span></div>'
+                f'<div class="cite-text">{marked_html(c.text, {"mark": marks, "b": bold})}</div></div>'
+            )
+        out.append("</div>")
+    if answer.timings_ms:
+        total = answer.timings_ms.get("total", sum(answer.timings_ms.values()))
+        stages = " · ".join(f"{STAGE_NAMES.get(k, k)} {v:.1f}" for k, v in answer.timings_ms.items())
+        out.append(f'<details class="timings"><summary>⏱ 用时 {total:.0f} 毫秒</summary>'
+                   f"{_escape(stages)}（毫秒）</details>")
+    out.append("</div>")
+    return "".join(out)
+
+
+def answer_text(answer: Answer) -> str:
+    """One answer as plain text for API clients: status line, answer, and the cited sentences with their ids."""
+    head = status_head(answer)
+    lines = [head] if head else []
+    lines.append(answer.answer or answer.note or ERROR_TEXT)
+    for c in answer.citations:
+        lines.append(f"[{c.n}] {c.section}（{c.id}）：{c.quote}")
+    return "\n".join(lines)
+
+
+def question_html(question: str) -> str:
+    if not question.strip():
+        return '<span class="empty-question">（空白）</span>'
+    shown = question if len(question) <= MAX_QUESTION_CHARS else question[:MAX_QUESTION_CHARS] + "…"
+    return _escape(shown)
+
+
+# ---- feedback -------------------------------------------------------------------------------------------------
+class FeedbackLog:
+    """Votes as JSON lines, appended whole.
+
+    Each line is one os.write on an O_APPEND descriptor, under a thread lock and an exclusive flock, so threads and
+    processes never interleave. A writer killed mid-line can leave only its own torn tail; the next append starts
+    on a fresh line, so every earlier and later line stays whole.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def append(self, record: dict) -> None:
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock:
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    line = b"\n" + line
+                written = os.write(fd, line)
+                while written < len(line):  # a regular file takes it all at once; this only guards the rare case
+                    written += os.write(fd, line[written:])
+            finally:
+                os.close(fd)  # closing releases the flock
+
+
+def vote_name(liked) -> str:
+    """True/False from the thumbs; an empty value when a visitor takes the vote back; else an option's label."""
+    if isinstance(liked, bool):
+        return "up" if liked else "down"
+    return str(liked) if liked else "withdrawn"
+
+
+def feedback_path(given: str | Path | None = None) -> Path:
+    """The feedback log: as given, else $ASSISTANT_FEEDBACK_LOG, else feedback.jsonl."""
+    return Path(given or os.environ.get(FEEDBACK_ENV) or DEFAULT_FEEDBACK_LOG)
+
+
+# ---- figure desk ----------------------------------------------------------------------------------------------
+def table_row(row: FigureRow) -> list[str]:
+    """A figure as a row of FIGURE_COLUMNS."""
+    return [row.figure, row.clause, row.measure, row.part, row.section, row.paragraph_id]
+
+
+def figure_table(rows: list[FigureRow]) -> pd.DataFrame:
+    return pd.DataFrame([table_row(r) for r in rows], columns=FIGURE_COLUMNS)
+
+
+def filter_figures(rows: list[FigureRow], keyword: str, part: str) -> list[FigureRow]:
+    """Rows whose figure, clause, measure, headings or id hold every word of the keyword, in the chosen part.
+
+    The clause, not the whole sentence: a long sentence names many measures, and 外资 should not list every figure
+    of the sentence that mentions it once."""
+    words = str(keyword or "").casefold().split()
+    found = []
+    for r in rows:
+        if part and part != ALL_PARTS and r.part != part:
+            continue
+        haystack = f"{r.figure} {r.clause} {r.measure} {r.part} {r.section} {r.paragraph_id}".casefold()
+        if all(w in haystack for w in words):
+            found.append(r)
+    return found
+
+
+def _csv_cell(value: str) -> str:
+    return "'" + value if value.startswith(CSV_FORMULA_START) else value
+
+
+@functools.cache
+def scratch_dir() -> Path:
+    """One folder per process for generated CSV files, removed at exit (Gradio serves copies from its cache)."""
+    folder = tempfile.TemporaryDirectory(prefix="figures-csv-")
+    atexit.register(folder.cleanup)
+    return Path(folder.name)
+
+
+def write_csv(rows: list[FigureRow], directory: Path) -> str:
+    """The rows as a UTF-8 CSV (with BOM, so spreadsheet programs read the Chinese) named by its content."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*FIGURE_COLUMNS, "所在句子"])
+    for r in rows:
+        writer.writerow([_csv_cell(v) for v in (*table_row(r), r.sentence)])
+    data = buffer.getvalue().encode("utf-8-sig")
+    path = directory / f"figures-{hashlib.sha1(data).hexdigest()[:12]}.csv"
+    if not path.exists():
+        path.write_bytes(data)
+    return str(path)
+
+
+def figure_paragraph_html(row: FigureRow) -> str:
+    """The whole paragraph a figure stands in, its sentence highlighted and the figure marked."""
+    at = row.paragraph_text.find(row.sentence)
+    spans = {"mark": [(at, at + len(row.sentence))] if at >= 0 else [], "hit": [(row.start, row.end)],
+             "b": [(row.start, row.end)]}
+    heads = " > ".join(h for h in (row.part, row.section) if h)
+    return (f'<div class="figure-paragraph"><div class="cite-head">{_escape(heads)} '
+            f'<span class="pid">{_escape(row.paragraph_id)}</span></div>'
+            f'<div class="cite-text">{marked_html(row.paragraph_text, spans)}</div></div>')
+
+
+def count_html(shown: int, total: int) -> str:
+    text = f"共 {total} 个数字" if shown == total else f"找到 {shown} 个（共 {total} 个）"
+    return f'<div class="figure-count">{_escape(text)} · 点击一行查看整段原文</div>'
+
+
+# ---- the report -----------------------------------------------------------------------------------------------
+META_FIELDS = ("文号", "发布机构", "发文日期", "索引号")
+
+
+def report_html(documents) -> str:
+    """Every report by part and section, paragraph ids visible, metadata on top."""
+    out = ['<div class="report">']
+    for doc in documents:
+        out.append(f"<h2>{_escape(doc.title)}</h2>")
+        rows = "".join(f"<tr><th>{_escape(k)}</th><td>{_escape(doc.meta.get(k) or '—')}</td></tr>" for k in META_FIELDS)
+        out.append(f'<table class="meta-table">{rows}</table>')
+        part = section = None
+        for p in doc.paragraphs:
+            if p.kind == "meta":
+                continue
+            if p.kind == "signature":
+                out.append(f'<p class="sign" id="{_escape(p.id)}"><span class="pid">{_escape(p.id)}</span>\n'
+                           f"{_escape(p.text.strip())}</p>")
+                continue
+            if p.part != part:
+                part, section = p.part, None
+                out.append(f"<h3>{_escape(part)}</h3>")
+            if p.section and p.section != section:
+                section = p.section
+                out.append(f"<h4>{_escape(section)}</h4>")
+            lead = p.lead if p.lead and p.text.startswith(p.lead) else ""
+            body = (f'<span class="lead">{_escape(lead)}</span>' if lead else "") + _escape(p.text[len(lead):])
+            out.append(f'<p id="{_escape(p.id)}"><span class="pid">{_escape(p.id)}</span> {body}</p>')
+    out.append("</div>")
+    return "".join(out)
+
+
+# ---- the app --------------------------------------------------------------------------------------------------
+def build_demo(bot: Assistant, feedback_log: str | Path | None = None, *, concurrency: int = DEFAULT_CONCURRENCY,
+               max_queue: int = DEFAULT_MAX_QUEUE) -> gr.Blocks:
+    """The whole app around a loaded engine, queue configured; launch it with launch()."""
+    feedback = FeedbackLog(feedback_path(feedback_log))
+    scope = report_scope(bot.documents)
+    all_rows = bot.figure_rows()
+    parts = [ALL_PARTS, *dict.fromkeys(r.part for r in all_rows)]
+    csv_dir = scratch_dir()
+    title = "、".join(doc.title for doc in bot.documents) or "政府工作报告"
+
+    def respond(message, chat_history, turns):
+        chat_history, turns = list(chat_history or []), list(turns or [])
+        question = message if isinstance(message, str) else ""
+        history = [t["question"] for t in turns]
+        answer = safe_ask(bot, question, history)
+        chat_history.append({"role": "user", "content": question_html(question)})
+        chat_history.append({"role": "assistant", "content": answer_html(answer, scope)})
+        turns.append({"index": len(chat_history) - 1, "question": question, "history": history,
+                      "answer": answer.answer, "status": answer.status, "citations": [c.id for c in answer.citations]})
+        return chat_history, turns, ""
+
+    def record_vote(turns, vote: gr.LikeData):
+        index = vote.index[0] if isinstance(vote.index, (list, tuple)) else vote.index
+        turn = next((t for t in turns or [] if t["index"] == index), None)
+        if turn is None:
+            return
+        record = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "question": turn["question"],
+                  "history": turn["history"], "answer": turn["answer"], "status": turn["status"],
+                  "citations": turn["citations"], "vote": vote_name(vote.liked)}
+        try:
+            feedback.append(record)
+        except OSError:
+            log.exception("could not write feedback to %s", feedback.path)
+            gr.Warning("反馈没有保存成功，请稍后再试。")
+
+    def clear():
+        return [], [], ""
+
+    def show_figures(keyword, part):
+        rows = filter_figures(all_rows, keyword, part)
+        return figure_table(rows), count_html(len(rows), len(all_rows)), write_csv(rows, csv_dir)
+
+    def show_paragraph(selected: gr.SelectData):
+        """The clicked row's paragraph, found by the row's values (a visitor may have sorted the table)."""
+        value = [str(v) for v in selected.row_value or []]
+        row = next((r for r in all_rows if table_row(r) == value), None)
+        return figure_paragraph_html(row) if row else ""
+
+    def chat_api(message: str, history: list | None = None) -> str:
+        """Answer one message in a conversation; history: earlier messages ({"role", "content"}) or questions."""
+        return answer_text(safe_ask(bot, message, user_questions(history)))
+
+    def ask_api(question: str, history: list | None = None) -> dict:
+        """The Answer JSON of DESIGN.md; history: earlier user questions, oldest first."""
+        return safe_ask(bot, question, user_questions(history)).to_dict()
+
+    private = {"api_visibility": "private"}
+    instant = {**private, "concurrency_limit": None, "show_progress": "hidden"}
+    with gr.Blocks(title="政府工作报告问答助手", analytics_enabled=False) as demo:  # no calls home
+        gr.HTML(f'<h1 style="font-size:1.4em;margin:.2em 0">{_escape(title)} · 问答助手</h1>'
+                '<div class="figure-count">答案只摘自报告原文，数字照原文引用；报告没有的内容会直说没有。'
+                "Questions in English are welcome.</div>")
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat-tab"):
+                chatbot = gr.Chatbot(elem_id="chat", label="问答", show_label=False, height="min(62vh, 640px)",
+                                     render_markdown=False, sanitize_html=True, allow_tags=False, latex_delimiters=[],
+                                     buttons=[],  # a copy button would copy our HTML, not the text
+                                     placeholder="问一个关于报告的问题，例如：2021年规上工业总产值是多少？")
+                turns = gr.State([])
+                with gr.Row(equal_height=True):
+                    question = gr.Textbox(elem_id="question", show_label=False, scale=5, min_width=150,
+                                          placeholder="输入问题，按回车发送（也可以用英文提问）", lines=1, max_lines=4)
+                    send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=64)
+                    clear_button = gr.Button("清空", elem_id="clear", scale=1, min_width=64)
+                gr.Examples(EXAMPLES, inputs=[question], label="示例问题（点击填入）")
+            with gr.Tab("数据速查", id="figures-tab"):
+                with gr.Row(equal_height=True):
+                    keyword = gr.Textbox(elem_id="figure-filter", label="关键词", placeholder="例如：外资、产值、高企",
+                                         scale=3, min_width=160)
+                    part = gr.Dropdown(parts, value=ALL_PARTS, label="部分", elem_id="figure-part", scale=2,
+                                       min_width=160)
+                    download = gr.DownloadButton("下载 CSV", value=write_csv(all_rows, csv_dir), elem_id="figure-csv",
+                                                 scale=1, min_width=110)
+                count = gr.HTML(count_html(len(all_rows), len(all_rows)), elem_id="figure-count")
+                table = gr.Dataframe(figure_table(all_rows), elem_id="figures", interactive=False, wrap=True,
+                                     max_height=520, datatype="str", column_widths=FIGURE_COLUMN_WIDTHS)
+                paragraph = gr.HTML("", elem_id="figure-paragraph")
+            with gr.Tab("原文", id="report-tab"):
+                gr.HTML(report_html(bot.documents), elem_id="report")
+
+        chat_inputs, chat_outputs = [question, chatbot, turns], [chatbot, turns, question]
+        for trigger in (question.submit, send.click):
+            trigger(respond, chat_inputs, chat_outputs, concurrency_id=ANSWER_GROUP, **private)
+        clear_button.click(clear, None, [chatbot, turns, question], **instant)
+        chatbot.clear(clear, None, [chatbot, turns, question], **instant)  # the Chatbot's own trash icon
+        chatbot.like(record_vote, [turns], None, **instant)
+        # .change, not .input: .input follows key presses and misses pasted or IME text; always_last keeps the
+        # final keystroke when typing outruns the server.
+        for control in (keyword, part):
+            control.change(show_figures, [keyword, part], [table, count, download], trigger_mode="always_last",
+                           **instant)
+        table.select(show_paragraph, None, [paragraph], **instant)
+        gr.api(chat_api, api_name="chat", concurrency_id=ANSWER_GROUP)
+        gr.api(ask_api, api_name="ask", concurrency_id=ANSWER_GROUP)
+    demo.queue(default_concurrency_limit=concurrency, max_size=max_queue)
+    return demo
+
+
+def launch(demo: gr.Blocks, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **options):
+    """Serve the app on host:port, never shared, serving no files beyond Gradio's own cache."""
+    settings = {"theme": gr.themes.Soft(), "css": CSS, "share": False, "allowed_paths": [], "ssr_mode": False,
+                "show_error": False, **options}
+    return demo.launch(server_name=host, server_port=port, **settings)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Serve the report question-answering web app.")
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    parser.add_argument("--feedback-log", help=f"JSONL file for thumbs up/down (default ${FEEDBACK_ENV} or "
+                                               f"{DEFAULT_FEEDBACK_LOG})")
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="answers computed at once")
+    parser.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE,
+                        help="requests waiting at most; more are told the app is busy")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    bot = Assistant.load()
+    demo = build_demo(bot, args.feedback_log, concurrency=args.concurrency, max_queue=args.max_queue)
+    launch(demo, args.host, args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Fixtures for the web app tests: the real engine, the app served on loopback, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # app.py sits at the repo root, outside the installed package
+
+import app as webapp
+from assistant import Assistant
+
+CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
+DOCS = ROOT / "docs"
+
+
+def free_port() -> int:
+    """A port nothing listens on now (Gradio 6.31 cannot pick one itself with server_port=0)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(demo):
+    """Launch a demo on a free loopback port; returns its URL."""
+    _, url, _ = webapp.launch(demo, "127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
+    return url
+
+
+@pytest.fixture(scope="session")
+def bot() -> Assistant:
+    return Assistant.load()
+
+
+@pytest.fixture(scope="session")
+def feedback_file(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("feedback") / "feedback.jsonl"
+
+
+@pytest.fixture(scope="session")
+def app_url(bot, feedback_file):
+    """The app as `python app.py` serves it, on a free loopback port, for the whole session."""
+    demo = webapp.build_demo(bot, feedback_file)
+    url = serve(demo)
+    yield url
+    demo.close()
+
+
+@pytest.fixture(scope="session")
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+class GatedBot:
+    """The real engine behind a gate: every answer waits until the test opens it, so a queue fills predictably."""
+
+    def __init__(self, bot: Assistant):
+        self._bot = bot
+        self.gate = threading.Event()
+        self.started = threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self._bot, name)
+
+    def ask(self, question, history=None):
+        self.started.set()
+        self.gate.wait(timeout=30)
+        return self._bot.ask(question, history=history)
+
+
+@pytest.fixture
+def gated_app(bot, tmp_path):
+    """An app answering one question at a time with room for one more in its queue, its engine held at a gate."""
+    gated = GatedBot(bot)
+    demo = webapp.build_demo(gated, tmp_path / "feedback.jsonl", concurrency=1, max_queue=1)
+    url = serve(demo)
+    yield url, gated
+    gated.gate.set()
+    demo.close()
+
+
+# ---- the browser (pytest-playwright's fixtures, pointed at Debian's Chromium) ---------------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if CHROMIUM is None:
+        message = "Chromium not found at /usr/lib/chromium/chromium or /usr/bin/chromium (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(message)  # in CI a skipped browser test would prove nothing
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--disable-gpu", "--no-sandbox"]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def watched_page(page, app_url):
+    """The app's page, failing the test if any script runs a dialog (alert) or throws."""
+    dialogs, errors = [], []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(15_000)
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea")
+    yield page
+    assert not dialogs, f"a script opened a dialog: {dialogs}"
+    assert not errors, f"page errors: {errors}"
+
+
+@pytest.fixture(scope="session")
+def docs_dir() -> Path:
+    DOCS.mkdir(exist_ok=True)
+    return DOCS
