@@ -21,6 +21,7 @@ from .document import Document, Paragraph
 from .embed import get_embedder
 from .figures import Figure, find_figures
 from .retrieve import Retriever, understand
+from .text import topic_nouns
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "validate_question"]
 
@@ -103,6 +104,8 @@ class Assistant:
         self.answerer = Answerer(index)
         self._figures: list[FigureRow] | None = None
         self._lock = threading.Lock()
+        # jieba's part-of-speech tables load on first use (~0.3 s): pay that now, not on the first visitor's question.
+        topic_nouns("预热")
 
     @classmethod
     def load(cls, seeds_dir: str | Path | None = None, index_dir: str | Path | None = None,

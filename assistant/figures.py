@@ -10,10 +10,11 @@ import unicodedata
 from dataclasses import dataclass
 
 # Units seen in Chinese government reports, longest first so that 万平方米 wins over 平方米 and 家次 over 家.
-_UNITS = ["万平方公里", "平方公里", "万平方米", "平方米", "亿美元", "万美元", "美元", "亿元", "万元", "元", "个百分点", "百分点", "万千瓦", "千瓦", "万吨", "吨", "万公里", "公里", "千米", "米", "亩", "万人次", "人次", "万人", "人", "万户", "户", "家次", "家", "个", "名", "例", "项", "笔", "所", "次", "倍", "天", "小时", "周", "座", "条", "台", "套", "件", "批", "宗", "类", "位", "款", "部", "篇", "期", "栋", "张", "支", "场", "届", "岁", "年", "月", "日", "%"]
+_UNITS = ["周年", "万平方公里", "平方公里", "万平方米", "平方米", "亿美元", "万美元", "美元", "亿元", "万元", "元", "个百分点", "百分点", "万千瓦", "千瓦", "万吨", "吨", "万公里", "公里", "千米", "米", "亩", "万人次", "人次", "万人", "人", "万户", "户", "家次", "家", "个", "名", "例", "项", "笔", "所", "次", "倍", "天", "小时", "周", "座", "条", "台", "套", "件", "批", "宗", "类", "位", "款", "部", "篇", "期", "栋", "张", "支", "场", "届", "岁", "年", "月", "日", "%"]
 _MAGNITUDE = "[万亿千百]?"
 _ARABIC = r"\d+(?:\.\d+)?"
 _CN_DIGITS = "一二两三四五六七八九十百千"
+MAX_MEASURE_CHARS = 16  # a label, not a sentence: the words right before the figure
 
 FIGURE_PATTERN = re.compile(
     rf"(?<![\d.])(?:{_ARABIC}(?:多|余)?{_MAGNITUDE}(?:多|余)?(?:{'|'.join(map(re.escape, _UNITS))})?"
@@ -24,7 +25,8 @@ FIGURE_PATTERN = re.compile(
 _DATE = re.compile(r"(?<!\d)\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{4}-\d{1,2}-\d{1,2}")
 _NUMBER = re.compile(_ARABIC)
 _CITATION_MARK = re.compile(r"\[\d+\]")
-_CLAUSE_BREAK = re.compile(r"[,，;；。!！?？、:：(（)）]")
+_CLAUSE_BREAK = re.compile(r"[,，;；。!！?？、:：(（)）《》“”]")
+_CLAUSE_BREAK_IN_QUOTES = re.compile(r"[,，;；。!！?？、:：(（)）]")
 _VERBS = re.compile(
     r"^(?:其中|共|累计|全年|新增|实现|完成|达到|达|超过|超|近|约|占|占比|为|是|有|获|获评|新认定|认定|推动|力争|争取|落地|引进|"
     r"吸引|撮合|挖掘实施|服务|办理|协调|派出|共派出|建成|建立|设立|安排|不少于|以上|以下|,|，)+"
@@ -72,9 +74,11 @@ def find_figures(text: str) -> list[Figure]:
         if not re.search(r"\d", figure_text) and not re.search(f"[{_CN_DIGITS}]", figure_text):
             continue
         measure = _measure(text, start)
-        if (not measure or _GROWTH.fullmatch(measure)) and previous_measure:
-            measure = f"{previous_measure} {measure or '增长'}"
-        elif measure:
+        if measure and _GROWTH.fullmatch(measure) and previous_measure:
+            measure = f"{previous_measure} {measure}"  # 同比增长13.9% measures the figure named just before it
+        elif not measure:
+            measure = _following(text, end)  # 新增8家省级企业技术中心: the words after the figure name it
+        else:
             previous_measure = measure
         figures.append(Figure(figure_text, start, end, _kind(figure_text), measure))
     figures.sort(key=lambda f: f.start)
@@ -82,11 +86,21 @@ def find_figures(text: str) -> list[Figure]:
 
 
 def _measure(text: str, start: int) -> str:
-    """The words between the last clause break and the figure, without leading verbs: 完成规上工业总产值 → 规上工业总产值."""
-    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    label = _VERBS.sub("", text[clause_start:start]).strip()
-    label = _TRAILING_QUALIFIERS.sub("", label)
-    return label[-24:]
+    """The words between the last clause break and the figure, without leading verbs: 完成规上工业总产值 → 规上工业总产值.
+    Quotation marks end a label too (…》案例入选…), unless the label would then be empty (“重点研发机构”11家)."""
+    label = ""
+    for breaks in (_CLAUSE_BREAK, _CLAUSE_BREAK_IN_QUOTES):
+        clause_start = max((m.end() for m in breaks.finditer(text, 0, start)), default=0)
+        label = _TRAILING_QUALIFIERS.sub("", _VERBS.sub("", text[clause_start:start]).strip())
+        if re.search(r"\w", label):
+            break
+    return label[-MAX_MEASURE_CHARS:]
+
+
+def _following(text: str, end: int) -> str:
+    following = _CLAUSE_BREAK.search(text, end)
+    label = text[end : following.start() if following else len(text)]
+    return re.sub(r"^(?:以上|以下|左右|多|余)", "", label).strip()[:MAX_MEASURE_CHARS]
 
 
 def _fold(text: str) -> str:
