@@ -304,8 +304,8 @@ class Answerer:
             return self._meta_answer(query, hits)
         share, missing = self.missing_share(query, weights)
         if not english and share >= MISSING_TOPIC_SHARE:
-            shown = [_as_asked(word, query.text) for word in missing]
-            note = f"报告中没有出现“{'、'.join(shown)}”。"
+            shown = [_as_asked(word, query.text) for word in missing if not re.search(r"\d", word)]
+            note = f"报告中没有出现“{'、'.join(shown)}”。" if shown else ""
             return self._refuse(query, note)
         if LIST_QUESTION.search(textmod.normalize(query.text)):
             listed = self._section_answer(query, section_hits or hits, weights)
