@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Units seen in Chinese government reports, longest first so that 万平方米 wins over 平方米 and 家次 over 家.
 _UNITS = ["周年", "万平方公里", "平方公里", "万平方米", "平方米", "亿美元", "万美元", "美元", "亿元", "万元", "元", "个百分点", "百分点", "万千瓦", "千瓦", "万吨", "吨", "万公里", "公里", "千米", "米", "亩", "万人次", "人次", "万人", "人", "万户", "户", "家次", "家", "个", "名", "例", "项", "笔", "所", "次", "倍", "天", "小时", "周", "座", "条", "台", "套", "件", "批", "宗", "类", "位", "款", "部", "篇", "期", "栋", "张", "支", "场", "届", "岁", "年", "月", "日", "%"]
@@ -60,6 +61,12 @@ def _kind(text: str) -> str:
 
 def find_figures(text: str) -> list[Figure]:
     """Every figure in the text with its unit, as written. Dates (2021年, 2022年2月17日) are marked kind 'date'."""
+    return list(_find_figures(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_figures(text: str) -> tuple[Figure, ...]:
+    """find_figures, cached: answering looks at the same sentences and clauses many times."""
     figures: list[Figure] = []
     taken: list[tuple[int, int]] = []
     for match in _DATE.finditer(text):
@@ -82,7 +89,7 @@ def find_figures(text: str) -> list[Figure]:
             previous_measure = measure
         figures.append(Figure(figure_text, start, end, _kind(figure_text), measure))
     figures.sort(key=lambda f: f.start)
-    return figures
+    return tuple(figures)
 
 
 def _measure(text: str, start: int) -> str:

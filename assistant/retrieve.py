@@ -141,7 +141,17 @@ class Retriever:
         self.embedder = embedder
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._issue_years = {d.key: d.issue_year for d in index.documents}
+        # Per-paragraph facts as arrays, so that weighing 10^4 paragraphs is a few vector operations.
+        doc_keys = {d.key: i for i, d in enumerate(index.documents)}
+        paragraphs = [c.paragraph for c in index.chunks]
+        self._meta = {
+            "body": np.array([p.kind == "body" for p in paragraphs], dtype=bool),
+            "has_year": np.array([p.year is not None for p in paragraphs], dtype=bool),
+            "year": np.array([p.year or 0 for p in paragraphs], dtype=np.int64),
+            "period": np.array([p.period or "" for p in paragraphs], dtype=object),
+            "doc": np.array([doc_keys.get(p.doc, -1) for p in paragraphs], dtype=np.int64),
+            "issue_years": [d.issue_year for d in index.documents],
+        }
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._cache_lock:
@@ -193,15 +203,12 @@ class Retriever:
         t3 = time.perf_counter()
 
         fused = np.zeros(n, dtype=np.float64)
-        lexical_order = [i for i in np.argsort(-bm25, kind="stable") if bm25[i] > 0]
-        for rank, i in enumerate(lexical_order):
-            fused[i] += BM25_WEIGHT / (RRF_K + rank + 1)
-        for rank, i in enumerate(i for i in np.argsort(-sentence, kind="stable") if sentence[i] > 0):
-            fused[i] += SENTENCE_WEIGHT / (RRF_K + rank + 1)
-        for rank, i in enumerate(dense_ids[0]):
-            fused[i] += DENSE_WEIGHT / (RRF_K + rank + 1)
-        for i, chunk in enumerate(self.index.chunks):
-            fused[i] *= self._prior(chunk.paragraph, query)
+        for scores, weight in ((bm25, BM25_WEIGHT), (sentence, SENTENCE_WEIGHT)):
+            order = np.argsort(-scores, kind="stable")
+            order = order[scores[order] > 0]
+            fused[order] += weight / (RRF_K + np.arange(1, len(order) + 1))
+        fused[dense_ids[0]] += DENSE_WEIGHT / (RRF_K + np.arange(1, len(dense_ids[0]) + 1))
+        fused *= self._priors(query)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [Hit(self.index.chunks[i].paragraph, float(fused[i]), float(bm25[i]), float(dense[i]), r)
                 for r, i in enumerate(order) if fused[i] > 0]
@@ -210,14 +217,22 @@ class Retriever:
                         "fusion": (t4 - t3) * 1e3})
         return hits
 
-    def _prior(self, paragraph: Paragraph, query: Query) -> float:
-        """Weigh a paragraph by whether its part matches the year and the kind (results/plans) the question asks."""
-        if paragraph.kind != "body":
-            return 1.0 if query.wants_meta else 0.0
-        weight = 1.0
-        years = query.resolved_years(self._issue_years.get(paragraph.doc))
-        if years and paragraph.year is not None:
-            weight *= YEAR_MATCH_BOOST if paragraph.year in years else YEAR_MISMATCH_PENALTY
-        if query.period and paragraph.period:
-            weight *= PERIOD_MATCH_BOOST if paragraph.period == query.period else PERIOD_MISMATCH_PENALTY
-        return weight
+    def _priors(self, query: Query) -> np.ndarray:
+        """Weigh every paragraph by whether its part matches the year and the kind (results/plans) the question asks;
+        header and signature blocks only count for questions about the document itself."""
+        meta = self._meta
+        weights = np.where(meta["body"], 1.0, 1.0 if query.wants_meta else 0.0)
+        for doc_index, issue_year in enumerate(meta["issue_years"]):
+            years = query.resolved_years(issue_year)
+            if not years:
+                continue
+            in_doc = meta["body"] & meta["has_year"] & (meta["doc"] == doc_index)
+            match = np.isin(meta["year"], list(years))
+            weights[in_doc & match] *= YEAR_MATCH_BOOST
+            weights[in_doc & ~match] *= YEAR_MISMATCH_PENALTY
+        if query.period:
+            has_period = meta["body"] & (meta["period"] != "")
+            same = meta["period"] == query.period
+            weights[has_period & same] *= PERIOD_MATCH_BOOST
+            weights[has_period & ~same] *= PERIOD_MISMATCH_PENALTY
+        return weights
