@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from . import text as textmod
 from .document import DATE, Paragraph, split_sentences
@@ -115,6 +116,9 @@ class Answerer:
             for token in set(chunk.tokens):
                 self._df[token] = self._df.get(token, 0) + 1
         # Years the reports speak of (2021年, 2022-02-24), not numbers that look like years (超2000个).
+        # "Does the report say X anywhere" is a substring test over all reports (megabytes for a hundred of them):
+        # remember the answer per word.
+        self._in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
         self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
 
     def _issue_year(self, doc_key: str) -> int | None:
@@ -141,7 +145,7 @@ class Answerer:
         for first, second in zip(query.tokens, query.tokens[1:]):
             phrase = first + second
             if (first in weights and second in weights and phrase not in weights
-                    and "phr:" + phrase not in weights and phrase in self.index.corpus_text):
+                    and "phr:" + phrase not in weights and self._in_corpus(phrase)):
                 weights["phr:" + phrase] = 0.5 * (weights[first] + weights[second])
         # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
         # must not count against a sentence that says it the other way (高企).
@@ -165,11 +169,10 @@ class Answerer:
 
     def _mentioned(self, word: str) -> bool:
         """The report mentions a word itself, a synonym of it, or every part of it (工业产值 in 工业总产值)."""
-        corpus = self.index.corpus_text
-        if word in corpus or any(member in corpus for member in textmod.synonyms_of(word)):
+        if self._in_corpus(word) or any(self._in_corpus(member) for member in textmod.synonyms_of(word)):
             return True
         parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
-        return bool(parts) and all(p in corpus for p in parts)
+        return bool(parts) and all(self._in_corpus(p) for p in parts)
 
     def missing_share(self, query: Query, weights: dict[str, float]) -> tuple[float, list[str]]:
         """Share of the question's topic, by weight, that the report never mentions (nouns such as GDP, 主任, 人口)."""
