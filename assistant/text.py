@@ -287,9 +287,10 @@ def tokenizer_id() -> str:
     return f"jieba-{jieba.__version__}-v{TOKENIZER_VERSION}-{digest[:10]}"
 
 
-def synonym_keys(normalized_text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def synonym_keys(normalized_text: str) -> tuple[str, ...]:
     """Canonical keys of every synonym group that has a member in the text (once per group)."""
-    return ["syn:" + group[0] for group in SYNONYM_GROUPS if any(member in normalized_text for member in group)]
+    return tuple("syn:" + group[0] for group in SYNONYM_GROUPS if any(member in normalized_text for member in group))
 
 
 def _cut(normalized_text: str, drop_question_words: bool = False) -> list[str]:
@@ -324,14 +325,15 @@ def tokenize(text: str, *, drop_question_words: bool = False) -> list[str]:
     """Tokens for BM25: jieba search-mode words, whole figures, and synonym keys. Punctuation is dropped."""
     normalized = normalize(text)
     tokens = [t for t in _cut(normalized, drop_question_words) if t.strip() and not _PUNCT_OR_SPACE.match(t)]
-    return tokens + synonym_keys(normalized)
+    return tokens + list(synonym_keys(normalized))
 
 
 # Parts of speech (jieba) of words that name a topic: nouns, names, abbreviations, foreign words.
 _NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "b", "j", "l", "vn", "an", "i"])
 
 
-def topic_nouns(text: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def topic_nouns(text: str) -> tuple[str, ...]:
     """Dictionary nouns of a question (and Latin words): the words whose absence from a report means it cannot
     answer. Words jieba only guessed (not in its dictionary) are left out: they are often mis-cuts like 代线."""
     import jieba.posseg as pseg
@@ -343,7 +345,7 @@ def topic_nouns(text: str) -> list[str]:
             continue
         if flag == "eng" or jieba.dt.FREQ.get(word):
             nouns.append(word)
-    return nouns
+    return tuple(nouns)
 
 
 def is_english(text: str) -> bool:

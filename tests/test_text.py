@@ -19,7 +19,7 @@ def test_abbreviations_meet_full_terms():
 def test_width_script_and_case_are_folded_for_matching():
     assert normalize("２０２１年，規上工業總產值") == "2021年,规上工业总产值"
     assert normalize("GDP") == "gdp"
-    assert synonym_keys(normalize("GDP")) == ["syn:地区生产总值"]
+    assert synonym_keys(normalize("GDP")) == ("syn:地区生产总值",)
 
 
 def test_question_words_are_dropped_with_their_pieces():
