@@ -108,6 +108,16 @@ class _Candidate:
 
 
 class Answerer:
+    """Turns retrieved paragraphs into an Answer.
+
+    Decision rule, in order: a year the reports never speak of → not_found; a question about the document itself →
+    the best header or signature line; a noun carrying ≥ 30% of the question found nowhere in the reports →
+    not_found; a 哪些工作/安排 question → the items of the best section; else the sentence that covers most of the
+    question's topic words (IDF-weighted, synonyms, phrases, heading path, the kind of figure asked), below a third
+    of the topic → not_found; further sentences only when they cover a part of the question the first does not;
+    the asked kind of figure absent, or only another year's → partial; a 谁 question without a name → not_found.
+    """
+
     def __init__(self, index: Index):
         self.index = index
         self.n_docs = max(len(index.chunks), 1)
