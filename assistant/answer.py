@@ -28,6 +28,7 @@ EXTRA_SENTENCE_GAIN = 0.2  # a further sentence must cover this much more of the
 EXTRA_SENTENCE_MIN_SHARE = 0.5  # ...and answer at least half as much of it as the best sentence
 SECTION_PARAGRAPH_PRIOR = 0.12
 SYNONYM_MATCH_WEIGHT = 0.85
+PART_MISMATCH_PENALTY = 0.15
 MIN_COVERAGE = 0.34  # below this share of the question's topic words, nothing in the report answers it
 MISSING_TOPIC_SHARE = 0.3  # when this share of the question's topic (by weight) appears nowhere in the report, refuse
 KIND_BONUS = 0.12
@@ -36,7 +37,8 @@ UNIT_EQUIVALENTS = {"人": ("人", "名", "位", "人次"), "名": ("名", "人"
                     "项": ("项", "个")}
 UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "人", "例", "所", "笔", "亩", "次", "天", "平方米", "万平方米", "家次", "年", "月", "日", "万", "亿", "千", "百"])
 LIST_QUESTION = re.compile(
-    r"(哪些|什么|哪几)(方面|工作|安排|举措|措施|部署|任务|重点|内容|行动)|做了(哪些|什么)|怎么做|如何(推进|开展|做)|有何(安排|举措)|"
+    r"(哪些|什么|哪几)(方面|工作|安排|举措|措施|部署|任务|内容|行动)(?!企业|项目|公司|单位|产业|平台|园区|机构|领域)|"
+    r"做了(哪些|什么)(?!企业|项目)|怎么做|如何(推进|开展|做)|有何(安排|举措)|"
     r"what (measures|work|steps|arrangements|actions)|what did .* do|how did"
 )
 ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(万|亿)?(家次|家|个|项|名|人|例|所|笔|亩|次|天|平方米|元|倍)")
@@ -229,8 +231,11 @@ class Answerer:
 
     @staticmethod
     def asked(query: Query) -> tuple[str, str]:
-        """The unit (家, 亿元 …) and kind (percent, amount) of figure a question asks for, where it says."""
+        """The unit (家, 亿元 …) and kind (percent, amount) of figure a question asks for, where it says. A follow-up
+        that does not say (那2022年呢?) asks for what the earlier question asked for."""
         normalized = textmod.normalize(query.text)
+        if query.context and not ANY_FIGURE_CUES.search(normalized) and not PERCENT_CUES.search(normalized):
+            normalized = textmod.normalize(f"{query.context} {query.text}")
         unit_match = ASKED_UNIT.search(normalized)
         unit = (unit_match.group(1) or "") + unit_match.group(2) if unit_match else ""
         if unit.endswith("元"):
@@ -246,6 +251,12 @@ class Answerer:
     def candidates(self, query: Query, hits: list[Hit], weights: dict[str, float]) -> list[_Candidate]:
         found = []
         for hit in hits:
+            # A sentence from the other part (plans when results were asked) must answer clearly better to win.
+            p = hit.paragraph
+            years = query.resolved_years(self._issue_year(p.doc))
+            part_penalty = PART_MISMATCH_PENALTY * (
+                (bool(years) and p.year is not None and p.year not in years)
+                or (query.period is not None and p.period is not None and p.period != query.period))
             if hit.paragraph.kind != "body":
                 found.append(_Candidate(hit, hit.paragraph.text, 1.0, 1.0 + 1 / (1 + hit.rank), frozenset()))
                 continue
@@ -253,7 +264,8 @@ class Answerer:
                 if hit.paragraph.lead and sentence.text.rstrip("。") == hit.paragraph.lead:
                     continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
                 coverage, matched = self._coverage(sentence.text, hit.paragraph.section_path, weights)
-                score = coverage + SECTION_PARAGRAPH_PRIOR / (1 + hit.rank) + KIND_BONUS * self._kind_fit(query, sentence.text)
+                score = (coverage + SECTION_PARAGRAPH_PRIOR / (1 + hit.rank) + KIND_BONUS * self._kind_fit(query, sentence.text)
+                         - part_penalty)
                 found.append(_Candidate(hit, sentence.text, coverage, score, matched))
         found.sort(key=lambda c: -c.score)
         return found
@@ -330,9 +342,12 @@ class Answerer:
         chosen = [ranked[0]]
         covered = set(ranked[0].matched)
         total = sum(weights.values()) or 1.0
+        first_period = (ranked[0].hit.paragraph.year, ranked[0].hit.paragraph.period)
         for cand in ranked[1:]:
             if len(chosen) > MAX_EXTRA_SENTENCES:
                 break
+            if (cand.hit.paragraph.year, cand.hit.paragraph.period) != first_period:
+                continue  # one answer speaks of one year; a question about two years is served below
             gain = sum(weights[t] for t in cand.matched - covered) / total
             if (gain >= EXTRA_SENTENCE_GAIN and cand.coverage >= EXTRA_SENTENCE_MIN_SHARE * ranked[0].coverage
                     and cand.sentence not in {c.sentence for c in chosen}):

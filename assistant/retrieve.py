@@ -34,6 +34,7 @@ MAX_EMBED_CHARS = 200
 PLAN_CUES = ("目标", "计划", "打算", "力争", "争取", "预期", "要点", "安排", "将要", "拟", "准备", "部署", "今后", "未来",
              "target", "plan", "goal", "will ", "expected", "going to")
 REVIEW_CUES = ("完成", "实现了", "取得", "成效", "成绩", "实际", "做了", "已经", "获得", "达到了", "去年", "上年",
+               "增长了", "新增了", "下降了", "提高了", "引进了", "落地了",
                "achieved", "completed", "reached", "did ", "last year", " was ", " were ", "grew")
 RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "下一年": 1,
                   "last year": -1, "this year": 0, "next year": 1}

@@ -10,7 +10,7 @@ from assistant.evaluate import evaluate, load_items
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
-HOLDOUT = [ROOT / "tests" / "data" / "holdout.jsonl", ROOT / "tests" / "data" / "holdout2.jsonl"]
+HOLDOUT = sorted((ROOT / "tests" / "data").glob("holdout*.jsonl"))
 pytestmark = pytest.mark.slow
 
 
