@@ -45,6 +45,7 @@ ASKED_UNIT = re.compile(r"(?:多少|(?<!哪)几)(万|亿)?(家次|家|个|项|�
 PERCENT_CUES = re.compile(r"百分之|比例|比重|占比|增长了?多少|增速|增幅|多少个百分点|率是?多少|what share|percentage|proportion|growth rate|how much .*grow|by how much")
 AMOUNT_CUES = re.compile(r"多少钱|多少亿|多少万元|金额|资金多少|总投资多少|收入多少|产值(是|有|为)?多少|营收多少|how much money|how much .*(investment|revenue|output)")
 ANY_FIGURE_CUES = re.compile(r"多少|(?<![哪第])几(?![乎等级])|how many|how much|what (was|is) the (total|number|amount)")
+OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|\bwho\b", re.IGNORECASE)
 
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
@@ -234,7 +235,7 @@ class Answerer:
         """The unit (家, 亿元 …) and kind (percent, amount) of figure a question asks for, where it says. A follow-up
         that does not say (那2022年呢?) asks for what the earlier question asked for."""
         normalized = textmod.normalize(query.text)
-        if query.context and not ANY_FIGURE_CUES.search(normalized) and not PERCENT_CUES.search(normalized):
+        if query.context and not OWN_QUESTION_WORD.search(normalized) and not PERCENT_CUES.search(normalized):
             normalized = textmod.normalize(f"{query.context} {query.text}")
         unit_match = ASKED_UNIT.search(normalized)
         unit = (unit_match.group(1) or "") + unit_match.group(2) if unit_match else ""
