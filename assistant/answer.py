@@ -132,10 +132,18 @@ class Answerer:
         # "Does the report say X anywhere" is a substring test over all reports (megabytes for a hundred of them):
         # remember the answer per word.
         self._in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
+        self._issue_years = {d.key: d.issue_year for d in index.documents}
         self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
 
     def _issue_year(self, doc_key: str) -> int | None:
-        return next((d.issue_year for d in self.index.documents if d.key == doc_key), None)
+        return self._issue_years.get(doc_key)
+
+    def _asked_years(self, query: Query) -> set[int]:
+        """Every year the question asks about, 去年/今年 read against each report's own date."""
+        years: set[int] = set()
+        for issue_year in self._issue_years.values():
+            years |= query.resolved_years(issue_year)
+        return years
 
     # ---- question weights -------------------------------------------------------------------------------------
     def _idf(self, token: str) -> float:
@@ -318,9 +326,7 @@ class Answerer:
     def answer(self, query: Query, hits: list[Hit], section_hits: list[Hit] | None = None) -> Answer:
         weights = self.topic_weights(query)
         english = query.lang == "en"
-        years = set()
-        for doc in self.index.documents:
-            years |= query.resolved_years(doc.issue_year)
+        years = self._asked_years(query)
         if years and not (years & self.corpus_years):
             note = f"报告没有涉及{_years_as_asked(query)}的内容。"
             return self._refuse(query, note)
@@ -355,10 +361,7 @@ class Answerer:
                 chosen.append(cand)
                 covered |= cand.matched
         # A question about two years (去年和今年…) gets the best sentence of each year's part.
-        asked_years = set()
-        for doc in self.index.documents:
-            asked_years |= query.resolved_years(doc.issue_year)
-        for year in sorted(asked_years - {c.hit.paragraph.year for c in chosen}) if len(asked_years) > 1 else []:
+        for year in sorted(years - {c.hit.paragraph.year for c in chosen}) if len(years) > 1 else []:
             same_year = [c for c in ranked if c.hit.paragraph.year == year and c not in chosen]
             if same_year and same_year[0].coverage >= EXTRA_SENTENCE_MIN_SHARE * ranked[0].coverage:
                 chosen.append(same_year[0])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -142,7 +141,3 @@ def format_report(summary: dict, verbose: bool = False) -> str:
             parts.append(f"handled {v['handled']}/{v['n']}")
         lines.append(f"  {t:<22} " + "  ".join(parts))
     return "\n".join(lines)
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values) if values else 0.0

@@ -130,6 +130,7 @@ class Index:
         if len(vectors):
             self.faiss.add(np.ascontiguousarray(vectors, dtype=np.float32))
         # Every normalised paragraph, joined: "does the report mention X at all" is one substring test.
+        self._by_id = {c.paragraph.id: c.paragraph for c in chunks}
         self.corpus_text = "\n".join(textmod.normalize(searchable_text(c.paragraph)) for c in chunks)
 
     @property
@@ -137,7 +138,8 @@ class Index:
         return self.manifest["embedder"]
 
     def paragraph(self, pid: str) -> Paragraph:
-        return next(c.paragraph for c in self.chunks if c.paragraph.id == pid)
+        """The paragraph with this id (KeyError if there is none)."""
+        return self._by_id[pid]
 
 
 def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> dict:
