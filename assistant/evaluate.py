@@ -67,6 +67,9 @@ def evaluate(answerer, items: list[dict], warmup: bool = True) -> dict:
             "unsupported": unsupported_numbers(answer["answer"], [f"{c['section']}\n{c['text']}" for c in answer["citations"]] + [item["question"]]),
             "cited": [c["id"] for c in answer["citations"]],
         }
+        # Right: an answerable question answered (or partly) with every gold figure and keyword; an unanswerable one
+        # not answered as if the report said it.
+        row["ok"] = (row["figures_ok"] and answer["status"] != "not_found") if answerable else answer["status"] != "answered"
         for k in K_VALUES:
             row[f"recall@{k}"] = evidence_found(item.get("evidence", []), answer["citations"], k) if answerable and item.get("evidence") else None
         rows.append(row)
@@ -81,6 +84,7 @@ def summarise(rows: list[dict]) -> dict:
     mean = lambda xs: sum(xs) / len(xs) if xs else 0.0
     summary = {
         "items": len(rows),
+        "overall": mean([r["ok"] for r in rows]),
         "figures_in_answer": mean([r["figures_ok"] for r in answerable]),
         **{f"recall@{k}": mean([r[f"recall@{k}"] for r in with_evidence]) for k in K_VALUES},
         "concise": mean([r["concise"] for r in answerable]),
@@ -98,7 +102,7 @@ def summarise(rows: list[dict]) -> dict:
     for r in rows:
         by_type[r["type"]].append(r)
     summary["by_type"] = {
-        t: {"n": len(rs),
+        t: {"n": len(rs), "ok": sum(r["ok"] for r in rs),
             "figures_in_answer": mean([r["figures_ok"] for r in rs if r["answerable"]]) if any(r["answerable"] for r in rs) else None,
             "recall@3": mean([r["recall@3"] for r in rs if r["recall@3"] is not None]) if any(r["recall@3"] is not None for r in rs) else None,
             "handled": sum(r["status"] in ("not_found", "partial") for r in rs) if not rs[0]["answerable"] else None}
@@ -108,36 +112,42 @@ def summarise(rows: list[dict]) -> dict:
     return summary
 
 
-def format_report(summary: dict, verbose: bool = False) -> str:
+def format_report(summary: dict, verbose: bool = False, peer: dict | None = None) -> str:
+    """The metrics as a table; with `peer`, the competitor recipe's numbers in a second column."""
     lines = []
     if verbose:
         for r in summary["rows"]:
-            flag = "ok " if (r["figures_ok"] if r["answerable"] else r["status"] != "answered") else "XX "
+            flag = "ok " if r["ok"] else "XX "
             lines.append(f"{flag}{r['id']:>5} {r['type']:<20} {r['status']:<9} {r['ms']:6.1f}ms  {r['question'][:40]}")
             lines.append(f"      → {r['answer'][:160]}")
             if r["missing"]:
                 lines.append(f"      missing: {r['missing']}   cited: {r['cited']}")
         lines.append("")
-    s = summary
-    lines += [
-        f"items                        {s['items']}",
-        f"figures in answer            {s['figures_in_answer']:.3f}   (answerable items with every gold figure/keyword)",
-        f"evidence recall@1/3/5        {s['recall@1']:.3f} / {s['recall@3']:.3f} / {s['recall@5']:.3f}",
-        f"concise                      {s['concise']:.3f}   (answer <= {CONCISE_FACTOR}x reference or {CONCISE_MIN_CHARS} chars)",
-        f"false refusals               {s['false_refusals']}",
-        f"unanswerable handled         {s['unanswerable_handled']} / {s['unanswerable_total']}",
-        f"unsupported-number answers   {s['unsupported_number_answers']}",
-        f"english answered             {s['english_ok']} / {s['english_total']}",
-        f"latency p50 / p95 / max      {s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['max_ms']:.1f} ms (warm, in-process)",
-        "by type:",
-    ]
-    for t, v in s["by_type"].items():
-        parts = [f"n={v['n']}"]
-        if v["figures_in_answer"] is not None:
-            parts.append(f"figures {v['figures_in_answer']:.2f}")
+    columns = [summary] + ([peer] if peer else [])
+    width = 24
+
+    def row(label: str, cell, note: str = "") -> None:
+        cells = "".join(f"{cell(s):<{width}}" for s in columns)
+        lines.append(f"{label:<29}{cells}{note}".rstrip())
+
+    if peer:
+        row("", lambda s: "engine" if s is summary else "peer recipe")
+    row("items", lambda s: str(s["items"]))
+    row("overall", lambda s: f"{s['overall']:.3f}", "(right answer, or rightly not answered)")
+    row("figures in answer", lambda s: f"{s['figures_in_answer']:.3f}", "(answerable items with every gold figure/keyword)")
+    row("evidence recall@1/3/5", lambda s: f"{s['recall@1']:.3f} / {s['recall@3']:.3f} / {s['recall@5']:.3f}")
+    row("concise", lambda s: f"{s['concise']:.3f}", f"(answer <= {CONCISE_FACTOR}x reference or {CONCISE_MIN_CHARS} chars)")
+    row("false refusals", lambda s: str(s["false_refusals"]))
+    row("unanswerable handled", lambda s: f"{s['unanswerable_handled']} / {s['unanswerable_total']}")
+    row("unsupported-number answers", lambda s: str(s["unsupported_number_answers"]))
+    row("english answered", lambda s: f"{s['english_ok']} / {s['english_total']}")
+    row("latency p50 / p95 / max", lambda s: f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['max_ms']:.1f} ms",
+        "(warm, in-process)")
+    lines.append("by type (right / n):")
+    for t, v in summary["by_type"].items():
+        cells = [f"{s['by_type'][t]['ok']}/{v['n']}" for s in columns if t in s["by_type"]]
+        detail = []
         if v["recall@3"] is not None:
-            parts.append(f"recall@3 {v['recall@3']:.2f}")
-        if v["handled"] is not None:
-            parts.append(f"handled {v['handled']}/{v['n']}")
-        lines.append(f"  {t:<22} " + "  ".join(parts))
+            detail.append(f"recall@3 {v['recall@3']:.2f}")
+        lines.append(f"  {t:<27}" + "".join(f"{c:<{width}}" for c in cells) + "  ".join(detail))
     return "\n".join(lines)
