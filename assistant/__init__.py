@@ -141,7 +141,7 @@ class Assistant:
         clean_history = _history(history)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        query = understand(text, clean_history)
+        query = understand(text, clean_history, self.index.english)
         timings["understand"] = (time.perf_counter() - t0) * 1e3
         t1 = time.perf_counter()
         hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings)

@@ -1,10 +1,12 @@
 """The on-disk index of a folder of reports: build, save atomically, load, validate.
 
 Layout of an index folder:
-  manifest.json            format version, embedder id, source file hashes, names and sha256 of the data files
-  chunks-<hash>.jsonl      one paragraph a line, with its BM25 tokens (whole and per sentence) and the hash of the
-                           text that was embedded
-  vectors-<hash>.npy       float32 matrix, one L2-normalised row a paragraph
+  manifest.json            format version, embedder id, source file hashes, names and sha256 of the data files, the
+                           section headings, and the English→Chinese dictionary kept to the reports' words
+  chunks-<hash>.jsonl      one paragraph a line, with its BM25 tokens (whole and per sentence), its units (sentences,
+                           and the ；-clauses of long ones, as offsets) and the hashes of the texts that were embedded
+  vectors-<hash>.npy       float32 matrix of L2-normalised rows: one a paragraph (heading path + text), then one a
+                           unit, then one a section heading
 Data files are content-named and written before the manifest, and the manifest is replaced atomically, so a build that
 dies half-way leaves the previous manifest pointing at the previous, complete files.
 Not for searching: see retrieve.py.
@@ -28,12 +30,17 @@ import numpy as np
 from . import text as textmod
 from .document import Document, Paragraph, load_folder
 from .embed import Embedder
+from .english import LICENCE, EnglishTerms, build_dictionary
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
 BM25_K1 = 1.2
 BM25_B = 0.75
 EMBED_BATCH = 16
+# A sentence longer than this is also embedded clause by clause (its ；-parts): it holds several facts, and a question
+# about one of them should not have to match all of them (13 such sentences in the seed report, 18 in the national).
+LONG_SENTENCE_CHARS = 90
+CLAUSE_SPLIT = re.compile(r"(?<=[;；])")
 
 
 class IndexError_(Exception):
@@ -48,6 +55,28 @@ class CorruptIndex(IndexError_):
     pass
 
 
+@dataclass(frozen=True)
+class Unit:
+    """A span of a paragraph with a vector of its own: a sentence, or a ；-clause of a long sentence."""
+
+    chunk: int  # index of the paragraph's chunk
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A part or section heading of a report, with a vector of its own (list questions are matched against them)."""
+
+    doc: str
+    part: str
+    section: str  # "" for a part heading
+
+    @property
+    def text(self) -> str:
+        return self.section or self.part
+
+
 @dataclass
 class Chunk:
     """A paragraph as indexed: the paragraph, its BM25 tokens, and the text its vector was made from."""
@@ -56,6 +85,28 @@ class Chunk:
     tokens: list[str]
     embed_text: str
     sentence_tokens: list[list[str]] = field(default_factory=list)  # one list per sentence of the paragraph
+    units: list[tuple[int, int]] = field(default_factory=list)  # (start, end) of each unit in paragraph.text
+
+
+def paragraph_units(paragraph: Paragraph) -> list[tuple[int, int]]:
+    """Every sentence of a body paragraph, and the ；-clauses of its long sentences."""
+    if paragraph.kind != "body":
+        return []
+    spans = []
+    for sentence in paragraph.sentences:
+        spans.append((sentence.start, sentence.end))
+        if len(sentence.text) > LONG_SENTENCE_CHARS:
+            offset = sentence.start
+            parts = [part for part in CLAUSE_SPLIT.split(sentence.text) if part]
+            for part in parts if len(parts) > 1 else []:
+                spans.append((offset, offset + len(part)))
+                offset += len(part)
+    return spans
+
+
+def report_headings(documents: list[Document]) -> list[Heading]:
+    return [h for d in documents for h in
+            [Heading(d.key, part, "") for part in d.parts] + [Heading(d.key, part, sec) for part, sec in d.sections]]
 
 
 def _sha256_file(path: Path) -> str:
@@ -113,12 +164,21 @@ def _atomic_write(path: Path, data: bytes) -> None:
 class Index:
     """A loaded index: chunks, BM25 over their tokens, and a faiss inner-product index over their vectors."""
 
-    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, documents: list[Document], manifest: dict):
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray, documents: list[Document], manifest: dict,
+                 unit_vectors: np.ndarray | None = None, headings: list[Heading] | None = None,
+                 heading_vectors: np.ndarray | None = None):
         self.chunks = chunks
         self.vectors = vectors
         self.documents = documents
         self.manifest = manifest
         textmod.add_terms(manifest.get("domain_terms", []))
+        dim = vectors.shape[1] if vectors.ndim == 2 else int(manifest.get("dim", 0))
+        self.units = [Unit(i, start, end) for i, c in enumerate(chunks) for start, end in c.units]
+        self.unit_owner = np.array([u.chunk for u in self.units], dtype=np.int64)
+        self.unit_vectors = unit_vectors if unit_vectors is not None else np.zeros((0, dim), np.float32)
+        self.headings = headings or []
+        self.heading_vectors = heading_vectors if heading_vectors is not None else np.zeros((0, dim), np.float32)
+        self.english = EnglishTerms(manifest.get("english", {}))
         self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.bm25.index([c.tokens or [""] for c in chunks], show_progress=False)
         # Sentences get a BM25 of their own: a long paragraph full of figures dilutes the one sentence that answers.
@@ -126,9 +186,11 @@ class Index:
         self.sentence_bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         self.sentence_bm25.index([t or [""] for c in chunks for t in c.sentence_tokens] or [[""]], show_progress=False)
         faiss.omp_set_num_threads(1)
-        self.faiss = faiss.IndexFlatIP(vectors.shape[1])
-        if len(vectors):
-            self.faiss.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        # Dense search is over units (a paragraph scores by its best sentence): whole-paragraph vectors blur the one
+        # sentence that answers among the others.
+        self.faiss = faiss.IndexFlatIP(dim)
+        if len(self.unit_vectors):
+            self.faiss.add(np.ascontiguousarray(self.unit_vectors, dtype=np.float32))
         # Every normalised paragraph, joined: "does the report mention X at all" is one substring test.
         self._by_id = {c.paragraph.id: c.paragraph for c in chunks}
         self.corpus_text = "\n".join(textmod.normalize(searchable_text(c.paragraph)) for c in chunks)
@@ -141,12 +203,28 @@ class Index:
         """The paragraph with this id (KeyError if there is none)."""
         return self._by_id[pid]
 
+    def unit_text(self, unit: Unit) -> str:
+        return self.chunks[unit.chunk].paragraph.text[unit.start : unit.end]
 
-def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> dict:
-    """Parse every report in seeds_dir, tokenise and embed its paragraphs, and write the index. Returns build stats.
+
+def _embed_missing(texts: dict[str, str], cached: dict[str, np.ndarray], embedder: Embedder, progress=None) -> int:
+    """Embed the texts (hash → text) whose hash is not cached yet, in batches; returns how many were embedded."""
+    missing = sorted((h, t) for h, t in texts.items() if h not in cached)
+    for i in range(0, len(missing), EMBED_BATCH):
+        batch = missing[i : i + EMBED_BATCH]
+        for (h, _), vector in zip(batch, embedder.embed_passages([t for _, t in batch])):
+            cached[h] = vector
+        if progress:
+            progress(min(i + EMBED_BATCH, len(missing)), len(missing))
+    return len(missing)
+
+
+def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, progress=None) -> dict:
+    """Parse every report in seeds_dir, tokenise and embed its paragraphs, units and headings, and write the index.
+    Returns build stats; `progress(done, total)` is called after each batch of new texts is embedded.
 
     Vectors whose text did not change since the previous index (same embedder) are reused, so editing one paragraph
-    re-embeds one paragraph.
+    re-embeds that paragraph and its sentences only.
     """
     started = time.perf_counter()
     seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
@@ -157,22 +235,29 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> d
     textmod.add_terms(terms)
     paragraphs = [p for doc in documents for p in doc.paragraphs]
     chunks = [Chunk(p, textmod.tokenize(searchable_text(p)), searchable_text(p),
-                    [textmod.tokenize(s.text) for s in p.sentences] if p.kind == "body" else []) for p in paragraphs]
+                    [textmod.tokenize(s.text) for s in p.sentences] if p.kind == "body" else [], paragraph_units(p))
+              for p in paragraphs]
+    headings = report_headings(documents)
 
+    paragraph_hashes = [_text_hash(c.embed_text) for c in chunks]
+    unit_texts = [[c.paragraph.text[a:b] for a, b in c.units] for c in chunks]
+    unit_hashes = [[_text_hash(t) for t in texts] for texts in unit_texts]
+    heading_hashes = [_text_hash(h.text) for h in headings]
+    wanted = {h: c.embed_text for h, c in zip(paragraph_hashes, chunks)}
+    wanted.update({h: t for hashes, texts in zip(unit_hashes, unit_texts) for h, t in zip(hashes, texts)})
+    wanted.update({h: heading.text for h, heading in zip(heading_hashes, headings)})
     cached = _previous_vectors(index_dir, embedder.id)
-    hashes = [_text_hash(c.embed_text) for c in chunks]
-    missing = sorted({h: c.embed_text for h, c in zip(hashes, chunks) if h not in cached}.items())
-    for i in range(0, len(missing), EMBED_BATCH):
-        batch = missing[i : i + EMBED_BATCH]
-        for (h, _), vector in zip(batch, embedder.embed_passages([t for _, t in batch])):
-            cached[h] = vector
-    vectors = np.stack([cached[h] for h in hashes]).astype(np.float32) if chunks else np.zeros((0, embedder.dim), np.float32)
+    embedded = _embed_missing(wanted, cached, embedder, progress)
+    rows = paragraph_hashes + [h for hashes in unit_hashes for h in hashes] + heading_hashes
+    vectors = (np.stack([cached[h] for h in rows]).astype(np.float32) if rows
+               else np.zeros((0, embedder.dim), np.float32))
+    vocabulary = {t for c in chunks for t in c.tokens} | {t for c in chunks for ts in c.sentence_tokens for t in ts}
 
     index_dir.mkdir(parents=True, exist_ok=True)
     lines = [
         json.dumps({"paragraph": asdict(c.paragraph), "tokens": c.tokens, "sentence_tokens": c.sentence_tokens,
-                    "embed_hash": h}, ensure_ascii=False)
-        for c, h in zip(chunks, hashes)
+                    "units": c.units, "embed_hash": h, "unit_hashes": uh}, ensure_ascii=False)
+        for c, h, uh in zip(chunks, paragraph_hashes, unit_hashes)
     ]
     chunk_bytes = ("\n".join(lines) + "\n").encode("utf-8")
     chunk_name = f"chunks-{hashlib.sha256(chunk_bytes).hexdigest()[:12]}.jsonl"
@@ -201,17 +286,23 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder) -> d
              "sha256": d.sha256, "parts": d.parts, "sections": d.sections}
             for d in documents
         ],
+        "rows": {"paragraphs": len(chunks), "units": len(rows) - len(chunks) - len(headings),
+                 "headings": len(headings)},
+        "headings": [{"doc": h.doc, "part": h.part, "section": h.section, "hash": hh}
+                     for h, hh in zip(headings, heading_hashes)],
         "domain_terms": terms,
         "bm25": {"k1": BM25_K1, "b": BM25_B, "method": "lucene"},
         "n_chunks": len(chunks),
+        "english_source": LICENCE,
+        "english": build_dictionary(vocabulary),
     }
     _atomic_write(index_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     keep = {MANIFEST, chunk_name, vector_name}
     for stale in index_dir.iterdir():
         if stale.is_file() and stale.name not in keep and re.match(r"^(chunks-|vectors-|\.)", stale.name):
             stale.unlink(missing_ok=True)
-    return {"chunks": len(chunks), "embedded": len(missing), "reused": len(chunks) - len(missing),
-            "seconds": round(time.perf_counter() - started, 3)}
+    return {"chunks": len(chunks), "units": len(rows) - len(chunks), "embedded": embedded,
+            "reused": len(set(rows)) - embedded, "seconds": round(time.perf_counter() - started, 3)}
 
 
 def _previous_vectors(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray]:
@@ -222,7 +313,9 @@ def _previous_vectors(index_dir: Path, embedder_id: str) -> dict[str, np.ndarray
         return {}
     if manifest.get("embedder") != embedder_id:
         return {}
-    return {r["embed_hash"]: vectors[i] for i, r in enumerate(records)}
+    hashes = ([r["embed_hash"] for r in records] + [h for r in records for h in r["unit_hashes"]]
+              + [h["hash"] for h in manifest["headings"]])
+    return dict(zip(hashes, vectors))
 
 
 def _read(index_dir: Path) -> tuple[dict, list[dict], np.ndarray]:
@@ -248,11 +341,14 @@ def _read(index_dir: Path) -> tuple[dict, list[dict], np.ndarray]:
         records = [json.loads(line) for line in
                    (index_dir / manifest["files"]["chunks"]["name"]).read_text("utf-8").splitlines() if line]
         vectors = np.load(index_dir / manifest["files"]["vectors"]["name"], allow_pickle=False)
-        expected = (len(records), int(manifest["dim"]))
+        rows = manifest["rows"]
+        expected = (rows["paragraphs"] + rows["units"] + rows["headings"], int(manifest["dim"]))
+        if rows["paragraphs"] != len(records) or rows["units"] != sum(len(r["units"]) for r in records):
+            raise ValueError("row counts do not match the chunks file")
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CorruptIndex(f"index manifest {manifest_path} is incomplete ({exc!r}): {fix}") from exc
     if vectors.ndim != 2 or vectors.shape != expected:
-        raise CorruptIndex(f"index in {index_dir} has {vectors.shape} vectors for {len(records)} chunks: {fix}")
+        raise CorruptIndex(f"index in {index_dir} has {vectors.shape} vectors, expected {expected}: {fix}")
     return manifest, records, vectors
 
 
@@ -284,7 +380,8 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
         para = record["paragraph"]
         para["items"] = tuple(para.get("items", ()))
         paragraph = Paragraph(**para)
-        chunks.append(Chunk(paragraph, record["tokens"], searchable_text(paragraph), record["sentence_tokens"]))
+        chunks.append(Chunk(paragraph, record["tokens"], searchable_text(paragraph), record["sentence_tokens"],
+                            [tuple(u) for u in record["units"]]))
     documents = []
     for d in manifest["documents"]:
         documents.append(Document(
@@ -292,4 +389,7 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
             paragraphs=[c.paragraph for c in chunks if c.paragraph.doc == d["key"]], date=d["date"],
             sha256=d["sha256"], parts=d["parts"], sections=[tuple(s) for s in d["sections"]],
         ))
-    return Index(chunks, vectors, documents, manifest)
+    n_paragraphs, n_units = manifest["rows"]["paragraphs"], manifest["rows"]["units"]
+    headings = [Heading(h["doc"], h["part"], h["section"]) for h in manifest["headings"]]
+    return Index(chunks, vectors[:n_paragraphs], documents, manifest, vectors[n_paragraphs : n_paragraphs + n_units],
+                 headings, vectors[n_paragraphs + n_units :])

@@ -16,12 +16,14 @@ import numpy as np
 from . import text as textmod
 from .document import Paragraph
 from .embed import Embedder
+from .english import EnglishTerms
 from .index import Index
 
 RRF_K = 20
 BM25_WEIGHT = 1.0
 SENTENCE_WEIGHT = 1.0
-DENSE_WEIGHT = 0.8
+DENSE_WEIGHT = 1.0
+DENSE_UNITS = 400  # nearest units asked of the vector index; paragraphs with none among them get no dense vote
 HISTORY_WEIGHT = 0.5  # the earlier question helps a follow-up, but the question as asked leads
 CANDIDATES = 8
 YEAR_MATCH_BOOST = 1.35
@@ -61,6 +63,8 @@ class Query:
     is_followup: bool = False
     wants_meta: bool = False
     context: str = ""
+    vector: np.ndarray | None = None  # the question's embedding, set by Retriever.search
+    english_terms: tuple[str, ...] = ()  # report words the dictionary gave for the question's English words
 
     def resolved_years(self, issue_year: int | None) -> set[int]:
         years = set(self.years)
@@ -74,7 +78,7 @@ class Hit:
     paragraph: Paragraph
     score: float
     bm25: float
-    dense: float
+    dense: float  # similarity of the paragraph's best unit (sentence or clause) to the question
     rank: int = 0
 
 
@@ -103,18 +107,22 @@ def is_followup(question: str, history: list[str]) -> bool:
     return bool(FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized) or len(topic) <= 1)
 
 
-def understand(question: str, history: list[str] | None = None) -> Query:
-    """Tokens, years, part (results or plans) and follow-up context of a question."""
+def understand(question: str, history: list[str] | None = None, english: EnglishTerms | None = None) -> Query:
+    """Tokens, years, part (results or plans) and follow-up context of a question. English words (a question in
+    English, or GDP/CPI inside a Chinese one) are looked up in the index's dictionary of the reports' words."""
     history = [h for h in (history or []) if h and h.strip()]
     normalized = textmod.normalize(question)
     lang = "en" if textmod.is_english(question) else "zh"
+    tokens = textmod.tokenize(question, drop_question_words=True)
+    latin = textmod.latin_words(normalized)
+    looked_up: tuple[str, ...] = ()
+    if english is not None and latin:
+        looked_up = english.lookup(" ".join(latin) if lang == "zh" else normalized)
+        tokens += [t for term in looked_up for t in textmod.tokenize(term, drop_question_words=True)]
     if lang == "en":
-        tokens = [t for term in textmod.glossary_terms(question) for t in textmod.tokenize(term, drop_question_words=True)]
         # Names written in Latin letters (IBM, ABB, RISC-V) match the report as they are; other English words are
         # simply absent from its vocabulary and score nothing.
-        tokens += textmod.tokenize(" ".join(textmod.latin_words(normalized)))
-    else:
-        tokens = textmod.tokenize(question, drop_question_words=True)
+        tokens = [t for t in tokens if not t.isascii() or t in latin or t.isdigit()]
     followup = is_followup(question, history)
     context = history[-1] if followup else ""
     context_tokens = textmod.tokenize(context, drop_question_words=True) if context else []
@@ -126,7 +134,7 @@ def understand(question: str, history: list[str] | None = None) -> Query:
     # The model reads ~512 tokens at most, and a long text costs time for nothing: embed the first part only.
     embed_text = (f"{context} {question}".strip() if followup else question)[:MAX_EMBED_CHARS]
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
-                 bool(META_CUES.search(normalized)), context)
+                 bool(META_CUES.search(normalized)), context, english_terms=looked_up)
 
 
 class Retriever:
@@ -198,17 +206,24 @@ class Retriever:
         t1 = time.perf_counter()
         vector = self.embed_query(query.embed_text)
         t2 = time.perf_counter()
-        dense_scores, dense_ids = self.index.faiss.search(vector[None, :].astype(np.float32), n)
+        query.vector = vector
         dense = np.zeros(n, dtype=np.float32)
-        dense[dense_ids[0]] = dense_scores[0]
+        fused = np.zeros(n, dtype=np.float64)
+        if len(self.index.units):
+            unit_scores, unit_ids = self.index.faiss.search(vector[None, :].astype(np.float32),
+                                                            min(DENSE_UNITS, len(self.index.units)))
+            owners = self.index.unit_owner[unit_ids[0]]
+            # Units come best first: the first time a paragraph appears is its best unit, and its dense rank.
+            first = np.unique(owners, return_index=True)[1]
+            order = owners[np.sort(first)]
+            dense[order] = unit_scores[0][np.sort(first)]
+            fused[order] += DENSE_WEIGHT / (RRF_K + np.arange(1, len(order) + 1))
         t3 = time.perf_counter()
 
-        fused = np.zeros(n, dtype=np.float64)
         for scores, weight in ((bm25, BM25_WEIGHT), (sentence, SENTENCE_WEIGHT)):
             order = np.argsort(-scores, kind="stable")
             order = order[scores[order] > 0]
             fused[order] += weight / (RRF_K + np.arange(1, len(order) + 1))
-        fused[dense_ids[0]] += DENSE_WEIGHT / (RRF_K + np.arange(1, len(dense_ids[0]) + 1))
         fused *= self._priors(query)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [Hit(self.index.chunks[i].paragraph, float(fused[i]), float(bm25[i]), float(dense[i]), r)

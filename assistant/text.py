@@ -1,8 +1,8 @@
 """Text normalisation and tokenisation for matching Chinese government reports.
 
 Everything here is for *matching* only: what is shown to a user always comes from the source text unchanged.
-It covers full-width/half-width and traditional/simplified folding, jieba tokens with figures kept whole,
-abbreviation synonyms (高企 = 高新技术企业) and an English→Chinese glossary of report vocabulary.
+It covers full-width/half-width and traditional/simplified folding, jieba tokens with figures kept whole, and
+abbreviation synonyms (高企 = 高新技术企业); English words are looked up in a dictionary (english.py).
 """
 
 from __future__ import annotations
@@ -19,232 +19,50 @@ import zhconv
 
 jieba.setLogLevel(logging.WARNING)
 
-# Groups of terms that mean the same thing in these reports. The first term is the canonical key; any member found in
-# a text adds the key as an extra token, on both sides of the match, so an abbreviation in the question finds the full
-# term in the report and the other way round.
+# Abbreviations and their full forms in Chinese government reports (统计口径 and policy names that every level of
+# government writes both ways). The first term is the canonical key; any member found in a text adds the key as an
+# extra token, on both sides of the match, so an abbreviation in the question finds the full term in the report and
+# the other way round. Only equivalences that hold in any report belong here; nothing that names one report's things.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("高新技术企业", "高企", "高新企业"),
+    # statistical indicators (national, provincial, city and zone reports)
+    ("地区生产总值", "国内生产总值", "生产总值", "gdp"),
+    ("居民消费价格", "消费价格", "cpi"),
     ("规模以上", "规上"),
-    ("实际利用外资", "利用外资", "外资", "外商投资", "外商直接投资", "fdi"),
-    ("固定资产投资", "固投", "固定资产"),
-    ("营业收入", "营收"),
-    ("软件和信息服务业", "软件与信息服务业", "软件和信息技术服务业", "软件业", "软件产业"),
-    ("地区生产总值", "gdp", "国内生产总值", "生产总值"),
-    ("一般公共预算收入", "财政收入", "公共预算收入"),
-    ("新冠肺炎疫情", "疫情", "新冠", "新冠肺炎", "covid"),
-    ("招商引资", "招商"),
-    ("首次公开募股", "ipo", "上市"),
-    ("大众创业万众创新", "双创"),
-    ("研发", "研究开发", "研发机构"),
-    ("增长", "增速", "增幅", "同比增长", "上升"),
-    ("下降", "减少", "降低"),
-    ("孵化器", "孵化载体", "众创空间"),
-    ("专精特新", "小巨人"),
+    ("固定资产投资", "固投"),
+    ("社会消费品零售总额", "社零"),
+    ("一般公共预算收入", "公共预算收入", "财政收入"),
+    ("实际利用外资", "实际使用外资", "利用外资", "外资", "外商投资", "外商直接投资", "fdi"),
     ("进出口", "外贸", "对外贸易"),
+    ("营业收入", "营收"),
+    ("研发经费", "研发投入", "研发支出", "研究与试验发展"),
+    ("人均可支配收入", "可支配收入", "居民收入"),
+    ("增长", "增速", "增幅", "同比增长", "上升", "涨幅"),
+    ("下降", "减少", "降低", "下调"),
+    # enterprise and innovation programmes (zone and city reports)
+    ("高新技术企业", "高企", "高新企业"),
+    ("专精特新", "小巨人"),
+    ("孵化器", "孵化载体", "众创空间"),
+    ("大众创业万众创新", "双创"),
+    ("软件和信息技术服务业", "软件和信息服务业", "软件与信息服务业", "软件业", "软件产业"),
+    ("首次公开募股", "ipo", "上市"),
+    ("招商引资", "招商"),
     ("人工智能", "ai"),
     ("集成电路", "芯片", "半导体"),
     ("新能源汽车", "电动汽车"),
     ("知识产权", "专利"),
-    ("就业", "岗位"),
+    # fiscal and social policy (national and provincial reports)
+    ("地方政府专项债券", "专项债券", "专项债"),
+    ("减税降费", "减税", "降费"),
+    ("社会保险", "社保"),
+    ("医疗保险", "医保"),
+    ("棚户区改造", "棚改"),
+    ("脱贫", "扶贫", "摘帽"),
+    ("碳达峰", "碳中和", "双碳"),
+    ("自由贸易试验区", "自贸试验区", "自贸区"),
+    ("新冠肺炎疫情", "疫情", "新冠", "新冠肺炎", "covid"),
     ("疫情防控", "防疫", "抗疫"),
-    ("安全生产", "生产安全"),
-    ("金砖", "金砖国家", "brics"),
-    ("党建", "党的建设", "党史学习", "从严治党", "党组织", "党员", "政治建设", "政治方向", "廉政"),
-    ("干部队伍", "干部", "用人导向", "选人用人", "队伍建设"),
-    ("人才", "人才引进", "引才", "高层次人才"),
-    ("营商环境", "企业服务", "政务服务"),
+    ("党的建设", "党建"),
 )
-
-# English vocabulary of these reports, mapped to the Chinese words the report uses. Only used to build the lexical
-# (BM25) side of an English question; the multilingual embedding handles the rest.
-ENGLISH_GLOSSARY: dict[str, str] = {
-    "fixed-asset investment": "固定资产投资",
-    "fixed asset investment": "固定资产投资",
-    "fixed assets": "固定资产投资",
-    "investment": "投资",
-    "industrial output": "工业总产值",
-    "gross industrial output": "工业总产值",
-    "output value": "产值",
-    "output": "产值",
-    "value added": "增加值",
-    "value-added": "增加值",
-    "above designated size": "规上",
-    "designated size": "规上",
-    "high-tech industries": "高技术产业",
-    "high-tech industry": "高技术产业",
-    "high-tech enterprises": "高新技术企业",
-    "high-tech enterprise": "高新技术企业",
-    "high-tech": "高技术",
-    "hi-tech": "高技术",
-    "share": "占比",
-    "proportion": "占比",
-    "percentage": "占比",
-    "accounted for": "占比",
-    "growth": "增长",
-    "grew": "增长",
-    "increase": "增长",
-    "increased": "增长",
-    "growth rate": "增长",
-    "year on year": "同比",
-    "year-on-year": "同比",
-    "target": "目标",
-    "goal": "目标",
-    "plan": "计划",
-    "revenue": "营收",
-    "income": "收入",
-    "budget": "预算",
-    "public budget": "一般公共预算收入",
-    "fiscal revenue": "一般公共预算收入",
-    "software": "软件",
-    "information services": "信息服务业",
-    "foreign investment": "实际利用外资",
-    "foreign capital": "实际利用外资",
-    "utilized foreign": "实际利用外资",
-    "fdi": "实际利用外资",
-    "enterprises": "企业",
-    "enterprise": "企业",
-    "companies": "企业",
-    "company": "企业",
-    "firms": "企业",
-    "new enterprises": "新增企业 净增企业",
-    "added": "新增",
-    "new": "新增",
-    "landed": "落地",
-    "introduced": "引进",
-    "attracted": "引进",
-    "investment projects": "招商项目",
-    "signed": "签订",
-    "financing": "融资",
-    "financial": "金融",
-    "finance": "金融",
-    "loans": "放款",
-    "platform": "平台",
-    "platforms": "平台",
-    "service": "服务",
-    "services": "服务",
-    "agreements": "协议",
-    "digital economy": "数字经济",
-    "profit": "利润",
-    "profits": "利润",
-    "torch university": "火炬大学堂",
-    "torch innovation voucher": "火炬创新券",
-    "innovation voucher": "创新券",
-    "strategic partners": "战略伙伴",
-    "strategic partnership": "战略伙伴",
-    "partners": "合作伙伴",
-    "partner": "合作伙伴",
-    "flagship": "旗舰",
-    "training": "培训",
-    "training programs": "培训项目",
-    "faculty": "师资库",
-    "teachers": "师资库",
-    "covid-19": "疫情",
-    "covid": "疫情",
-    "pandemic": "疫情",
-    "epidemic": "疫情",
-    "confirmed cases": "确诊病例",
-    "confirmed": "确诊",
-    "cases": "病例",
-    "close contacts": "密接者",
-    "resume production": "复工复产",
-    "resumption": "复工复产",
-    "work resumption": "复工复产",
-    "passes": "通行证",
-    "safety": "安全",
-    "production safety": "安全生产",
-    "accidents": "事故",
-    "incubators": "孵化器",
-    "incubator": "孵化器",
-    "maker spaces": "众创空间",
-    "makerspaces": "众创空间",
-    "research institutions": "研发机构",
-    "r&d": "研发",
-    "research and development": "研发",
-    "technology centers": "技术中心",
-    "patent": "专利",
-    "patents": "专利",
-    "intellectual property": "知识产权",
-    "talent": "人才",
-    "talents": "人才",
-    "universities": "大学",
-    "university": "大学",
-    "investment attraction": "招商",
-    "investment promotion": "招商",
-    "projects": "项目",
-    "project": "项目",
-    "total investment": "总投资",
-    "funds": "基金",
-    "fund": "基金",
-    "land": "用地",
-    "acres": "亩",
-    "mu": "亩",
-    "square meters": "平方米",
-    "plant": "厂房",
-    "factory": "厂房",
-    "workshop": "厂房",
-    "key projects": "重点项目",
-    "provincial": "省",
-    "municipal": "市",
-    "national": "国家级",
-    "flat panel display": "平板显示",
-    "flat-panel display": "平板显示",
-    "display": "显示",
-    "computer": "计算机",
-    "communication equipment": "通讯设备",
-    "semiconductor": "半导体",
-    "integrated circuits": "集成电路",
-    "integrated circuit": "集成电路",
-    "new energy": "新能源",
-    "artificial intelligence": "人工智能",
-    "biomedicine": "生物医药",
-    "supply chain": "供应链",
-    "industrial chain": "产业链",
-    "industry chain": "产业链",
-    "intelligent manufacturing": "智能制造",
-    "smart manufacturing": "智能制造",
-    "smart park": "智慧园区",
-    "green": "绿色",
-    "low-carbon": "低碳",
-    "brics": "金砖",
-    "taiwan": "台湾",
-    "russia": "俄罗斯",
-    "brazil": "巴西",
-    "listed": "上市",
-    "ipo": "上市",
-    "unicorn": "独角兽",
-    "gazelle": "瞪羚",
-    "little giant": "小巨人",
-    "little giants": "小巨人",
-    "specialized": "专精特新",
-    "party building": "党建",
-    "cadres": "干部",
-    "officials": "干部",
-    "business environment": "营商环境",
-    "software park": "软件园",
-    "headquarters": "总部",
-    "award": "奖",
-    "prize": "奖",
-    "science and technology progress": "科学技术进步奖",
-    "gdp": "地区生产总值",
-    "population": "人口",
-    "employment": "就业",
-    "jobs": "就业",
-    "exports": "出口",
-    "export": "出口",
-    "imports": "进口",
-    "tax": "税收",
-    "taxes": "税收",
-    "demonstration": "示范",
-    "zone": "高新区",
-    "park": "园区",
-    "2021": "2021年",
-    "2022": "2022年",
-    "2020": "2020年",
-    "last year": "去年",
-    "this year": "今年",
-}
-
-_GLOSSARY_WORDS = frozenset(w for phrase in ENGLISH_GLOSSARY for w in phrase.split())
 
 # Words that only say what kind of answer is wanted, not what it is about. They carry no topic, so they neither help
 # retrieval nor count as "a topic the report does not mention".
@@ -340,16 +158,21 @@ def tokenize(text: str, *, drop_question_words: bool = False) -> list[str]:
 _NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "b", "j", "l", "vn", "an", "i"])
 
 
+_INTERROGATIVE = re.compile(r"多少|几|哪|什么|谁|啥|怎")
+_FOLLOWUP_FRAME = re.compile(r"^(那么|那|还有|另外)|呢[?？]?$")
+
+
 @lru_cache(maxsize=4096)
 def topic_nouns(text: str) -> tuple[str, ...]:
     """Dictionary nouns of a question (and Latin words): the words whose absence from a report means it cannot
-    answer. Words jieba only guessed (not in its dictionary) are left out: they are often mis-cuts like 代线."""
+    answer. Words jieba only guessed (not in its dictionary) are left out: they are often mis-cuts like 代线; so are
+    words that hold a question word (百分之几, 多少钱, 哪几个), and a follow-up's frame (那…呢) is cut off first."""
     import jieba.posseg as pseg
 
     nouns = []
-    for word, flag in pseg.lcut(normalize(text)):
+    for word, flag in pseg.lcut(_FOLLOWUP_FRAME.sub("", normalize(text).strip())):
         word = word.strip()
-        if len(word) < 2 or word in QUESTION_WORDS or flag not in _NOUNISH:
+        if len(word) < 2 or word in QUESTION_WORDS or flag not in _NOUNISH or _INTERROGATIVE.search(word):
             continue
         if flag == "eng" or jieba.dt.FREQ.get(word):
             nouns.append(word)
@@ -361,24 +184,6 @@ def is_english(text: str) -> bool:
     letters = sum(ch.isascii() and ch.isalpha() for ch in text)
     cjk = len(re.findall(f"[{_CJK}]", text))
     return letters > 3 * cjk and letters >= 4
-
-
-def glossary_terms(text: str) -> list[str]:
-    """Chinese report terms for the English phrases found in a question, longest phrases first."""
-    words = re.sub(r"[^a-z0-9&\-]+", " ", normalize(text)).split()
-    # Plurals find their singular entry (targets → target) when only the singular is listed.
-    words = [w[:-1] if w.endswith("s") and len(w) > 3 and w not in ENGLISH_GLOSSARY and w[:-1] in _GLOSSARY_WORDS
-             else w for w in words]
-    lowered = " " + " ".join(words) + " "
-    found: list[str] = []
-    for phrase in sorted(ENGLISH_GLOSSARY, key=len, reverse=True):
-        needle = f" {phrase} "
-        if needle in lowered:
-            found.append(ENGLISH_GLOSSARY[phrase])
-            lowered = lowered.replace(needle, " | ")
-    # Chinese words written inside an English question (e.g. "Torch University (火炬大学堂)") count as they are.
-    found.extend(re.findall(f"[{_CJK}]+", text))
-    return found
 
 
 def latin_words(normalized_text: str) -> list[str]:

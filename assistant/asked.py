@@ -1,0 +1,169 @@
+"""What kind of answer a question asks for, read off its wording, and whether a quote holds an answer of that kind.
+
+Extractive QA before language models typed questions by their answer (a figure of some unit, a date, a person, a
+list); the chosen sentence must hold an answer of that type, or the reply is not an answer. The cues are Chinese and
+English question words and unit words: they are about how people ask, not about any report.
+Not for choosing sentences (answer.py) or for finding figures (figures.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .figures import Figure, find_figures
+from .text import normalize
+
+# Families of units that answer the same question: a question asking 多少人 is answered by 200名, one asking 面积 by
+# 65万平方米 or 1000亩. The key is what the question names; the values are figure units (the end of a figure's text).
+UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
+    "家": ("家", "户", "家次"),
+    "人": ("人", "名", "位", "人次"),
+    "名": ("名", "人", "位"),
+    "个": ("个", "项", "家", "所", "座", "条", "批"),
+    "项": ("项", "个", "件"),
+    "所": ("所", "个"),
+    "次": ("次",),
+    "亩": ("亩", "平方米", "平方公里", "公顷"),
+    "面积": ("平方米", "平方公里", "亩", "公顷"),
+    "天": ("天", "日"),
+    "年": ("年",),
+    "倍": ("倍",),
+    "吨": ("吨",),
+    "千瓦": ("千瓦", "瓦"),
+}
+# Measure words that count things; 斤 or 辆 asked for and absent from a sentence means the sentence does not answer.
+_COUNT_UNITS = ("家次|家|个|项|名|人次|人|位|例|所|笔|亩|次|天|平方米|平方公里|公顷|万吨|吨|公斤|千克|斤|千瓦|条|座|件|批|倍|"
+                "辆|台|套|张|部|篇|场|届|架|艘|剂|针|户|栋|间|张床|床|公里|千米|立方米|户")
+ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第])几)(?:万|亿|千|百)?({_COUNT_UNITS}|元|年)")
+AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)|\barea\b|square")
+MONEY_UNIT = re.compile(r"(?:多少|几)(?:万|亿|千|百)?(?:元|钱|块)|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
+PERCENT_CUES = re.compile(
+    r"百分之|百分比|比例|比重|占比|占.{0,8}(?:多少|几成)|增长了?多少|增加了?多少(?![家个项名人])|下降了?多少|提高了?多少|"
+    r"降低了?多少|增速|增幅|涨了?多少|涨幅|降幅|几个百分点|多少个百分点|率(?:是|为|有|达到|控制在)?(?:多少|几|什么水平)|"
+    r"what share|percentage|proportion|\bratio\b|\brate\b|growth|grow|increase|decrease|\brise\b|\bfall\b|by how much"
+)
+AMOUNT_CUES = re.compile(
+    r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|大概|约)?"
+    r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)"
+)
+ANY_FIGURE_CUES = re.compile(r"多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|how many|how much|what (?:was|is|were) the (?:total|number|amount)")
+DURATION_CUES = re.compile(r"多久|多长时间|几年|多少年|几个月|多少天|how long")
+DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|日期|\bwhen\b|what date|which year")
+PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|叫什么名|\bwho\b", re.IGNORECASE)
+ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
+# A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面).
+_STRUCTURE_NOUNS = ("方面|块|项|部分|件事|类|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|路径|抓手|方向|"
+                    "行动|工程|招|手段|办法|问题|不足|短板|困难|挑战")
+LIST_CUES = re.compile(
+    rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})|分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
+    rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条)|怎么(?:做|干|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
+    r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects)|"
+    r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
+)
+COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+COUNT_CUE = re.compile(r"(?<![第])([两二三四五六七八九十])(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点)")
+OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The answer a question wants: `unit` (a key of UNIT_FAMILIES, "元" or ""), `kind` ("percent", "amount",
+    "count", "area", "date", "duration", "person", "ordinal", "any" or ""), and for list questions the number of items
+    it names (两方面 → 2)."""
+
+    unit: str = ""
+    kind: str = ""
+    wants_list: bool = False
+    count: int | None = None
+
+    @property
+    def wants_figure(self) -> bool:
+        return self.kind in ("percent", "amount", "count", "area", "duration", "ordinal", "any")
+
+    def describe(self) -> str:
+        """The asked kind in a few words, for a note that says what the report does not give."""
+        if self.kind == "area":
+            return "面积"
+        if self.unit:
+            return self.unit
+        return {"percent": "百分比", "amount": "金额", "date": "时间", "duration": "时长", "person": "人名"}.get(self.kind, "")
+
+
+@lru_cache(maxsize=4096)
+def read_question(question: str, context: str = "") -> Asked:
+    """What a question asks for. A follow-up without a question word of its own (那2022年呢?) asks what the earlier
+    question asked."""
+    normalized = normalize(question)
+    if context and not OWN_QUESTION_WORD.search(normalized) and not PERCENT_CUES.search(normalized):
+        normalized = normalize(f"{context} {question}")
+    wants_list = bool(LIST_CUES.search(normalized))
+    count_match = COUNT_CUE.search(normalized)
+    count = COUNT_WORDS.get(count_match.group(1)) if count_match else None
+    if PERSON_CUES.search(normalized):
+        return Asked("", "person", wants_list, count)
+    if DATE_CUES.search(normalized) and not ANY_FIGURE_CUES.search(normalized):
+        return Asked("", "date", wants_list, count)
+    unit_match = ASKED_UNIT.search(normalized)
+    unit = unit_match.group(1) if unit_match else ""
+    if unit == "元" or MONEY_UNIT.search(normalized):
+        return Asked("元", "amount", wants_list, count)
+    if unit in ("平方米", "平方公里", "公顷") or (not unit and AREA_CUES.search(normalized)):
+        return Asked("面积", "area", wants_list, count)
+    if unit == "年" or (not unit and DURATION_CUES.search(normalized)):
+        return Asked("", "duration", wants_list, count)
+    if ORDINAL_CUES.search(normalized):
+        return Asked("", "ordinal", wants_list, count)
+    if PERCENT_CUES.search(normalized) and unit not in UNIT_FAMILIES:
+        return Asked("", "percent", wants_list, count)
+    if unit:
+        return Asked(unit, "count", wants_list, count)
+    if AMOUNT_CUES.search(normalized):
+        return Asked("元", "amount", wants_list, count)
+    if ANY_FIGURE_CUES.search(normalized) and not wants_list:
+        return Asked("", "any", wants_list, count)
+    return Asked("", "", wants_list, count)
+
+
+def figure_fits(asked: Asked, figure: Figure) -> bool:
+    """Does this figure answer what was asked (a 家 count for 多少家, a percentage for 增长多少, any figure for 多少)?"""
+    text = figure.text
+    if asked.kind == "date":
+        return figure.kind == "date"
+    if figure.kind == "date":
+        return False
+    if asked.kind == "area":
+        return text.endswith(UNIT_FAMILIES["面积"])
+    if asked.kind == "amount":
+        return figure.kind == "amount"
+    if asked.kind == "percent":
+        return figure.kind == "percent" or text.endswith(("倍", "位数"))
+    if asked.kind == "duration":
+        return text.endswith(("年", "个月", "月", "天", "日", "小时", "周"))
+    if asked.kind == "ordinal":
+        return figure.kind == "ordinal" or text.endswith(("名", "位"))
+    if asked.kind == "count":
+        return text.endswith(UNIT_FAMILIES.get(asked.unit, (asked.unit,)))
+    return asked.kind == "any"
+
+
+def fitting_figures(asked: Asked, text: str) -> list[Figure]:
+    return [f for f in find_figures(text) if figure_fits(asked, f)]
+
+
+def holds_answer(asked: Asked, text: str) -> bool | None:
+    """True when the text holds an answer of the asked type, False when it holds none, None when the question asks
+    for no particular type (then any sentence that matches it can answer)."""
+    if asked.wants_figure or asked.kind == "date":
+        return bool(fitting_figures(asked, text))
+    if asked.kind == "person":
+        return has_person(text)
+    return None
+
+
+def has_person(text: str) -> bool:
+    """A personal name (jieba's part-of-speech tag nr) of two or more characters."""
+    import jieba.posseg as pseg
+
+    return any(flag == "nr" and len(word) >= 2 for word, flag in pseg.cut(text))

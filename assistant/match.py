@@ -1,0 +1,141 @@
+"""How well a sentence matches a question: the question's topic words (IDF-weighted, with synonyms and phrases) found in
+the sentence and its heading path, and the similarity of their vectors.
+
+Not for deciding what to answer (answer.py) or for cutting sentences (trim.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from . import text as textmod
+from .index import Index
+from .retrieve import Query
+
+SYNONYM_MATCH_WEIGHT = 0.85  # a synonym of the question's word (上市 for IPO) counts a little less than the word itself
+HEADING_MATCH_WEIGHT = 0.5  # a topic word found only in the heading path counts half
+UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "人", "例", "所", "笔", "亩", "次", "天", "平方米",
+                        "万平方米", "家次", "年", "月", "日", "万", "亿", "千", "百"])
+
+
+class Topic(dict):
+    """Topic words of a question → weight; `named` keeps, per synonym key, the words the question itself used."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.named: dict[str, list[str]] = {}
+
+    @property
+    def total(self) -> float:
+        return sum(self.values()) or 1.0
+
+
+class TopicMatcher:
+    """Knows the reports' vocabulary: IDF of every token, and whether the reports mention a word at all."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self.n_docs = max(len(index.chunks), 1)
+        self._df: dict[str, int] = {}
+        for chunk in index.chunks:
+            for token in set(chunk.tokens):
+                self._df[token] = self._df.get(token, 0) + 1
+        # "Does the report say X anywhere" is a substring test over all reports (megabytes for a hundred of them):
+        # remember the answer per word.
+        self.in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
+
+    def idf(self, token: str) -> float:
+        df = self._df.get(token, 0)
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+    def topic(self, query: Query) -> Topic:
+        """Words that say what the question is about and occur in the reports, with IDF weights (the question's own
+        words in full, the earlier question's at half weight). Absent words are judged by missing_share instead."""
+        weights = Topic()
+        for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, 0.5)):
+            for token in tokens:
+                if token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token):
+                    continue
+                if (len(token) < 2 and not token.isdigit()) or token not in self._df:
+                    continue
+                weights[token] = max(weights.get(token, 0.0), factor * self.idf(token))
+        # Two neighbouring words of the question that stand together in the reports (厦门 + 时代 → 厦门时代) name one
+        # thing: a sentence that has the pair is about it, one that has the words apart may not be.
+        for first, second in zip(query.tokens, query.tokens[1:]):
+            phrase = first + second
+            if (first in weights and second in weights and phrase not in weights
+                    and "phr:" + phrase not in weights and self.in_corpus(phrase)):
+                weights["phr:" + phrase] = 0.5 * (weights[first] + weights[second])
+        # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
+        # must not count against a sentence that says it the other way (高企).
+        normalized_question = textmod.normalize(query.text)
+        for group in textmod.SYNONYM_GROUPS:
+            key = "syn:" + group[0]
+            named = [m for m in group if m in normalized_question]
+            if key not in weights or not named:
+                continue
+            weights.named[key] = named
+            pieces = [t for t in weights if not t.startswith("syn:") and any(t in m for m in named)]
+            if pieces:
+                weights[key] = max([weights[key]] + [weights[t] for t in pieces])
+                for t in pieces:
+                    del weights[t]
+        # A word and the longer word that contains it (数字 / 数字经济) would count the same fact twice.
+        for token in list(weights):
+            if any(token != other and token in other and not other.startswith(("syn:", "phr:")) for other in weights):
+                weights[token] *= 0.5
+        return weights
+
+    def own_topic(self, query: Query, weights: Topic) -> Topic:
+        """For a follow-up, the words of the question as asked (那软件业呢? keeps the 软件 clause, not the 外资 one
+        the earlier question was about); for any other question, all of them."""
+        if not query.is_followup:
+            return weights
+        own_text = textmod.normalize(query.text)
+        own = Topic({t: w for t, w in weights.items() if t in query.tokens or t.removeprefix("phr:") in own_text})
+        own.named = weights.named
+        return own if own else weights
+
+    def coverage(self, text: str, heading: str, weights: Topic) -> tuple[float, frozenset[str]]:
+        """Share of the topic's weight found in the text (a word only in the heading path counts half), and the topic
+        words found in the text itself."""
+        normalized = textmod.normalize(text)
+        heading_normalized = textmod.normalize(heading)
+        keys = set(textmod.synonym_keys(normalized))
+        heading_keys = set(textmod.synonym_keys(heading_normalized))
+        got = 0.0
+        matched = set()
+        for token, weight in weights.items():
+            if token.startswith("syn:") and token in keys:
+                # The question's own word beats a synonym of it (IPO over 上市) when both are there.
+                same_word = any(m in normalized for m in weights.named.get(token, []))
+                got += weight if same_word else SYNONYM_MATCH_WEIGHT * weight
+                matched.add(token)
+            elif not token.startswith("syn:") and token.removeprefix("phr:") in normalized:
+                got += weight
+                matched.add(token)
+            elif (token.startswith("syn:") and token in heading_keys) or token.removeprefix("phr:") in heading_normalized:
+                got += HEADING_MATCH_WEIGHT * weight
+        return got / weights.total, frozenset(matched)
+
+    def mentioned(self, word: str) -> bool:
+        """The reports mention a word itself, a synonym of it, or every part of it (工业产值 in 工业总产值)."""
+        if self.in_corpus(word) or any(self.in_corpus(member) for member in textmod.synonyms_of(word)):
+            return True
+        parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
+        return bool(parts) and all(self.in_corpus(p) for p in parts)
+
+    def missing(self, query: Query, weights: Topic) -> tuple[float, list[str]]:
+        """Share of the question's topic, by weight, that the reports never mention (nouns such as GDP, 主任, 人口),
+        and those words. English questions are judged by their dictionary terms and vectors instead."""
+        if query.lang == "en":
+            return 0.0, []
+        missing = sorted({w for w in textmod.topic_nouns(query.text) if not self.mentioned(w)})
+        if any(query.english_terms) and missing:
+            missing = [w for w in missing if not re.fullmatch(r"[a-z0-9&\-]+", w)]  # looked up in the dictionary
+        present = sum(v for t, v in weights.items() if t in query.tokens)
+        missing_weight = len(missing) * math.log(1 + (self.n_docs + 0.5) / 0.5)
+        total = present + missing_weight
+        return (missing_weight / total if total else 0.0), missing

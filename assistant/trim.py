@@ -1,0 +1,57 @@
+"""Cutting a chosen sentence down to the clauses that answer: a short answer quotes what was asked, not the whole
+sentence around it. A cut never drops the figure that was asked for, and the quote stays contiguous text of the source.
+
+Not for choosing the sentence (answer.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .asked import Asked, holds_answer
+from .match import Topic, TopicMatcher
+
+CLAUSE_SPLIT = re.compile(r"(?<=[;；])")
+COMMA_SPLIT = re.compile(r"(?<=[,，;；])")
+MAX_QUOTE_CHARS = 90  # comma clauses are weighed only in sentences longer than this
+KEEP_SHARE = 0.5  # a clause that scores this share of the best one stays if it adds a topic word the best lacks
+SAME_SHARE = 0.9  # ...or if it scores nearly as well
+KIND_BONUS = 0.12  # a clause holding the asked kind of figure (家 for 多少家) gains this much
+
+
+def _fit(asked: Asked, text: str) -> float:
+    holds = holds_answer(asked, text)
+    return 0.0 if holds is None else (1.0 if holds else -1.0)
+
+
+def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher) -> str:
+    """Keep the clauses that match the question, contiguous. Parts split by ； are always weighed (they usually hold
+    different facts: 平板显示…7.7%;计算机…15.1%); comma clauses only when the sentence is long."""
+    for splitter, limit in ((CLAUSE_SPLIT, 0), (COMMA_SPLIT, MAX_QUOTE_CHARS)):
+        if len(sentence) <= limit:
+            break
+        parts = [p for p in splitter.split(sentence) if p]
+        if len(parts) < 2:
+            continue
+        covers = [matcher.coverage(p, "", weights) for p in parts]
+        fits = [_fit(asked, p) for p in parts]
+        scored = [c[0] + KIND_BONUS * f for c, f in zip(covers, fits, strict=True)]
+        if re.search(r"[:：]", parts[0]):
+            # "2022年预期目标:…" introduces what follows. If nothing after it matches, the whole list is the answer;
+            # otherwise the matching items are, and the lead is context, not answer.
+            if not any(c[0] > 0 for c in covers[1:]):
+                break
+            scored[0] = -1.0
+        # Trimming never cuts away the figure that was asked for: the best clause is one that holds it.
+        pool = [i for i in range(len(parts)) if fits[i] > 0 and scored[i] >= 0] or range(len(parts))
+        best = max(pool, key=lambda i: scored[i])
+        # Another clause stays if it answers part of the question that the best one does not (a second figure asked
+        # for), or answers it about as well.
+        keep = [i for i, s in enumerate(scored) if i == best or (s >= KEEP_SHARE * scored[best] > 0 and (
+            covers[i][1] - covers[best][1] or s >= SAME_SHARE * scored[best]))]
+        trimmed = "".join(parts[min(keep) : max(keep) + 1]).rstrip(",，;；")
+        if not re.search(r"[。！？!?]$", trimmed):
+            trimmed += "。"
+        if len(trimmed) < len(sentence):
+            sentence = trimmed
+    return sentence
