@@ -268,6 +268,8 @@ class Answerer:
         best_node, best_score = None, -np.inf
         for node in self.outline:
             heading = self.matcher.coverage(node.heading, node.part, weights)[0]
+            if heading <= 0:
+                continue  # a block is asked about by name: no word of its heading in the question, not this block
             titles = max(self.matcher.coverage(item.title, "", weights)[0] for item in node.items)
             support = max(retrieved.get(item.paragraph.id, 0.0) for item in node.items)
             score = (heading + TITLE_SHARE * titles + SUPPORT_WEIGHT * support
@@ -294,7 +296,7 @@ class Answerer:
                 existing.quote = f"{existing.quote}；{item.title}"
             parts.append(f"{item.title}[{existing.n}]")
         heading = re.sub(r"^[（(][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、", "", node.heading)
-        lead = self._lead(query, node.items[0].paragraph)
+        lead = self._lead(query, node.items[0].paragraph) if node.heading != node.part else ""
         if query.lang == "en":
             text = f"{lead}{heading}: " + "; ".join(parts) + "."
         else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .figures import Figure, find_figures
-from .text import normalize
+from .text import normalize, synonym_keys
 
 # Families of units that answer the same question: a question asking 多少人 is answered by 200名, one asking 面积 by
 # 65万平方米 or 1000亩. The key is what the question names; the values are figure units (the end of a figure's text).
@@ -54,8 +54,8 @@ DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|�
 PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|叫什么名|\bwho\b", re.IGNORECASE)
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面).
-_STRUCTURE_NOUNS = ("方面|块|项|部分|件事|类|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|路径|抓手|方向|"
-                    "行动|工程|招|手段|办法|问题|不足|短板|困难|挑战")
+_STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件事|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
+                    "路径|抓手|方向|行动|工程|招|手段|办法|问题|不足|短板|困难|挑战")
 LIST_CUES = re.compile(
     rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})|分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
     rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条)|怎么(?:做|干|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
@@ -77,6 +77,7 @@ class Asked:
     kind: str = ""
     wants_list: bool = False
     count: int | None = None
+    counted: tuple[str, ...] = ()  # what a count question counts: 多少家企业 → (企业,), 几所大学 → (大学,)
 
     @property
     def wants_figure(self) -> bool:
@@ -91,6 +92,21 @@ class Asked:
         return {"percent": "百分比", "amount": "金额", "date": "时间", "duration": "时长", "person": "人名"}.get(self.kind, "")
 
 
+_NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "b"])
+
+
+def _counted(normalized: str, unit_end: int) -> tuple[str, ...]:
+    """The nouns right after the asked unit (多少家|企业被协调…, 几所|大学): what is counted."""
+    import jieba.posseg as pseg
+
+    words = []
+    for word, flag in pseg.lcut(normalized[unit_end : unit_end + 12]):
+        if flag not in _NOUNISH or not re.fullmatch(r"[\u4e00-\u9fff]+", word):
+            break
+        words.append(word)
+    return tuple(w for w in words if len(w) >= 2)
+
+
 @lru_cache(maxsize=4096)
 def read_question(question: str, context: str = "") -> Asked:
     """What a question asks for. A follow-up without a question word of its own (那2022年呢?) asks what the earlier
@@ -98,6 +114,14 @@ def read_question(question: str, context: str = "") -> Asked:
     normalized = normalize(question)
     if context and not OWN_QUESTION_WORD.search(normalized) and not PERCENT_CUES.search(normalized):
         normalized = normalize(f"{context} {question}")
+    asked = _read(normalized)
+    unit_match = ASKED_UNIT.search(normalized)
+    if asked.kind == "count" and unit_match:
+        return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, _counted(normalized, unit_match.end()))
+    return asked
+
+
+def _read(normalized: str) -> Asked:
     wants_list = bool(LIST_CUES.search(normalized))
     count_match = COUNT_CUE.search(normalized)
     count = COUNT_WORDS.get(count_match.group(1)) if count_match else None
@@ -148,8 +172,22 @@ def figure_fits(asked: Asked, figure: Figure) -> bool:
     return asked.kind == "any"
 
 
+def _clause_of(text: str, figure: Figure) -> str:
+    start = max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: figure.start])), default=0)
+    end = re.search(r"[,，;；。:：]|$", text[figure.end :])
+    return text[start : figure.end + (end.start() if end else 0)]
+
+
 def fitting_figures(asked: Asked, text: str) -> list[Figure]:
-    return [f for f in find_figures(text) if figure_fits(asked, f)]
+    """Figures of the asked kind; for a count question that names what it counts (几所大学), only figures whose
+    clause names it too (2个…中心 does not count universities)."""
+    figures = [f for f in find_figures(text) if figure_fits(asked, f)]
+    if asked.counted:
+        keys = [set(synonym_keys(normalize(word))) for word in asked.counted]
+        figures = [f for f in figures
+                   if any(word in (clause := normalize(_clause_of(text, f))) or (key and key & set(synonym_keys(clause)))
+                          for word, key in zip(asked.counted, keys))]
+    return figures
 
 
 def holds_answer(asked: Asked, text: str) -> bool | None:

