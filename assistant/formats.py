@@ -56,6 +56,9 @@ CJK_OR_PUNCT = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
 SOURCE_LINE_BREAK = re.compile(rf"(?<={CJK_OR_PUNCT})[ \t]*[\r\n][ \t\r\n]*(?={CJK_OR_PUNCT})")
 ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w]+)""", re.IGNORECASE)
+# GBK text read as UTF-8 fails on nearly every Chinese character; a UTF-8 file with a few damaged bytes keeps them as
+# U+FFFD rather than turning into GB18030 mojibake.
+UTF8_DAMAGE_SHARE = 0.001
 GB_CHARSETS = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936"}  # GB18030 is a superset of all of them
 
 CHROME_TAGS = ["script", "style", "noscript", "template", "iframe", "svg", "canvas", "object", "embed", "button",
@@ -121,24 +124,28 @@ def read_report(path: str | Path) -> str:
 
 
 def _decode(data: bytes, path: Path, declared: str | None = None) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with BOM; else the declared charset; else GB18030 (GBK/GB2312 files)."""
+    """UTF-8 (with or without BOM), or UTF-16 with BOM; else the declared charset, else GB18030 (GBK/GB2312 text)."""
     data = data.removeprefix(codecs.BOM_UTF8)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
         text = data.decode("utf-16", errors="replace")
     else:
-        text = None
-        for encoding in ("utf-8", declared, "gb18030"):
-            if encoding:
-                try:
-                    text = data.decode(encoding)
-                    break
-                except (UnicodeDecodeError, LookupError):
-                    continue
+        text = data.decode("utf-8", errors="replace")
+        if text.count("\ufffd") > UTF8_DAMAGE_SHARE * len(text):
+            text = _strict_decode(data, (declared, "gb18030"))
         if text is None:
             raise UnreadableReport(f"{path} is neither UTF-8 nor GB18030 text: save it as UTF-8 text")
     if "\x00" in text:
         raise UnreadableReport(f"{path} is binary, not text: save the report as .txt, .html, .docx or .pdf")
     return text
+
+
+def _strict_decode(data: bytes, encodings) -> str | None:
+    for encoding in filter(None, encodings):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
 
 
 # --- HTML -----------------------------------------------------------------------------------------------------------
