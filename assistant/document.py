@@ -3,6 +3,7 @@
 It reads the layout shared by the family (a metadata header, `一、` parts, `(一)`/`（一）` sections, `一是…` items and
 lead sentences inside paragraphs, a signature block), not any one file: nothing here names a line or a string of a
 particular report. Paragraph text is kept exactly as in the source (only the line's indentation is removed).
+Files in other formats reach parse_text as text through formats.read_report; nothing here reads HTML, Word or PDF.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .formats import read_report, report_files
 
 CN_NUMERALS = "一二三四五六七八九十"
 PART_HEADING = re.compile(rf"^(?:[{CN_NUMERALS}]+、|第[{CN_NUMERALS}]+(?:部分|章)\s*)")
@@ -25,6 +28,10 @@ ISSUE_DATE_FIELDS = ("发文日期", "发布日期", "成文日期", "发布时�
 MAX_LEAD_CHARS = 24
 REVIEW_WORDS = ("总结", "回顾", "完成情况", "成就", "成绩", "进展")
 PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", "思路", "打算")
+
+
+class DuplicateReport(ValueError):
+    """Two report files in one folder that would get the same document key."""
 
 
 @dataclass(frozen=True)
@@ -213,10 +220,24 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
 
 
 def parse_file(path: str | Path) -> Document:
+    """Parse one report file in any format formats.py reads (UnreadableReport, with the fix, if it cannot)."""
     path = Path(path)
-    return parse_text(path.read_text(encoding="utf-8", errors="replace"), key=doc_key(path), path=str(path))
+    return parse_text(read_report(path), key=doc_key(path), path=str(path))
 
 
 def load_folder(folder: str | Path) -> list[Document]:
-    """Every *.txt report in a folder, in file-name order."""
-    return [parse_file(p) for p in sorted(Path(folder).glob("*.txt"))]
+    """Every report in a folder (formats.SUPPORTED), in file-name order.
+
+    Two files that give the same key (report.txt and report.html, or "a b.txt" and "a-b.txt") are refused with
+    DuplicateReport rather than renamed apart: they are almost always one report in two formats, and indexing both
+    would cite every paragraph twice.
+    """
+    files = report_files(folder)
+    by_key: dict[str, Path] = {}
+    for path in files:
+        other = by_key.setdefault(doc_key(path), path)
+        if other is not path:
+            raise DuplicateReport(f"{other.name} and {path.name} in {folder} give the same document key "
+                                  f"{doc_key(path)!r}: keep one of them (they look like one report in two formats) "
+                                  "or rename one")
+    return [parse_file(p) for p in files]

@@ -31,6 +31,7 @@ from . import text as textmod
 from .document import Document, Paragraph, load_folder
 from .embed import Embedder
 from .english import LICENCE, EnglishTerms, build_dictionary, dictionary_id
+from .formats import SUPPORTED, report_files
 
 FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
@@ -122,13 +123,15 @@ def _text_hash(text: str) -> str:
 
 
 def parser_id() -> str:
-    """The parser's own source: paragraphs, ids and headings in the index come from it, so a change to it makes
-    the index stale (rebuilding reuses every vector whose text did not change, so this costs well under a second)."""
-    return hashlib.sha256((Path(__file__).parent / "document.py").read_bytes()).hexdigest()[:16]
+    """The parser's own source and the file readers': paragraphs, ids and headings in the index come from them, so a
+    change to either makes the index stale (rebuilding reuses every vector whose text did not change, so this costs
+    well under a second)."""
+    here = Path(__file__).parent
+    return hashlib.sha256((here / "document.py").read_bytes() + (here / "formats.py").read_bytes()).hexdigest()[:16]
 
 
 def source_fingerprint(seeds_dir: Path) -> list[dict]:
-    return [{"name": p.name, "sha256": _sha256_file(p)} for p in sorted(Path(seeds_dir).glob("*.txt"))]
+    return [{"name": p.name, "sha256": _sha256_file(p)} for p in report_files(seeds_dir)]
 
 
 def domain_terms(documents: list[Document]) -> list[str]:
@@ -228,8 +231,8 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, prog
     """
     started = time.perf_counter()
     seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
-    if not any(seeds_dir.glob("*.txt")):
-        raise IndexError_(f"no reports (*.txt) in {seeds_dir}: put at least one report there")
+    if not report_files(seeds_dir):
+        raise IndexError_(f"no reports ({', '.join(SUPPORTED)}) in {seeds_dir}: put at least one report there")
     documents = load_folder(seeds_dir)
     terms = domain_terms(documents)
     textmod.add_terms(terms)

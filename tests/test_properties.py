@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from assistant import MAX_QUESTION_CHARS, Assistant, validate_question
 from assistant.document import parse_file, parse_text
 from assistant.figures import find_figures, unsupported_numbers
+from assistant.formats import SUPPORTED, UnreadableReport
 from assistant.text import normalize, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,13 +84,17 @@ def test_parse_text_never_raises_and_keeps_paragraphs_verbatim(text):
 
 
 @settings(max_examples=60, deadline=None, database=None)
-@given(st.binary(max_size=3000))
-def test_parse_file_never_raises_on_any_bytes(data):
+@given(st.binary(max_size=3000), st.sampled_from(SUPPORTED))
+def test_parse_file_gives_a_document_or_an_unreadable_report_on_any_bytes(data, suffix):
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.txt"
+        path = Path(folder) / f"report{suffix}"
         path.write_bytes(data)
-        doc = parse_file(path)
-    for p in doc.paragraphs:  # bytes that are not UTF-8 became U+FFFD: the text is always encodable
+        try:
+            doc = parse_file(path)
+        except UnreadableReport as exc:  # empty, binary, undecodable or broken: refused, naming the file
+            assert path.name in str(exc)
+            return
+    for p in doc.paragraphs:  # damaged UTF-8 bytes became U+FFFD: the text is always encodable
         p.text.encode("utf-8")
 
 
