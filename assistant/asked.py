@@ -48,10 +48,15 @@ AMOUNT_CUES = re.compile(
     r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|大概|约)?"
     r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)"
 )
-ANY_FIGURE_CUES = re.compile(r"多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|how many|how much|what (?:was|is|were) the (?:total|number|amount)")
+ANY_FIGURE_CUES = re.compile(r"多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|什么水平|多高的?水平|什么程度|"
+                             r"how many|how much|what (?:was|is|were) the (?:total|number|amount)|what level")
 DURATION_CUES = re.compile(r"多久|多长时间|几年|多少年|几个月|多少天|how long")
 DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|日期|\bwhen\b|what date|which year")
-PERSON_CUES = re.compile(r"谁|哪位|姓名|名字|叫什么名|\bwho\b", re.IGNORECASE)
+# A person's name is asked for by 哪位/姓名, or by 谁 about a post (主任是谁); "费用是谁出的" asks for a payer, which
+# may be 国家 or 企业, not a name.
+_POSTS = "主任|书记|局长|厅长|部长|市长|省长|区长|县长|镇长|总理|主席|委员|负责人|领导|院长|校长|董事长|总经理|经理|代表|作者|发言人|署名人"
+PERSON_CUES = re.compile(rf"哪位|姓名|名字|叫什么名|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
+                         rf"\bwho (?:is|was) the (?:director|head|mayor|premier|chairman|secretary|leader)", re.IGNORECASE)
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面).
 _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件事|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
@@ -150,6 +155,16 @@ def _read(normalized: str) -> Asked:
     return Asked("", "", wants_list, count)
 
 
+_SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|分别)|(?:各|分别)(?:是|为|有|安排|增长|达到)?(?:多少|几)|"
+                      r"\b(?:and|respectively|each)\b.*\b(?:how|what)\b|\b(?:how|what)\b.*\band\b.*\b(?:how|what)\b",
+                      re.IGNORECASE)
+
+
+def asks_several(question: str) -> bool:
+    """A question of several parts: two question marks, or A和B各/分别多少."""
+    return bool(_SEVERAL.search(normalize(question)))
+
+
 def figure_fits(asked: Asked, figure: Figure) -> bool:
     """Does this figure answer what was asked (a 家 count for 多少家, a percentage for 增长多少, any figure for 多少)?"""
     text = figure.text
@@ -178,23 +193,31 @@ def _clause_of(text: str, figure: Figure) -> str:
     return text[start : figure.end + (end.start() if end else 0)]
 
 
-def fitting_figures(asked: Asked, text: str) -> list[Figure]:
-    """Figures of the asked kind; for a count question that names what it counts (几所大学), only figures whose
-    clause names it too (2个…中心 does not count universities)."""
+def _names_any(words: tuple[str, ...], text: str) -> bool:
+    """Does the text say one of the words (or a synonym of it: 高企 for 高新技术企业)?"""
+    normalized = normalize(text)
+    keys = set(synonym_keys(normalized))
+    return any(w.removeprefix("phr:") in normalized if not w.startswith("syn:") else w in keys for w in words) or any(
+        set(synonym_keys(normalize(w))) & keys for w in words if not w.startswith(("syn:", "phr:")))
+
+
+def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> list[Figure]:
+    """Figures of the asked kind, about what was asked: a count question that names what it counts (几所大学) wants
+    it named in the figure's clause (2个…中心 does not count universities), and any figure question wants one of its
+    main words (anchors) in the figure's clause or label (65万平方米的主厂房 is not the area of 同翔高新城)."""
     figures = [f for f in find_figures(text) if figure_fits(asked, f)]
     if asked.counted:
-        keys = [set(synonym_keys(normalize(word))) for word in asked.counted]
-        figures = [f for f in figures
-                   if any(word in (clause := normalize(_clause_of(text, f))) or (key and key & set(synonym_keys(clause)))
-                          for word, key in zip(asked.counted, keys))]
+        figures = [f for f in figures if _names_any(asked.counted, _clause_of(text, f))]
+    if anchors:
+        figures = [f for f in figures if _names_any(anchors, f"{_clause_of(text, f)} {f.measure}")]
     return figures
 
 
-def holds_answer(asked: Asked, text: str) -> bool | None:
+def holds_answer(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> bool | None:
     """True when the text holds an answer of the asked type, False when it holds none, None when the question asks
     for no particular type (then any sentence that matches it can answer)."""
     if asked.wants_figure or asked.kind == "date":
-        return bool(fitting_figures(asked, text))
+        return bool(fitting_figures(asked, text, anchors))
     if asked.kind == "person":
         return has_person(text)
     return None

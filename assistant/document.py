@@ -28,6 +28,11 @@ ISSUE_DATE_FIELDS = ("发文日期", "发布日期", "成文日期", "发布时�
 MAX_LEAD_CHARS = 24
 REVIEW_WORDS = ("总结", "回顾", "完成情况", "成就", "成绩", "进展")
 PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", "思路", "打算")
+# China's five-year plans by the names every government report uses for them, and the years they cover: a part about
+# “十三五”时期 speaks of 2016–2020 as a whole, not of any one year.
+FIVE_YEAR_PLANS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
+                   "十五五": (2026, 2030), "十六五": (2031, 2035)}
+SALUTATION = re.compile(r"^[^:：]{2,12}[:：]$")  # 各位代表： opens a speech; it is not a title
 
 
 class DuplicateReport(ValueError):
@@ -55,6 +60,7 @@ class Paragraph:
     year: int | None = None
     period: str | None = None  # "review", "plan" or None
     items: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()  # five-year plans its headings name (十三五, 十四五)
 
     @property
     def section_path(self) -> str:
@@ -82,13 +88,19 @@ class Document:
 
     @property
     def issue_year(self) -> int | None:
-        """The year the report was issued: 今年 in the report means this year, 去年 the one before."""
+        """The year the report was issued: 今年 in the report means this year, 去年 the one before. From its date, else
+        its title, else its file name, else the year its plans are for (the last year a part heading names: a work
+        report plans the year it is given in)."""
         for value in [*(self.meta.get(k, "") for k in ISSUE_DATE_FIELDS), self.date or ""]:
             match = re.search(r"(\d{4})", value)
             if match:
                 return int(match.group(1))
-        years = YEAR.findall(self.title)
-        return int(years[-1]) if years else None
+        for text in (self.title, Path(self.path).stem):
+            years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)
+            if years:
+                return int(years[-1])
+        years = [int(y) for part in self.parts for y in YEAR.findall(part)]
+        return max(years) if years else None
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -166,9 +178,10 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
             value = value.strip()
             if re.search(r"[0-9A-Za-z\u4e00-\u9fff]", value):
                 meta.setdefault(name, value)
-    title = meta.get("名称") or meta.get("标题") or next((line for line in header if not META_FIELD.match(line)), "")
-    if not title and lines:
-        title = lines[0][:MAX_HEADING_CHARS]
+    title = meta.get("名称") or meta.get("标题") or next(
+        (line for line in header if not META_FIELD.match(line) and not SALUTATION.match(line)), "")
+    if not title:
+        title = Path(path).stem if path else (lines[0][:MAX_HEADING_CHARS] if lines else "")
 
     body = lines[header_end:]
     closing_start = len(body)
@@ -187,7 +200,8 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
 
     def add(kind: str, text_: str, pid: str, lead: str = "") -> None:
         items = tuple(f"{m.group(1)}{m.group(2)}".strip() for m in ITEM.finditer(text_))
-        paragraphs.append(Paragraph(pid, key, kind, part, section, lead, text_, year, period, items))
+        plans = tuple(name for name in FIVE_YEAR_PLANS if name in part or name in section)
+        paragraphs.append(Paragraph(pid, key, kind, part, section, lead, text_, year, period, items, plans))
 
     if header:
         paragraphs.append(Paragraph(f"{key}:meta", key, "meta", "文件信息", "", "", "\n".join(header)))

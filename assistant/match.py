@@ -16,8 +16,12 @@ from .retrieve import Query
 
 SYNONYM_MATCH_WEIGHT = 0.85  # a synonym of the question's word (上市 for IPO) counts a little less than the word itself
 HEADING_MATCH_WEIGHT = 0.5  # a topic word found only in the heading path counts half
+ANCHOR_SHARE = 0.5
+REFERS_BACK = re.compile(r"这个|这项|这一|这些|该项|该|其|它|这方面|这块|上述|this|that|it\b")
+# Units and their pieces as jieba cuts them (平方公里 → 平方, 公里): they say what kind of figure is asked, not what about.
 UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "人", "例", "所", "笔", "亩", "次", "天", "平方米",
-                        "万平方米", "家次", "年", "月", "日", "万", "亿", "千", "百"])
+                        "万平方米", "平方公里", "平方", "公里", "公顷", "米", "吨", "万吨", "公斤", "斤", "千瓦", "家次", "人次",
+                        "年", "月", "日", "万", "亿", "千", "百", "百分点", "个百分点", "倍", "套", "辆", "台"])
 
 
 class Topic(dict):
@@ -89,14 +93,26 @@ class TopicMatcher:
         return weights
 
     def own_topic(self, query: Query, weights: Topic) -> Topic:
-        """For a follow-up, the words of the question as asked (那软件业呢? keeps the 软件 clause, not the 外资 one
-        the earlier question was about); for any other question, all of them."""
-        if not query.is_followup:
-            return weights
+        """For a follow-up that names its own topic, the words of the question as asked (那软件业呢? keeps the 软件
+        clause, not the 外资 one the earlier question was about); for any other question, all of them."""
+        if not query.is_followup or REFERS_BACK.search(textmod.normalize(query.text)):
+            return weights  # 这个指标/该项/其: the question's topic is the earlier question's
         own_text = textmod.normalize(query.text)
         own = Topic({t: w for t, w in weights.items() if t in query.tokens or t.removeprefix("phr:") in own_text})
         own.named = weights.named
         return own if own else weights
+
+    def anchors(self, query: Query, weights: Topic) -> tuple[str, ...]:
+        """The main words of the question as asked (its topic words of at least ANCHOR_SHARE of the top weight): an
+        answer's figure must be about one of them. None for English questions, whose words come from a dictionary."""
+        if query.lang == "en":
+            return ()
+        own = {t: w for t, w in self.own_topic(query, weights).items()
+               if not t.startswith("phr:") and (t in query.tokens or t.startswith("syn:"))}
+        if not own:
+            return ()
+        top = max(own.values())
+        return tuple(sorted(t for t, w in own.items() if w >= ANCHOR_SHARE * top))
 
     def coverage(self, text: str, heading: str, weights: Topic) -> tuple[float, frozenset[str]]:
         """Share of the topic's weight found in the text (a word only in the heading path counts half), and the topic

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import text as textmod
-from .document import Paragraph
+from .document import FIVE_YEAR_PLANS, Paragraph
 from .embed import Embedder
 from .english import EnglishTerms
 from .index import Index
@@ -65,6 +65,7 @@ class Query:
     context: str = ""
     vector: np.ndarray | None = None  # the question's embedding, set by Retriever.search
     english_terms: tuple[str, ...] = ()  # report words the dictionary gave for the question's English words
+    plans: tuple[str, ...] = ()  # five-year plans the question names (十四五), or whose years it spans (2021到2025年)
 
     def resolved_years(self, issue_year: int | None) -> set[int]:
         years = set(self.years)
@@ -88,6 +89,17 @@ def _years(text: str) -> list[int]:
 
 def _relative_years(normalized: str) -> list[int]:
     return [offset for word, offset in RELATIVE_YEARS.items() if word in normalized]
+
+
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)\d{2})")
+
+
+def _plans(normalized: str) -> tuple[str, ...]:
+    """Five-year plans a question names, or whose first and last years it gives as a range."""
+    named = [name for name in FIVE_YEAR_PLANS if name in normalized]
+    for first, last in _YEAR_RANGE.findall(normalized):
+        named += [name for name, span in FIVE_YEAR_PLANS.items() if span == (int(first), int(last))]
+    return tuple(dict.fromkeys(named))
 
 
 def _period(normalized: str) -> str | None:
@@ -133,8 +145,9 @@ def understand(question: str, history: list[str] | None = None, english: English
         period = period or _period(context_normalized)
     # The model reads ~512 tokens at most, and a long text costs time for nothing: embed the first part only.
     embed_text = (f"{context} {question}".strip() if followup else question)[:MAX_EMBED_CHARS]
+    plans = _plans(normalized) or (_plans(textmod.normalize(context)) if followup and not years and not relative else ())
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
-                 bool(META_CUES.search(normalized)), context, english_terms=looked_up)
+                 bool(META_CUES.search(normalized)), context, english_terms=looked_up, plans=plans)
 
 
 class Retriever:
