@@ -20,7 +20,7 @@ from .answer import Answer, Answerer
 from .document import Document, Paragraph
 from .embed import get_embedder
 from .figures import Figure, find_figures
-from .retrieve import Retriever, understand
+from .retrieve import Retriever, split_question, understand
 from .text import topic_nouns
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "validate_question"]
@@ -142,11 +142,35 @@ class Assistant:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         query = understand(text, clean_history, self.index.english)
+        parts = split_question(text)
         timings["understand"] = (time.perf_counter() - t0) * 1e3
         t1 = time.perf_counter()
         hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings)
         t2 = time.perf_counter()
-        result = self.answerer.answer(query, hits[:SENTENCE_CANDIDATES], section_hits=hits)
+        if len(parts) == 1:
+            result = self.answerer.answer(query, hits[:SENTENCE_CANDIDATES], section_hits=hits)
+        else:
+            # Each part is asked as a follow-up of the parts before it (今年一年呢? after 十四五要降多少?), searched
+            # with its own words and the whole question's vector, and answered on its own; the answers are joined.
+            answers, earlier = [], list(clean_history)
+            for part in parts:
+                later = len(earlier) > len(clean_history)
+                # A later part that names nothing of its own (去年实际做到多少?) asks about the part before it.
+                lean = True if later and not topic_nouns(part) else None
+                part_query = understand(part, earlier, self.index.english, followup=lean)
+                if later:
+                    # The parts of one question share its topic and time: a part that names neither leans on the part
+                    # before it as much as on its own words, and keeps its year or five-year plan.
+                    part_query.context_weight = 1.0 if lean else part_query.context_weight
+                    if not (part_query.years or part_query.relative_years or part_query.plans):
+                        previous = answers[-1][2]
+                        part_query.years, part_query.relative_years = previous.years, previous.relative_years
+                        part_query.plans = previous.plans
+                part_hits = self.retriever.search(part_query, k=SECTION_CANDIDATES, vector=query.vector)
+                answer = self.answerer.answer(part_query, part_hits[:SENTENCE_CANDIDATES], part_hits)
+                answers.append((part, answer, part_query))
+                earlier.append(part)
+            result = self.answerer.combine(query, [(part, answer) for part, answer, _ in answers])
         t3 = time.perf_counter()
         if message:
             result.note = f"{message} {result.note}".strip()

@@ -46,10 +46,12 @@ PERCENT_CUES = re.compile(
 )
 AMOUNT_CUES = re.compile(
     r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|大概|约)?"
-    r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)"
+    r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)|"
+    r"\bwhat (?:was|is|were|are) (?:the )?(?:\w+[ -]){0,5}(?:output|revenue|investment|income|budget|spending|value|capital)\b"
 )
 ANY_FIGURE_CUES = re.compile(r"多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|什么水平|多高的?水平|什么程度|"
-                             r"how many|how much|what (?:was|is|were) the (?:total|number|amount)|what level")
+                             r"how many|how much|what (?:was|is|were) the (?:total|number|amount)|what level|"
+                             r"\bwhat (?:was|is|were|are) (?:the )?(?:\w+[ -]){0,5}(?:target|ratio|size|number|amount)\b")
 DURATION_CUES = re.compile(r"多久|多长时间|几年|多少年|几个月|多少天|how long")
 DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|日期|\bwhen\b|what date|which year")
 # A person's name is asked for by 哪位/姓名, or by 谁 about a post (主任是谁); "费用是谁出的" asks for a payer, which
@@ -58,11 +60,12 @@ _POSTS = "主任|书记|局长|厅长|部长|市长|省长|区长|县长|镇长|
 PERSON_CUES = re.compile(rf"哪位|姓名|名字|叫什么名|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
                          rf"\bwho (?:is|was) the (?:director|head|mayor|premier|chairman|secretary|leader)", re.IGNORECASE)
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
-# A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面).
+# A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面). Not
+# "哪些领域的孵化器": there the noun after 的 is what is asked for.
 _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件事|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
                     "路径|抓手|方向|行动|工程|招|手段|办法|问题|不足|短板|困难|挑战")
 LIST_CUES = re.compile(
-    rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})|分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
+    rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})(?!的)|分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
     rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条)|怎么(?:做|干|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
@@ -183,7 +186,8 @@ def figure_fits(asked: Asked, figure: Figure) -> bool:
     if asked.kind == "ordinal":
         return figure.kind == "ordinal" or text.endswith(("名", "位"))
     if asked.kind == "count":
-        return text.endswith(UNIT_FAMILIES.get(asked.unit, (asked.unit,)))
+        # A bare number (5575万农村贫困人口, 1000多万高中毕业生) counts whatever follows it.
+        return text.endswith(UNIT_FAMILIES.get(asked.unit, (asked.unit,))) or bool(re.search(r"[\d万亿千百多余]$", text))
     return asked.kind == "any"
 
 
@@ -209,7 +213,8 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
     if asked.counted:
         figures = [f for f in figures if _names_any(asked.counted, _clause_of(text, f))]
     if anchors:
-        figures = [f for f in figures if _names_any(anchors, f"{_clause_of(text, f)} {f.measure}")]
+        # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
+        figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]
     return figures
 
 

@@ -56,9 +56,9 @@ class TopicMatcher:
 
     def topic(self, query: Query) -> Topic:
         """Words that say what the question is about and occur in the reports, with IDF weights (the question's own
-        words in full, the earlier question's at half weight). Absent words are judged by missing_share instead."""
+        words in full, the earlier question's at its context weight). Absent words are judged by missing_share instead."""
         weights = Topic()
-        for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, 0.5)):
+        for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, query.context_weight)):
             for token in tokens:
                 if token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token):
                     continue
@@ -103,16 +103,16 @@ class TopicMatcher:
         return own if own else weights
 
     def anchors(self, query: Query, weights: Topic) -> tuple[str, ...]:
-        """The main words of the question as asked (its topic words of at least ANCHOR_SHARE of the top weight): an
-        answer's figure must be about one of them. None for English questions, whose words come from a dictionary."""
+        """The main words of the question, with a follow-up's earlier question at its weight (its topic words of at
+        least ANCHOR_SHARE of the top weight): an answer's figure must be about one of them. None for English
+        questions, whose words come from a dictionary."""
         if query.lang == "en":
             return ()
-        own = {t: w for t, w in self.own_topic(query, weights).items()
-               if not t.startswith("phr:") and (t in query.tokens or t.startswith("syn:"))}
-        if not own:
+        main = {t: w for t, w in weights.items() if not t.startswith("phr:")}
+        if not main:
             return ()
-        top = max(own.values())
-        return tuple(sorted(t for t, w in own.items() if w >= ANCHOR_SHARE * top))
+        top = max(main.values())
+        return tuple(sorted(t for t, w in main.items() if w >= ANCHOR_SHARE * top))
 
     def coverage(self, text: str, heading: str, weights: Topic) -> tuple[float, frozenset[str]]:
         """Share of the topic's weight found in the text (a word only in the heading path counts half), and the topic

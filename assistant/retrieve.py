@@ -66,6 +66,7 @@ class Query:
     vector: np.ndarray | None = None  # the question's embedding, set by Retriever.search
     english_terms: tuple[str, ...] = ()  # report words the dictionary gave for the question's English words
     plans: tuple[str, ...] = ()  # five-year plans the question names (十四五), or whose years it spans (2021到2025年)
+    context_weight: float = HISTORY_WEIGHT  # how much the earlier question's words count beside the question's own
 
     def resolved_years(self, issue_year: int | None) -> set[int]:
         years = set(self.years)
@@ -110,6 +111,35 @@ def _period(normalized: str) -> str | None:
     return None
 
 
+_INTERROGATIVE = re.compile(r"多少|几|哪|什么|谁|啥|怎|如何|是否|吗|呢|\b(?:how|what|which|who|when|where)\b", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[？?；;!！。]+")
+_COMMA = re.compile(r"[，,]")
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks several things (去年GDP涨了多少？城镇新增就业多少？ / 减了多少负担，银行又让了
+    多少利): each part holds a question word of its own; words before a part's question word stay with it. A question
+    that asks one thing comes back whole."""
+    parts: list[str] = []
+    for clause in (c.strip() for c in _SENTENCE_BREAK.split(question)):
+        if not clause:
+            continue
+        chunks = [c.strip() for c in _COMMA.split(clause)] if not textmod.is_english(clause) else [clause]
+        pending = ""
+        for chunk in chunks:
+            pending = f"{pending}，{chunk}" if pending else chunk
+            if _INTERROGATIVE.search(chunk):
+                parts.append(pending)
+                pending = ""
+        if pending:
+            if parts and not _INTERROGATIVE.search(pending):
+                parts[-1] = f"{parts[-1]}，{pending}"
+            else:
+                parts.append(pending)
+    asking = [p for p in parts if _INTERROGATIVE.search(p)]
+    return parts if len(asking) >= 2 and len(parts) == len(asking) else [question]
+
+
 def is_followup(question: str, history: list[str]) -> bool:
     """A question that leans on the one before: opens with 那/还有, ends with 呢, or says 这方面/其."""
     if not history:
@@ -119,9 +149,11 @@ def is_followup(question: str, history: list[str]) -> bool:
     return bool(FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized) or len(topic) <= 1)
 
 
-def understand(question: str, history: list[str] | None = None, english: EnglishTerms | None = None) -> Query:
+def understand(question: str, history: list[str] | None = None, english: EnglishTerms | None = None,
+               followup: bool | None = None) -> Query:
     """Tokens, years, part (results or plans) and follow-up context of a question. English words (a question in
-    English, or GDP/CPI inside a Chinese one) are looked up in the index's dictionary of the reports' words."""
+    English, or GDP/CPI inside a Chinese one) are looked up in the index's dictionary of the reports' words. Whether
+    it leans on the last question of the history is read off its wording unless `followup` says."""
     history = [h for h in (history or []) if h and h.strip()]
     normalized = textmod.normalize(question)
     lang = "en" if textmod.is_english(question) else "zh"
@@ -135,7 +167,7 @@ def understand(question: str, history: list[str] | None = None, english: English
         # Names written in Latin letters (IBM, ABB, RISC-V) match the report as they are; other English words are
         # simply absent from its vocabulary and score nothing.
         tokens = [t for t in tokens if not t.isascii() or t in latin or t.isdigit()]
-    followup = is_followup(question, history)
+    followup = bool(history) and (is_followup(question, history) if followup is None else followup)
     context = history[-1] if followup else ""
     context_tokens = textmod.tokenize(context, drop_question_words=True) if context else []
     years, relative, period = _years(normalized), _relative_years(normalized), _period(normalized)
@@ -192,7 +224,7 @@ class Retriever:
         if query.tokens:
             scores += self.index.bm25.get_scores(query.tokens)
         if query.context_tokens:
-            scores += HISTORY_WEIGHT * self.index.bm25.get_scores(query.context_tokens)
+            scores += query.context_weight * self.index.bm25.get_scores(query.context_tokens)
         return scores
 
     def sentence_scores(self, query: Query) -> np.ndarray:
@@ -204,11 +236,14 @@ class Retriever:
         if query.tokens:
             scores += self.index.sentence_bm25.get_scores(query.tokens)
         if query.context_tokens:
-            scores += HISTORY_WEIGHT * self.index.sentence_bm25.get_scores(query.context_tokens)
+            scores += query.context_weight * self.index.sentence_bm25.get_scores(query.context_tokens)
         np.maximum.at(best, self.index.sentence_owner, scores)
         return best
 
-    def search(self, query: Query, k: int = CANDIDATES, timings: dict | None = None) -> list[Hit]:
+    def search(self, query: Query, k: int = CANDIDATES, timings: dict | None = None,
+               vector: np.ndarray | None = None) -> list[Hit]:
+        """The k best paragraphs for the question. `vector` stands in for the question's own embedding (a part of a
+        question of several parts is searched with the whole question's: one model pass per question)."""
         timings = timings if timings is not None else {}
         n = len(self.index.chunks)
         if n == 0:
@@ -217,7 +252,7 @@ class Retriever:
         bm25 = self.bm25_scores(query)
         sentence = self.sentence_scores(query)
         t1 = time.perf_counter()
-        vector = self.embed_query(query.embed_text)
+        vector = self.embed_query(query.embed_text) if vector is None else vector
         t2 = time.perf_counter()
         query.vector = vector
         dense = np.zeros(n, dtype=np.float32)

@@ -69,7 +69,9 @@ def tiny(tmp_path):
 def test_build_writes_manifest_with_checksums_and_loads(tiny):
     seeds, where = tiny
     stats = indexmod.build(seeds, where, FakeEmbedder())
-    assert stats["chunks"] == 5 and stats["embedded"] == 5
+    # 5 paragraphs (header, 3 body, signature), 7 sentences of the body paragraphs, 4 headings (2 parts, 2 sections
+    # of the same name: one text, one vector)
+    assert stats["chunks"] == 5 and stats["units"] == 7 + 4 and stats["embedded"] == 5 + 7 + 3
     manifest = json.loads((where / "manifest.json").read_text())
     assert manifest["embedder"] == "fake:bigram-64"
     assert manifest["sources"][0]["name"] == "tiny.txt"
@@ -84,11 +86,11 @@ def test_ids_are_stable_and_unchanged_paragraphs_are_not_embedded_again(tiny):
     indexmod.build(seeds, where, FakeEmbedder())
     first = [c.paragraph.id for c in indexmod.load(where).chunks]
     again = indexmod.build(seeds, where, FakeEmbedder())
-    assert again["embedded"] == 0 and again["reused"] == 5
+    assert again["embedded"] == 0 and again["reused"] == 15
     assert [c.paragraph.id for c in indexmod.load(where).chunks] == first
     (seeds / "tiny.txt").write_text(TINY_REPORT.replace("新增各级孵化器5家", "新增各级孵化器6家"), encoding="utf-8")
     changed = indexmod.build(seeds, where, FakeEmbedder())
-    assert changed["embedded"] == 1
+    assert changed["embedded"] == 2  # the paragraph and the one sentence of it that changed
     assert [c.paragraph.id for c in indexmod.load(where).chunks] == first
     assert len(list(where.iterdir())) == 3  # the superseded data files are gone
 
