@@ -449,7 +449,8 @@ class Answerer:
                 renumber[c.n] = existing.n
             if not new_quote:
                 continue
-            texts.append(re.sub(r"\[(\d+)\]", lambda m: f"[{renumber.get(int(m.group(1)), int(m.group(1)))}]", answer.answer))
+            texts.append(re.sub(r"\[(\d+)\]", lambda m, table=renumber: f"[{table.get(int(m.group(1)), m.group(1))}]",
+                                answer.answer))
             if answer.status == "partial" and answer.note:
                 notes.append(f"“{part}”：{answer.note}" if query.lang != "en" else "")
         if not citations:
