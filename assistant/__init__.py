@@ -20,7 +20,7 @@ from .answer import Answer, Answerer
 from .document import Document, Paragraph
 from .embed import get_embedder
 from .figures import Figure, find_figures
-from .retrieve import Retriever, split_question, understand
+from .retrieve import PERIOD_WORDS, Retriever, split_question, understand
 from .text import topic_nouns
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "validate_question"]
@@ -156,7 +156,7 @@ class Assistant:
             for part in parts:
                 later = len(earlier) > len(clean_history)
                 # A later part that names nothing of its own (去年实际做到多少?) asks about the part before it.
-                lean = True if later and not topic_nouns(part) else None
+                lean = True if later and not [w for w in topic_nouns(part) if w not in PERIOD_WORDS] else None
                 part_query = understand(part, earlier, self.index.english, followup=lean)
                 if later:
                     # The parts of one question share its topic and time: a part that names neither leans on the part

@@ -57,6 +57,9 @@ DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|�
 # A person's name is asked for by 哪位/姓名, or by 谁 about a post (主任是谁); "费用是谁出的" asks for a payer, which
 # may be 国家 or 企业, not a name.
 _POSTS = "主任|书记|局长|厅长|部长|市长|省长|区长|县长|镇长|总理|主席|委员|负责人|领导|院长|校长|董事长|总经理|经理|代表|作者|发言人|署名人"
+REASON_CUES = re.compile(r"为啥|为什么|为何|什么原因|原因是|出于什么|怎么考虑|\bwhy\b", re.IGNORECASE)
+# A sentence that gives a reason: 主要考虑…, 有利于…, 因为…, 为了…
+REASON_WORDS = re.compile(r"考虑|有利于|因为|由于|为了|旨在|以便|目的是|是为|着眼|需要")
 PERSON_CUES = re.compile(rf"哪位|姓名|名字|叫什么名|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
                          rf"\bwho (?:is|was) the (?:director|head|mayor|premier|chairman|secretary|leader)", re.IGNORECASE)
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
@@ -65,20 +68,21 @@ ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|whic
 _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件事|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
                     "路径|抓手|方向|行动|工程|招|手段|办法|问题|不足|短板|困难|挑战")
 LIST_CUES = re.compile(
-    rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})(?!的)|分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
-    rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条)|怎么(?:做|干|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
+    rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})(?!的)|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
+    rf"分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
+    rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条|头)|怎么(?:做|干|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
 COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-COUNT_CUE = re.compile(r"(?<![第])([两二三四五六七八九十])(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点)")
+COUNT_CUE = re.compile(r"(?<![第])([两二三四五六七八九十])(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点|头)")
 OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 
 
 @dataclass(frozen=True)
 class Asked:
     """The answer a question wants: `unit` (a key of UNIT_FAMILIES, "元" or ""), `kind` ("percent", "amount",
-    "count", "area", "date", "duration", "person", "ordinal", "any" or ""), and for list questions the number of items
+    "count", "area", "date", "duration", "person", "reason", "ordinal", "any" or ""), and for list questions the number of items
     it names (两方面 → 2)."""
 
     unit: str = ""
@@ -135,6 +139,8 @@ def _read(normalized: str) -> Asked:
     count = COUNT_WORDS.get(count_match.group(1)) if count_match else None
     if PERSON_CUES.search(normalized):
         return Asked("", "person", wants_list, count)
+    if REASON_CUES.search(normalized):
+        return Asked("", "reason", wants_list, count)
     if DATE_CUES.search(normalized) and not ANY_FIGURE_CUES.search(normalized):
         return Asked("", "date", wants_list, count)
     unit_match = ASKED_UNIT.search(normalized)
@@ -225,6 +231,8 @@ def holds_answer(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> bool
         return bool(fitting_figures(asked, text, anchors))
     if asked.kind == "person":
         return has_person(text)
+    if asked.kind == "reason":
+        return bool(REASON_WORDS.search(text))
     return None
 
 
