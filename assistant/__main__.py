@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 
 from . import Assistant, default_paths, validate_question
 from . import index as indexmod
@@ -41,6 +42,32 @@ def read_stdin() -> str:
     if stream is None:
         return sys.stdin.read(MAX_STDIN_BYTES)
     return stream.read(MAX_STDIN_BYTES).decode("utf-8", "replace")
+
+
+class ProgressBar:
+    """`embedding 120/310 [#######.........]  38%  9 s left` on one line of a terminal (stderr), updated in place; on
+    a pipe or a file, one line per tenth of the way, so logs stay readable."""
+
+    WIDTH = 30
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.started = time.perf_counter()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.shown_tenth = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        elapsed = time.perf_counter() - self.started
+        left = f"{elapsed / share - elapsed:4.0f} s left" if 0 < share < 1 else f"{elapsed:4.0f} s"
+        filled = int(self.WIDTH * share)
+        line = f"embedding {done}/{total} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {share:4.0%}  {left}"
+        if self.tty:
+            self.stream.write(f"\r{line}" + ("\n" if done >= total else ""))
+        elif int(share * 10) > self.shown_tenth or done >= total:
+            self.shown_tenth = int(share * 10)
+            self.stream.write(line + "\n")
+        self.stream.flush()
 
 
 def render(answer: dict) -> str:
@@ -75,9 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             seeds, where = default_paths(args.seeds, args.index)
-            stats = indexmod.build(seeds, where, get_embedder(args.embedder))
-            print(f"built index: {stats['chunks']} paragraphs, {stats['embedded']} embedded, "
-                  f"{stats['reused']} reused, {stats['seconds']} s")
+            stats = indexmod.build(seeds, where, get_embedder(args.embedder), progress=ProgressBar(sys.stderr))
+            print(f"built index: {stats['chunks']} paragraphs, {stats['units']} sentences and headings, "
+                  f"{stats['embedded']} texts embedded, {stats['reused']} reused, {stats['seconds']} s")
             return 0
         if args.command == "ask":
             question = args.question if args.question is not None else read_stdin()

@@ -200,11 +200,18 @@ class Answerer:
             context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
             units = self._units_of.get(p.id, [])
             sims = (self.index.unit_vectors[[r for _, _, r in units]] @ vector) if units and vector is not None else []
-            for sentence in p.sentences:
-                if p.lead and sentence.text.rstrip("。") == p.lead and len(p.sentences) > 1:
+            # A sentence's similarity is its best unit's (itself, or one of its clauses); units come in text order.
+            best: dict[int, float] = {}
+            sentences = p.sentences
+            k = 0
+            for (start, _, _), sim in zip(units, sims):
+                while k + 1 < len(sentences) and sentences[k + 1].start <= start:
+                    k += 1
+                best[k] = max(best.get(k, -1.0), float(sim))
+            for k, sentence in enumerate(sentences):
+                if p.lead and sentence.text.rstrip("。") == p.lead and len(sentences) > 1:
                     continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
-                dense = max((float(s) for (a, b, _), s in zip(units, sims) if sentence.start <= a and b <= sentence.end),
-                            default=0.0)
+                dense = best.get(k, 0.0)
                 coverage, matched = self.matcher.coverage(sentence.text, context, weights)
                 holds = holds_answer(asked, sentence.text, anchors)
                 fit = 0.0 if holds is None else (1.0 if holds else -1.0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .formats import read_report, report_files
@@ -70,7 +71,7 @@ class Paragraph:
         return " > ".join(heads) if heads else self.part
 
     @property
-    def sentences(self) -> list[Sentence]:
+    def sentences(self) -> tuple[Sentence, ...]:
         return split_sentences(self.text)
 
 
@@ -103,13 +104,11 @@ class Document:
         return max(years) if years else None
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences ending in 。！？ (closing quotes stay with their sentence); offsets point into `text`."""
-    sentences = []
-    for match in SENTENCE_END.finditer(text):
-        if match.group().strip():
-            sentences.append(Sentence(match.group(), match.start(), match.end()))
-    return sentences
+@lru_cache(maxsize=1 << 14)
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentences ending in 。！？ (closing quotes stay with their sentence); offsets point into `text`. Cached: the
+    same paragraphs are split for every question."""
+    return tuple(Sentence(m.group(), m.start(), m.end()) for m in SENTENCE_END.finditer(text) if m.group().strip())
 
 
 def _period(heading: str) -> str | None:

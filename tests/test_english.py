@@ -1,0 +1,37 @@
+"""The English lookup (english.py): CC-CEDICT read backwards, kept to the words of the reports."""
+
+from assistant.english import OFFICIAL_TERMS, EnglishTerms, build_dictionary, stem
+
+VOCABULARY = {"外资", "赤字", "孵化器", "企业", "居民", "消费", "价格", "指数", "规模以上", "工业总产值", "森林", "新增"}
+
+
+def test_stemming_meets_plural_and_past_forms():
+    assert stem("incubators") == stem("incubator")
+    assert stem("relocated") == stem("relocate")
+    assert stem("policies") == "policy"
+    assert stem("business") == "business"
+
+
+def test_english_words_find_the_reports_words_and_nothing_outside_them():
+    terms = EnglishTerms(build_dictionary(VOCABULARY))
+    assert "外资" in terms.lookup("How much foreign investment did the zone attract?")
+    assert "赤字" in terms.lookup("What deficit ratio is planned?")
+    assert "孵化器" in terms.lookup("How many incubators were added?")
+    assert set(terms.lookup("What was the gross industrial output above designated size?")) >= {"工业总产值", "规模以上"}
+    looked_up = terms.lookup("How many enterprises and incubators, and what about the forest?")
+    assert set(looked_up) <= VOCABULARY
+
+
+def test_an_acronym_reaches_the_pieces_of_a_compound_the_report_never_writes_whole():
+    # CC-CEDICT: 居民消费价格指数 /consumer price index CPI/; the vocabulary has its pieces, not the whole word
+    assert {"居民", "消费", "价格"} <= set(EnglishTerms(build_dictionary(VOCABULARY)).lookup("CPI"))
+
+
+def test_question_words_alone_find_nothing():
+    assert EnglishTerms(build_dictionary(VOCABULARY)).lookup("how many of them were there this year") == ()
+
+
+def test_official_terms_are_general_statistical_vocabulary():
+    for phrase, words in OFFICIAL_TERMS.items():
+        assert phrase == phrase.lower() and words
+        assert all(len(w) >= 2 for w in words)

@@ -1,0 +1,90 @@
+"""The heading tree (outline.py) and the answers built from it: list questions, questions of several parts."""
+
+import pytest
+
+from assistant import Assistant
+from assistant import index as indexmod
+from assistant.outline import build_outline
+
+from .fakes import FakeEmbedder
+
+REPORT = """名称: 测试高新区2021年工作总结和2022年工作要点
+发文日期: 2022-03-01
+
+一、2021年工作总结
+
+主要指标平稳增长。完成规上工业总产值120.5亿元,同比增长8.1%。实际利用外资3亿元。
+
+(一)招商引资成效明显
+
+一是产业链招商。落地招商项目150个,总投资80亿元。
+
+二是基金招商。设立产业基金5支,规模20亿元。
+
+在肯定成绩的同时,还存在一些问题:一是龙头企业不多。二是用地紧张。
+
+二、2022年工作要点
+
+(一)生态环保
+
+继续加大污染治理力度。细颗粒物浓度下降5%。
+
+扎实做好碳达峰碳中和工作。单位产值能耗降低3%。
+
+(二)招商引资
+
+一是精准招商。力争落地项目160个。
+
+二是以商引商。引进总部企业10家。
+
+测试高新区管委会
+2022年2月28日
+"""
+
+
+@pytest.fixture()
+def bot(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "test.txt").write_text(REPORT, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    return Assistant.load(seeds, tmp_path / "index")
+
+
+def test_outline_has_sections_with_numbered_and_led_items_inline_lists_and_parts_of_sections(tmp_path, bot):
+    nodes = {node.heading: [item.title for item in node.items] for node in build_outline(bot.index)}
+    assert nodes["(一)招商引资成效明显"] == ["一是产业链招商", "二是基金招商"]
+    assert nodes["(一)生态环保"] == ["继续加大污染治理力度", "扎实做好碳达峰碳中和工作"]
+    assert nodes["在肯定成绩的同时,还存在一些问题"] == ["一是龙头企业不多", "二是用地紧张"]
+    assert nodes["二、2022年工作要点"] == ["(一)生态环保", "(二)招商引资"]
+
+
+def test_a_list_question_gets_every_item_of_its_section(bot):
+    answer = bot.ask("2022年生态环保主要抓哪两方面？").to_dict()
+    assert answer["status"] == "answered"
+    assert "继续加大污染治理力度" in answer["answer"] and "扎实做好碳达峰碳中和工作" in answer["answer"]
+    assert [c["quote"] for c in answer["citations"]] == ["继续加大污染治理力度", "扎实做好碳达峰碳中和工作"]
+
+
+def test_a_question_of_several_parts_gets_each_part_answered_and_citations_shared(bot):
+    answer = bot.ask("2021年落地招商项目多少个？设立产业基金几支？").to_dict()
+    assert "150个" in answer["answer"] and "5支" in answer["answer"]
+    ids = [c["id"] for c in answer["citations"]]
+    assert len(ids) == len(set(ids))
+    numbers = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", answer["answer"])}
+    assert numbers == {c["n"] for c in answer["citations"]}
+
+
+def test_a_part_that_names_nothing_leans_on_the_part_before(bot):
+    answer = bot.ask("招商项目2022年力争落地多少个？2021年实际呢？").to_dict()
+    assert "160个" in answer["answer"] and "150个" in answer["answer"]
+
+
+def test_index_keeps_heading_vectors_for_the_outline(tmp_path):
+    seeds = tmp_path / "s"
+    seeds.mkdir()
+    (seeds / "test.txt").write_text(REPORT, encoding="utf-8")
+    indexmod.build(seeds, tmp_path / "i", FakeEmbedder())
+    index = indexmod.load(tmp_path / "i")
+    assert [h.text for h in index.headings][:2] == ["一、2021年工作总结", "二、2022年工作要点"]
+    assert index.heading_vectors.shape == (len(index.headings), FakeEmbedder.dim)
