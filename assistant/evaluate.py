@@ -64,7 +64,8 @@ def evaluate(answerer, items: list[dict], warmup: bool = True) -> dict:
             "figures_ok": all(contains_figure(answer["answer"], f) for f in expected) if answerable else None,
             "missing": [f for f in expected if not contains_figure(answer["answer"], f)] if answerable else [],
             "concise": len(answer["answer"]) <= max(CONCISE_FACTOR * len(item.get("answer", "")), CONCISE_MIN_CHARS),
-            "unsupported": unsupported_numbers(answer["answer"], [f"{c['section']}\n{c['text']}" for c in answer["citations"]] + [item["question"]]),
+            "unsupported": unsupported_numbers(answer["answer"], [f"{c.get('report_name', '')}\n{c['section']}\n{c['text']}"
+                                                                  for c in answer["citations"]] + [item["question"]]),
             "cited": [c["id"] for c in answer["citations"]],
         }
         # Right: an answerable question answered (or partly) with every gold figure and keyword; an unanswerable one

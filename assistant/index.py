@@ -197,6 +197,10 @@ class Index:
         # Every normalised paragraph, joined: "does the report mention X at all" is one substring test.
         self._by_id = {c.paragraph.id: c.paragraph for c in chunks}
         self.corpus_text = "\n".join(textmod.normalize(searchable_text(c.paragraph)) for c in chunks)
+        by_doc: dict[str, list[str]] = {}
+        for c in chunks:
+            by_doc.setdefault(c.paragraph.doc, []).append(textmod.normalize(searchable_text(c.paragraph)))
+        self.doc_text = {doc: "\n".join(texts) for doc, texts in by_doc.items()}
 
     @property
     def embedder_id(self) -> str:

@@ -49,6 +49,13 @@ class TopicMatcher:
         # "Does the report say X anywhere" is a substring test over all reports (megabytes for a hundred of them):
         # remember the answer per word.
         self.in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
+        self._in_report = lru_cache(maxsize=1 << 16)(lambda word, doc: word in index.doc_text.get(doc, ""))
+
+    def in_scope(self, word: str, scope: frozenset[str] | None = None) -> bool:
+        """Does any report in scope (all when None) say the word?"""
+        if scope is None:
+            return self.in_corpus(word)
+        return any(self._in_report(word, doc) for doc in scope)
 
     def idf(self, token: str) -> float:
         df = self._df.get(token, 0)
@@ -136,19 +143,19 @@ class TopicMatcher:
                 got += HEADING_MATCH_WEIGHT * weight
         return got / weights.total, frozenset(matched)
 
-    def mentioned(self, word: str) -> bool:
-        """The reports mention a word itself, a synonym of it, or every part of it (工业产值 in 工业总产值)."""
-        if self.in_corpus(word) or any(self.in_corpus(member) for member in textmod.synonyms_of(word)):
+    def mentioned(self, word: str, scope: frozenset[str] | None = None) -> bool:
+        """The reports (in scope) mention a word itself, a synonym of it, or every part of it (工业产值 in 工业总产值)."""
+        if self.in_scope(word, scope) or any(self.in_scope(member, scope) for member in textmod.synonyms_of(word)):
             return True
         parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
-        return bool(parts) and all(self.in_corpus(p) for p in parts)
+        return bool(parts) and all(self.in_scope(p, scope) for p in parts)
 
-    def missing(self, query: Query, weights: Topic) -> tuple[float, list[str]]:
-        """Share of the question's topic, by weight, that the reports never mention (nouns such as GDP, 主任, 人口),
-        and those words. English questions are judged by their dictionary terms and vectors instead."""
+    def missing(self, query: Query, weights: Topic, scope: frozenset[str] | None = None) -> tuple[float, list[str]]:
+        """Share of the question's topic, by weight, that the reports in scope never mention (nouns such as GDP,
+        主任, 人口), and those words. English questions are judged by their dictionary terms and vectors instead."""
         if query.lang == "en":
             return 0.0, []
-        missing = sorted({w for w in textmod.topic_nouns(query.text) if not self.mentioned(w)})
+        missing = sorted({w for w in textmod.topic_nouns(query.text) if not self.mentioned(w, scope)})
         if any(query.english_terms) and missing:
             missing = [w for w in missing if not re.fullmatch(r"[a-z0-9&\-]+", w)]  # looked up in the dictionary
         present = sum(v for t, v in weights.items() if t in query.tokens)

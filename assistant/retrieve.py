@@ -242,9 +242,10 @@ class Retriever:
         return best
 
     def search(self, query: Query, k: int = CANDIDATES, timings: dict | None = None,
-               vector: np.ndarray | None = None) -> list[Hit]:
-        """The k best paragraphs for the question. `vector` stands in for the question's own embedding (a part of a
-        question of several parts is searched with the whole question's: one model pass per question)."""
+               vector: np.ndarray | None = None, scope: frozenset[str] | None = None) -> list[Hit]:
+        """The k best paragraphs for the question, from the reports in `scope` (document keys; None: all). `vector`
+        stands in for the question's own embedding (a part of a question of several parts, or a search in another
+        scope, uses the whole question's: one model pass per question)."""
         timings = timings if timings is not None else {}
         n = len(self.index.chunks)
         if n == 0:
@@ -258,9 +259,17 @@ class Retriever:
         query.vector = vector
         dense = np.zeros(n, dtype=np.float32)
         fused = np.zeros(n, dtype=np.float64)
+        in_scope = self._in_scope(scope)
         if len(self.index.units):
-            unit_scores, unit_ids = self.index.faiss.search(vector[None, :].astype(np.float32),
-                                                            min(DENSE_UNITS, len(self.index.units)))
+            if in_scope is None:
+                unit_scores, unit_ids = self.index.faiss.search(vector[None, :].astype(np.float32),
+                                                                min(DENSE_UNITS, len(self.index.units)))
+            else:
+                # The units of the reports in scope only: the nearest units of all reports may all be elsewhere.
+                rows = np.flatnonzero(in_scope[self.index.unit_owner])
+                sims = self.index.unit_vectors[rows] @ vector
+                best = np.argsort(-sims, kind="stable")[:DENSE_UNITS]
+                unit_scores, unit_ids = sims[best][None, :], rows[best][None, :]
             owners = self.index.unit_owner[unit_ids[0]]
             # Units come best first: the first time a paragraph appears is its best unit, and its dense rank.
             first = np.unique(owners, return_index=True)[1]
@@ -274,6 +283,8 @@ class Retriever:
             order = order[scores[order] > 0]
             fused[order] += weight / (RRF_K + np.arange(1, len(order) + 1))
         fused *= self._priors(query)
+        if in_scope is not None:
+            fused *= in_scope
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [Hit(self.index.chunks[i].paragraph, float(fused[i]), float(bm25[i]), float(dense[i]), r)
                 for r, i in enumerate(order) if fused[i] > 0]
@@ -281,6 +292,13 @@ class Retriever:
         timings.update({"bm25": (t1 - t0) * 1e3, "embed": (t2 - t1) * 1e3, "dense": (t3 - t2) * 1e3,
                         "fusion": (t4 - t3) * 1e3})
         return hits
+
+    def _in_scope(self, scope: frozenset[str] | None) -> np.ndarray | None:
+        """A 0/1 weight per paragraph: 1 for the paragraphs of the reports in scope (None when all are)."""
+        if scope is None:
+            return None
+        wanted = [i for i, d in enumerate(self.index.documents) if d.key in scope]
+        return np.isin(self._meta["doc"], wanted).astype(np.float64)
 
     def _priors(self, query: Query) -> np.ndarray:
         """Weigh every paragraph by whether its part matches the year and the kind (results/plans) the question asks;
