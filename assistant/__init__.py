@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import index as indexmod
-from .answer import Answer, Answerer
-from .document import Document, Paragraph
+from .answer import TARGET_WORDS, Answer, Answerer
+from .document import FIVE_YEAR_PLANS, Document, Paragraph
 from .embed import get_embedder
 from .figures import Figure, find_figures
 from .retrieve import PERIOD_WORDS, Retriever, split_question, understand
@@ -54,6 +54,10 @@ class FigureRow:
     paragraph_text: str
     start: int  # offset of the figure in paragraph_text
     end: int
+    report: str = ""  # document key
+    report_name: str = ""
+    year: str = ""  # the year its part is about (2021), or a five-year plan's years (2021–2025); "" when unknown
+    role: str = ""  # "目标" (a target, in plans or with 力争/预期) or "结果" (a result); "" when unknown
 
 
 def _clean(text: str) -> str:
@@ -213,7 +217,7 @@ class Assistant:
                 for doc in self.documents:
                     for p in doc.paragraphs:
                         if p.kind == "body":
-                            rows.extend(_rows(p))
+                            rows.extend(_rows(p, self.answerer.report_name(doc.key)))
                 self._figures = rows
             return self._figures
 
@@ -221,15 +225,24 @@ class Assistant:
         return self.index.paragraph(paragraph_id)
 
 
-def _rows(paragraph: Paragraph) -> list[FigureRow]:
+def _rows(paragraph: Paragraph, report_name: str) -> list[FigureRow]:
+    if paragraph.year:
+        year = str(paragraph.year)
+    elif paragraph.plans:
+        spans = [FIVE_YEAR_PLANS[name] for name in paragraph.plans]
+        year = f"{min(a for a, _ in spans)}–{max(b for _, b in spans)}"
+    else:
+        year = ""
     rows = []
     for sentence in paragraph.sentences:
+        target = paragraph.period == "plan" or bool(TARGET_WORDS.search(sentence.text))
+        role = "目标" if target else ("结果" if paragraph.period == "review" else "")
         for f in find_figures(sentence.text):
             if f.kind == "date":
                 continue
             rows.append(FigureRow(f.text, f.kind, f.measure, _clause(sentence.text, f), sentence.text, paragraph.part,
                                   paragraph.section, paragraph.id, paragraph.text, sentence.start + f.start,
-                                  sentence.start + f.end))
+                                  sentence.start + f.end, paragraph.doc, report_name, year, role))
     return rows
 
 

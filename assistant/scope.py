@@ -29,6 +29,10 @@ LEVEL_SHARE = 0.5  # a level is a report's when its cues are at least half of al
 _NAME_FLAGS = frozenset(["ns", "nt", "nz", "nr", "nrt", "nrfg"])
 
 
+class UnknownReport(ValueError):
+    """A pick that names no indexed report; the message lists the reports there are."""
+
+
 @dataclass(frozen=True)
 class ReportProfile:
     key: str
@@ -94,7 +98,7 @@ def named_reports(question: str, profiles: list[ReportProfile]) -> frozenset[str
 
 def resolve(picked, documents: list[Document]) -> frozenset[str]:
     """The document keys for a user's pick: a key, a title, a short name, or a list of them. ValueError, naming the
-    reports there are, for a pick that matches none."""
+    reports there are (UnknownReport), for a pick that matches none."""
     wanted = [picked] if isinstance(picked, str) else list(picked or [])
     keys = set()
     for item in wanted:
@@ -103,6 +107,6 @@ def resolve(picked, documents: list[Document]) -> frozenset[str]:
         found = found or [d.key for d in documents if item and (item in d.title or item in d.key)]
         if not found:
             names = "、".join(f"{short_name(d)}（{d.key}）" for d in documents)
-            raise ValueError(f"没有名为“{item}”的报告。可选：{names}")
+            raise UnknownReport(f"没有名为“{item}”的报告。可选：{names}")
         keys.update(found)
     return frozenset(keys)
