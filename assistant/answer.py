@@ -211,7 +211,7 @@ class Answerer:
             # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
             context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
             units = self._units_of.get(p.id, [])
-            sims = (self.index.unit_vectors[[r for _, _, r in units]] @ vector) if units and vector is not None else []
+            sims = (self.index.store.unit_vectors([r for _, _, r in units]) @ vector) if units and vector is not None else []
             # A sentence's similarity is its best unit's (itself, or one of its clauses); units come in text order.
             best: dict[int, float] = {}
             sentences = p.sentences
@@ -246,7 +246,7 @@ class Answerer:
         rows = [(p.text[a:b], r) for a, b, r in self._units_of.get(p.id, []) if start <= a and b <= start + len(candidate.sentence)]
         if query.vector is None or not rows:
             return {}
-        sims = self.index.unit_vectors[[r for _, r in rows]] @ query.vector
+        sims = self.index.store.unit_vectors([r for _, r in rows]) @ query.vector
         return {text: float(s) for (text, _), s in zip(rows, sims)}
 
     @staticmethod

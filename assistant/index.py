@@ -23,8 +23,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import bm25s
-import faiss
 import numpy as np
 
 from . import text as textmod
@@ -32,11 +30,10 @@ from .document import Document, Paragraph, load_folder
 from .embed import Embedder
 from .english import LICENCE, EnglishTerms, build_dictionary, dictionary_id
 from .formats import SUPPORTED, report_files
+from .store import BM25_B, BM25_K1, open_store, store_spec
 
 FORMAT_VERSION = 5
 MANIFEST = "manifest.json"
-BM25_K1 = 1.2
-BM25_B = 0.75
 EMBED_BATCH = 16
 # A sentence longer than this is also embedded clause by clause (its ；-parts): it holds several facts, and a question
 # about one of them should not have to match all of them (13 such sentences in the seed report, 18 in the national).
@@ -165,42 +162,33 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 class Index:
-    """A loaded index: chunks, BM25 over their tokens, and a faiss inner-product index over their vectors."""
+    """A loaded index: paragraphs with their units and headings, the dictionary, and the store that answers searches
+    (store.py: in memory by default, or Milvus)."""
 
     def __init__(self, chunks: list[Chunk], vectors: np.ndarray, documents: list[Document], manifest: dict,
                  unit_vectors: np.ndarray | None = None, headings: list[Heading] | None = None,
-                 heading_vectors: np.ndarray | None = None):
+                 heading_vectors: np.ndarray | None = None, store: str | None = None):
         self.chunks = chunks
         self.vectors = vectors
         self.documents = documents
         self.manifest = manifest
         textmod.add_terms(manifest.get("domain_terms", []))
-        dim = vectors.shape[1] if vectors.ndim == 2 else int(manifest.get("dim", 0))
+        self.dim = vectors.shape[1] if vectors.ndim == 2 else int(manifest.get("dim", 0))
         self.units = [Unit(i, start, end) for i, c in enumerate(chunks) for start, end in c.units]
         self.unit_owner = np.array([u.chunk for u in self.units], dtype=np.int64)
-        self.unit_vectors = unit_vectors if unit_vectors is not None else np.zeros((0, dim), np.float32)
-        self.headings = headings or []
-        self.heading_vectors = heading_vectors if heading_vectors is not None else np.zeros((0, dim), np.float32)
-        self.english = EnglishTerms(manifest.get("english", {}))
-        self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        self.bm25.index([c.tokens or [""] for c in chunks], show_progress=False)
-        # Sentences get a BM25 of their own: a long paragraph full of figures dilutes the one sentence that answers.
         self.sentence_owner = np.array([i for i, c in enumerate(chunks) for _ in c.sentence_tokens], dtype=np.int64)
-        self.sentence_bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        self.sentence_bm25.index([t or [""] for c in chunks for t in c.sentence_tokens] or [[""]], show_progress=False)
-        faiss.omp_set_num_threads(1)
-        # Dense search is over units (a paragraph scores by its best sentence): whole-paragraph vectors blur the one
-        # sentence that answers among the others.
-        self.faiss = faiss.IndexFlatIP(dim)
-        if len(self.unit_vectors):
-            self.faiss.add(np.ascontiguousarray(self.unit_vectors, dtype=np.float32))
-        # Every normalised paragraph, joined: "does the report mention X at all" is one substring test.
+        self.headings = headings or []
+        self.heading_vectors = heading_vectors if heading_vectors is not None else np.zeros((0, self.dim), np.float32)
+        self.english = EnglishTerms(manifest.get("english", {}))
         self._by_id = {c.paragraph.id: c.paragraph for c in chunks}
+        # Every normalised paragraph, joined (all reports, and each): "does a report mention X" is a substring test.
         self.corpus_text = "\n".join(textmod.normalize(searchable_text(c.paragraph)) for c in chunks)
         by_doc: dict[str, list[str]] = {}
         for c in chunks:
             by_doc.setdefault(c.paragraph.doc, []).append(textmod.normalize(searchable_text(c.paragraph)))
         self.doc_text = {doc: "\n".join(texts) for doc, texts in by_doc.items()}
+        unit_vectors = unit_vectors if unit_vectors is not None else np.zeros((0, self.dim), np.float32)
+        self.store = open_store(store, self, unit_vectors)
 
     @property
     def embedder_id(self) -> str:
@@ -227,7 +215,7 @@ def _embed_missing(texts: dict[str, str], cached: dict[str, np.ndarray], embedde
     return len(missing)
 
 
-def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, progress=None) -> dict:
+def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, progress=None, store: str | None = None) -> dict:
     """Parse every report in seeds_dir, tokenise and embed its paragraphs, units and headings, and write the index.
     Returns build stats; `progress(done, total)` is called after each batch of new texts is embedded.
 
@@ -310,6 +298,10 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, prog
     for stale in index_dir.iterdir():
         if stale.is_file() and stale.name not in keep and re.match(r"^(chunks-|vectors-|\.)", stale.name):
             stale.unlink(missing_ok=True)
+    if store_spec(store) != "local":
+        # A shared store is filled from the complete index on disk (upserts by content, so a rebuild only changes
+        # what changed, and a killed push leaves the store usable): open it once to sync.
+        load(index_dir, store=store)
     return {"chunks": len(chunks), "units": len(rows) - len(chunks), "embedded": embedded,
             "reused": len(set(rows)) - embedded, "seconds": round(time.perf_counter() - started, 3)}
 
@@ -377,7 +369,7 @@ def check_fresh(manifest: dict, seeds_dir: Path, embedder_id: str) -> None:
 
 
 def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id: str | None = None,
-         embedder_dim: int | None = None) -> Index:
+         embedder_dim: int | None = None, store: str | None = None) -> Index:
     """Load and verify an index; with seeds_dir and embedder_id also check that it is not stale."""
     index_dir = Path(index_dir)
     manifest, records, vectors = _read(index_dir)
@@ -403,4 +395,4 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
     n_paragraphs, n_units = manifest["rows"]["paragraphs"], manifest["rows"]["units"]
     headings = [Heading(h["doc"], h["part"], h["section"]) for h in manifest["headings"]]
     return Index(chunks, vectors[:n_paragraphs], documents, manifest, vectors[n_paragraphs : n_paragraphs + n_units],
-                 headings, vectors[n_paragraphs + n_units :])
+                 headings, vectors[n_paragraphs + n_units :], store)

@@ -52,6 +52,7 @@ def _title(p: Paragraph) -> str:
 
 
 def build_outline(index: Index) -> list[Node]:
+    store = index.store
     units_of: dict[int, list[tuple[int, int]]] = {}
     for row, unit in enumerate(index.units):
         units_of.setdefault(unit.chunk, []).append((unit.start, row))
@@ -74,7 +75,9 @@ def build_outline(index: Index) -> list[Node]:
         numbered = [p for p in paragraphs if _ITEM_START.match(p.text) or p.text.startswith("——")]
         led = [p for p in paragraphs if p.lead and not _colon_lead(p)]
         chosen = numbered if len(numbered) >= 2 else led
-        items = tuple(Item(p, _title(p), index.unit_vectors[row]) for p in chosen if (row := unit_at(p)) is not None)
+        rows = [unit_at(p) for p in chosen]
+        vectors = store.unit_vectors([r for r in rows if r is not None]) if any(r is not None for r in rows) else []
+        items = tuple(Item(p, _title(p), v) for p, v in zip([p for p, r in zip(chosen, rows) if r is not None], vectors))
         if len(items) >= 2 and key in heading_row:
             nodes.append(Node(doc, part, section, section or part, items, index.heading_vectors[heading_row[key]]))
         # An 一是…二是… list inside one paragraph that does not itself open with 一是: its lead-in names it.
@@ -86,9 +89,9 @@ def build_outline(index: Index) -> list[Node]:
             rows = [unit_at(p, m.start(1)) for m in inline]
             lead_row = unit_at(p)
             if lead_in and lead_row is not None and all(r is not None for r in rows):
-                inline_items = tuple(Item(p, f"{m.group(1)}{m.group(2)}".strip(), index.unit_vectors[r])
-                                     for m, r in zip(inline, rows))
-                nodes.append(Node(doc, part, section, lead_in, inline_items, index.unit_vectors[lead_row]))
+                vectors = store.unit_vectors([lead_row, *rows])
+                inline_items = tuple(Item(p, f"{m.group(1)}{m.group(2)}".strip(), v) for m, v in zip(inline, vectors[1:]))
+                nodes.append(Node(doc, part, section, lead_in, inline_items, vectors[0]))
     # A part's sections are the items of the part: "2022年工作要点有哪几方面".
     firsts: dict[tuple[str, str], list[tuple[str, Paragraph]]] = {}
     for (doc, part, section), paragraphs in groups.items():

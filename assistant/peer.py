@@ -35,7 +35,7 @@ class PeerRecipe:
         asked = " ".join([*(history or [])[-1:], question])
         tokens = [t for t in textmod.tokenize(asked) if not t.startswith("syn:")]
         n = len(self.index.chunks)
-        bm25 = self.index.bm25.get_scores(tokens) if tokens else np.zeros(n, dtype=np.float32)
+        bm25 = self.index.store.paragraph_scores(tokens) if tokens else np.zeros(n, dtype=np.float32)
         bm25 = bm25 / bm25.max() if bm25.max() > 0 else bm25
         vector = self.embedder.embed_queries([asked])[0]
         dense = self.index.vectors @ vector

@@ -221,11 +221,12 @@ class Retriever:
         return vector
 
     def bm25_scores(self, query: Query) -> np.ndarray:
+        store = self.index.store
         scores = np.zeros(len(self.index.chunks), dtype=np.float32)
         if query.tokens:
-            scores += self.index.bm25.get_scores(query.tokens)
+            scores += store.paragraph_scores(query.tokens)
         if query.context_tokens:
-            scores += query.context_weight * self.index.bm25.get_scores(query.context_tokens)
+            scores += query.context_weight * store.paragraph_scores(query.context_tokens)
         return scores
 
     def sentence_scores(self, query: Query) -> np.ndarray:
@@ -233,11 +234,12 @@ class Retriever:
         best = np.zeros(len(self.index.chunks), dtype=np.float32)
         if not len(self.index.sentence_owner):
             return best
+        store = self.index.store
         scores = np.zeros(len(self.index.sentence_owner), dtype=np.float32)
         if query.tokens:
-            scores += self.index.sentence_bm25.get_scores(query.tokens)
+            scores += store.sentence_scores(query.tokens)
         if query.context_tokens:
-            scores += query.context_weight * self.index.sentence_bm25.get_scores(query.context_tokens)
+            scores += query.context_weight * store.sentence_scores(query.context_tokens)
         np.maximum.at(best, self.index.sentence_owner, scores)
         return best
 
@@ -260,21 +262,13 @@ class Retriever:
         dense = np.zeros(n, dtype=np.float32)
         fused = np.zeros(n, dtype=np.float64)
         in_scope = self._in_scope(scope)
-        if len(self.index.units):
-            if in_scope is None:
-                unit_scores, unit_ids = self.index.faiss.search(vector[None, :].astype(np.float32),
-                                                                min(DENSE_UNITS, len(self.index.units)))
-            else:
-                # The units of the reports in scope only: the nearest units of all reports may all be elsewhere.
-                rows = np.flatnonzero(in_scope[self.index.unit_owner])
-                sims = self.index.unit_vectors[rows] @ vector
-                best = np.argsort(-sims, kind="stable")[:DENSE_UNITS]
-                unit_scores, unit_ids = sims[best][None, :], rows[best][None, :]
-            owners = self.index.unit_owner[unit_ids[0]]
+        unit_ids, unit_scores = self.index.store.nearest_units(vector, DENSE_UNITS, scope)
+        if len(unit_ids):
+            owners = self.index.unit_owner[unit_ids]
             # Units come best first: the first time a paragraph appears is its best unit, and its dense rank.
-            first = np.unique(owners, return_index=True)[1]
-            order = owners[np.sort(first)]
-            dense[order] = unit_scores[0][np.sort(first)]
+            first = np.sort(np.unique(owners, return_index=True)[1])
+            order = owners[first]
+            dense[order] = unit_scores[first]
             fused[order] += DENSE_WEIGHT / (RRF_K + np.arange(1, len(order) + 1))
         t3 = time.perf_counter()
 

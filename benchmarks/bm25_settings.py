@@ -16,22 +16,26 @@ from pathlib import Path
 
 from assistant import Assistant
 from assistant import index as indexmod
+from assistant import store as storemod
 from assistant.evaluate import evaluate, evidence_found, load_items
 from assistant.retrieve import understand
 
 DEFAULT_DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "dev.jsonl"
 # (k1, b): production first, then bm25s/Anserini's defaults, rank-bm25's default k1, less length normalisation, more tf.
-SETTINGS = [(indexmod.BM25_K1, indexmod.BM25_B), (0.9, 0.4), (1.5, 0.75), (1.2, 0.3), (2.0, 0.75)]
+SETTINGS = [(storemod.BM25_K1, storemod.BM25_B), (0.9, 0.4), (1.5, 0.75), (1.2, 0.3), (2.0, 0.75)]
 
 
 def with_bm25(base: Assistant, k1: float, b: float) -> Assistant:
-    """The same chunks, vectors and embedder, with BM25 indexed again under k1 and b."""
-    saved = indexmod.BM25_K1, indexmod.BM25_B
-    indexmod.BM25_K1, indexmod.BM25_B = k1, b
+    """The same chunks, vectors and embedder, with BM25 indexed again under k1 and b (the local store)."""
+    saved = storemod.BM25_K1, storemod.BM25_B
+    storemod.BM25_K1, storemod.BM25_B = k1, b
     try:
-        index = indexmod.Index(base.index.chunks, base.index.vectors, base.index.documents, base.index.manifest)
+        old = base.index
+        unit_vectors = old.store.unit_vectors(range(len(old.units)))
+        index = indexmod.Index(old.chunks, old.vectors, old.documents, old.manifest, unit_vectors, old.headings,
+                               old.heading_vectors, "local")
     finally:
-        indexmod.BM25_K1, indexmod.BM25_B = saved
+        storemod.BM25_K1, storemod.BM25_B = saved
     return Assistant(index, base.embedder, base.seeds_dir, base.index_dir)
 
 
@@ -55,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
 
     base = Assistant.load(index_dir=args.index, embedder=args.embedder)
     items = load_items(args.file)
-    print(f"production: k1={indexmod.BM25_K1} b={indexmod.BM25_B} method={base.index.bm25.method} "
+    print(f"production: k1={storemod.BM25_K1} b={storemod.BM25_B} method={base.index.store.bm25.method} "
           f"(manifest: {base.index.manifest.get('bm25')}); embedder {base.embedder.id}")
     print(f"dev set: {args.file} ({len(items)} items)")
     print(f"{'k1':>5} {'b':>5}  {'recall@1':>8} {'recall@3':>8} {'recall@5':>8}  {'figures':>7}  "

@@ -137,7 +137,7 @@ def test_cli_ask_json_is_the_answer_contract():
     data = json.loads(out.stdout)
     assert set(data) >= {"question", "status", "answer", "citations", "figures", "timings_ms"}
     assert "35亿元" in data["answer"]
-    assert set(data["citations"][0]) == {"n", "id", "section", "text", "quote", "score"}
+    assert set(data["citations"][0]) == {"n", "id", "section", "text", "quote", "score", "report", "report_name"}
 
 
 def test_cli_ask_with_history_and_plain_rendering():
