@@ -1,8 +1,10 @@
-"""The web app: 问答 (chat for the public), 数据速查 (every figure, for staff), 原文 (the report), and the API.
+"""The web app: 问答 (chat for the public), 数据速查 (every figure, and one measure across reports, for staff), 原文 (the
+reports, and reloading them), and the API.
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--feedback-log feedback.jsonl]
+    python app.py [--host 127.0.0.1] [--port 7860] [--feedback feedback.db] [--rate 30] [--watch 10]
 
-API (gradio_client): `/chat` (message, history) -> reply text; `/ask` (question, history) -> the Answer JSON.
+API (gradio_client): `/chat` (message, history, report) -> reply text; `/ask` (question, history, report) -> the
+Answer JSON; `report` (optional) is a report's key or title.
 Everything shown is escaped here: visitor and document text are text, never HTML or Markdown (the Chatbot renders
 raw HTML, so its Markdown is off and every message is built from escaped pieces). The app holds no retrieval logic:
 it formats the engine's Answers and FigureRows.
@@ -13,17 +15,13 @@ from __future__ import annotations
 import argparse
 import atexit
 import csv
-import fcntl
 import functools
 import hashlib
 import html
 import io
-import json
 import logging
-import os
 import re
 import tempfile
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,18 +30,27 @@ import pandas as pd
 
 from assistant import MAX_QUESTION_CHARS, Assistant, FigureRow
 from assistant.answer import Answer
+from assistant.service import FeedbackLog, Library, RateLimiter, default_library, feedback_target, open_feedback
 
 log = logging.getLogger("app")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
-DEFAULT_FEEDBACK_LOG = "feedback.jsonl"
-FEEDBACK_ENV = "ASSISTANT_FEEDBACK_LOG"
+__all__ = ["FeedbackLog", "build_demo", "launch", "main"]
 # Answers take tens of milliseconds on one core, so two at a time and a short queue keep waits under a second;
 # beyond the queue a visitor is told the app is busy instead of waiting minutes.
 DEFAULT_CONCURRENCY = 2
 DEFAULT_MAX_QUEUE = 32
 ANSWER_GROUP = "answer"  # UI chat, /chat and /ask share one concurrency limit
+# A public deployment: each client (IP, or X-Forwarded-For's first address behind a trusted proxy) may ask RATE
+# questions a minute on average, BURST at once; a request longer than MAX_REQUEST_CHARS is refused unread (a question
+# between MAX_QUESTION_CHARS and it is cut, and the answer says so).
+DEFAULT_RATE = 30
+DEFAULT_BURST = 10
+MAX_REQUEST_CHARS = 4000
+BUSY_TEXT = "请求太频繁，请稍等片刻再问。Too many questions at once; please wait a moment."
+TOO_LONG_TEXT = f"问题太长（超过 {MAX_REQUEST_CHARS} 个字），请只输入问题本身。The question is too long."
+ALL_REPORTS = "全部报告"
 
 EXAMPLES = [
     "2021年规上工业总产值是多少?",
@@ -55,16 +62,21 @@ EXAMPLES = [
 ]
 STATUS_HEAD = {  # how an answer that is not a plain answer announces itself, by the question's language
     "zh": {"partial": "⚠️ 部分回答：报告中没有所问的确切内容，下面是报告中相关的信息",
-           "not_found": "🚫 报告中没有这方面的内容", "invalid": "✏️ 请换个问法", "error": "😵 出错了"},
+           "not_found": "🚫 报告中没有这方面的内容", "invalid": "✏️ 请换个问法", "error": "😵 出错了",
+           "busy": "⏳ 请稍候"},
     "en": {"partial": "⚠️ Partial answer: the report does not give exactly this; related information below",
-           "not_found": "🚫 Not in the report", "invalid": "✏️ Please rephrase", "error": "😵 Something went wrong"},
+           "not_found": "🚫 Not in the report", "invalid": "✏️ Please rephrase", "error": "😵 Something went wrong",
+           "busy": "⏳ Please wait"},
 }
 ERROR_TEXT = "抱歉，处理这个问题时出错了。请换个问法，或稍后再试。"
 STAGE_NAMES = {"understand": "理解问题", "bm25": "关键词检索", "embed": "向量化", "dense": "向量检索",
                "fusion": "融合排序", "retrieve": "检索合计", "answer": "组织答案", "total": "总计"}
-FIGURE_COLUMNS = ["数字", "所在分句", "指标", "部分", "小节", "段落编号"]
+FIGURE_COLUMNS = ["数字", "所在分句", "指标", "报告", "部分", "小节", "段落编号"]
 # Pixels, not shares: on a phone the table scrolls sideways instead of squeezing to a character per line.
-FIGURE_COLUMN_WIDTHS = ["90px", "290px", "140px", "130px", "160px", "220px"]
+FIGURE_COLUMN_WIDTHS = ["90px", "290px", "140px", "150px", "130px", "160px", "220px"]
+COMPARE_COLUMNS = ["指标", "报告", "年份", "类型", "数字", "所在分句", "段落编号"]
+COMPARE_COLUMN_WIDTHS = ["140px", "150px", "80px", "60px", "90px", "290px", "220px"]
+MAX_MEASURES = 200  # the comparison's measure list: the labels found in most reports and years first
 ALL_PARTS = "全部"
 CSV_FORMULA_START = ("=", "+", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
@@ -202,10 +214,11 @@ def user_questions(history) -> list[str]:
 
 
 # ---- answers --------------------------------------------------------------------------------------------------
-def safe_ask(bot, question, history) -> Answer:
+def safe_ask(bot, question, history, report=None) -> Answer:
     """bot.ask that never raises: anything a visitor sends gets an Answer (status "error" when the engine failed)."""
     try:
-        return bot.ask(question if isinstance(question, str) else str(question or ""), history=history)
+        options = {"report": report} if report else {}
+        return bot.ask(question if isinstance(question, str) else str(question or ""), history=history, **options)
     except Exception:  # a visitor must get a message; the log gets the traceback
         log.exception("the engine failed on a question")
         return Answer(str(question)[:MAX_QUESTION_CHARS], "error", ERROR_TEXT, note=ERROR_TEXT)
@@ -241,8 +254,9 @@ def answer_html(answer: Answer, scope: str = "") -> str:
         for c in answer.citations:
             marks = quote_spans(c.text, c.quote)
             bold = [s for s in figure_spans(c.text, figures) if any(a <= s[0] < b for a, b in marks)]
+            source = f"《{c.report_name}》" if getattr(c, "report_name", "") else ""
             out.append(
-                f'<div class="cite"><div class="cite-head"><sup class="ref">[{c.n}]</sup> {_escape(c.section)} '
+                f'<div class="cite"><div class="cite-head"><sup class="ref">[{c.n}]</sup> {_escape(source)}{_escape(c.section)} '
                 f'<span class="pid">{_escape(c.id)}</span></div>'
                 f'<div class="cite-text">{marked_html(c.text, {"mark": marks, "b": bold})}</div></div>'
             )
@@ -274,35 +288,6 @@ def question_html(question: str) -> str:
 
 
 # ---- feedback -------------------------------------------------------------------------------------------------
-class FeedbackLog:
-    """Votes as JSON lines, appended whole.
-
-    Each line is one os.write on an O_APPEND descriptor, under a thread lock and an exclusive flock, so threads and
-    processes never interleave. A writer killed mid-line can leave only its own torn tail; the next append starts
-    on a fresh line, so every earlier and later line stays whole.
-    """
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self._lock = threading.Lock()
-
-    def append(self, record: dict) -> None:
-        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock:
-            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                size = os.fstat(fd).st_size
-                if size and os.pread(fd, 1, size - 1) != b"\n":
-                    line = b"\n" + line
-                written = os.write(fd, line)
-                while written < len(line):  # a regular file takes it all at once; this only guards the rare case
-                    written += os.write(fd, line[written:])
-            finally:
-                os.close(fd)  # closing releases the flock
-
-
 def vote_name(liked) -> str:
     """True/False from the thumbs; an empty value when a visitor takes the vote back; else an option's label."""
     if isinstance(liked, bool):
@@ -310,23 +295,39 @@ def vote_name(liked) -> str:
     return str(liked) if liked else "withdrawn"
 
 
-def feedback_path(given: str | Path | None = None) -> Path:
-    """The feedback log: as given, else $ASSISTANT_FEEDBACK_LOG, else feedback.jsonl."""
-    return Path(given or os.environ.get(FEEDBACK_ENV) or DEFAULT_FEEDBACK_LOG)
+def feedback_path(given: str | Path | None = None) -> str:
+    """Where votes go: as given, else $ASSISTANT_FEEDBACK, else feedback.db (a SQLite file every replica shares)."""
+    return feedback_target(given)
+
+
+def client_of(request: gr.Request | None, trust_proxy: bool) -> str:
+    """Who is asking, for the rate limit: the peer address, or behind a trusted proxy the first X-Forwarded-For."""
+    if request is None:
+        return "local"
+    if trust_proxy:
+        forwarded = (request.headers or {}).get("x-forwarded-for", "")
+        if forwarded.strip():
+            return forwarded.split(",")[0].strip()
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None) or "unknown"
 
 
 # ---- figure desk ----------------------------------------------------------------------------------------------
 def table_row(row: FigureRow) -> list[str]:
     """A figure as a row of FIGURE_COLUMNS."""
-    return [row.figure, row.clause, row.measure, row.part, row.section, row.paragraph_id]
+    return [row.figure, row.clause, row.measure, row.report_name, row.part, row.section, row.paragraph_id]
 
 
 def figure_table(rows: list[FigureRow]) -> pd.DataFrame:
     return pd.DataFrame([table_row(r) for r in rows], columns=FIGURE_COLUMNS)
 
 
-def filter_figures(rows: list[FigureRow], keyword: str, part: str) -> list[FigureRow]:
-    """Rows whose figure, clause, measure, headings or id hold every word of the keyword, in the chosen part.
+def compare_table(rows: list[FigureRow]) -> pd.DataFrame:
+    return pd.DataFrame([compare_row(r) for r in rows], columns=COMPARE_COLUMNS)
+
+
+def filter_figures(rows: list[FigureRow], keyword: str, part: str, report: str = ALL_REPORTS) -> list[FigureRow]:
+    """Rows whose figure, clause, measure, headings or id hold every word of the keyword, in the chosen part and report.
 
     The clause, not the whole sentence: a long sentence names many measures, and 外资 should not list every figure
     of the sentence that mentions it once."""
@@ -334,6 +335,8 @@ def filter_figures(rows: list[FigureRow], keyword: str, part: str) -> list[Figur
     found = []
     for r in rows:
         if part and part != ALL_PARTS and r.part != part:
+            continue
+        if report and report != ALL_REPORTS and r.report_name != report:
             continue
         haystack = f"{r.figure} {r.clause} {r.measure} {r.part} {r.section} {r.paragraph_id}".casefold()
         if all(w in haystack for w in words):
@@ -353,13 +356,15 @@ def scratch_dir() -> Path:
     return Path(folder.name)
 
 
-def write_csv(rows: list[FigureRow], directory: Path) -> str:
-    """The rows as a UTF-8 CSV (with BOM, so spreadsheet programs read the Chinese) named by its content."""
+def write_csv(rows: list[FigureRow], directory: Path, columns: list[str] | None = None, cells=None) -> str:
+    """The rows as a UTF-8 CSV (with BOM, so spreadsheet programs read the Chinese) named by its content: the figure
+    desk's columns (or `columns` with `cells(row)`), then the whole sentence and the report's key."""
+    columns, cells = (columns, cells) if columns else (FIGURE_COLUMNS, table_row)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([*FIGURE_COLUMNS, "所在句子"])
+    writer.writerow([*columns, "所在句子", "报告编号"])
     for r in rows:
-        writer.writerow([_csv_cell(v) for v in (*table_row(r), r.sentence)])
+        writer.writerow([_csv_cell(v) for v in (*cells(r), r.sentence, r.report)])
     data = buffer.getvalue().encode("utf-8-sig")
     path = directory / f"figures-{hashlib.sha1(data).hexdigest()[:12]}.csv"
     if not path.exists():
@@ -367,12 +372,49 @@ def write_csv(rows: list[FigureRow], directory: Path) -> str:
     return str(path)
 
 
+# ---- one measure across reports and years ---------------------------------------------------------------------
+_MEASURE_NOISE = re.compile(r"^(?:其中|全年|年末|今年|去年|全国|全市|全区|累计|共|力争|争取|预计|实现|完成|同比|比上年)+|"
+                            r"(?:同比|比上年|分别|约|达|达到|为|超过|以上|左右)+$")
+
+
+def measure_key(measure: str) -> str:
+    """A figure's label for comparing: the words that say what is measured, without the qualifiers around them
+    (全年城镇新增就业 and 城镇新增就业 are one measure)."""
+    return _MEASURE_NOISE.sub("", re.sub(r"\s+", "", measure or "")).strip("，,、")
+
+
+def compare_row(row: FigureRow) -> list[str]:
+    """A figure as a row of COMPARE_COLUMNS."""
+    return [row.measure, row.report_name, row.year or "—", row.role or "—", row.figure, row.clause, row.paragraph_id]
+
+
+def measures(rows: list[FigureRow]) -> list[str]:
+    """The measures worth comparing: labels that occur in more than one report or year, the most widespread first.
+    Read off the figures' own labels: nothing is listed by hand."""
+    places: dict[str, set[tuple[str, str]]] = {}
+    for r in rows:
+        key = measure_key(r.measure)
+        if len(key) >= 2:
+            places.setdefault(key, set()).add((r.report, r.year))
+    shared = [key for key, seen in places.items() if len(seen) > 1]
+    return sorted(shared, key=lambda k: (-len(places[k]), k))[:MAX_MEASURES]
+
+
+def compare_figures(rows: list[FigureRow], measure: str) -> list[FigureRow]:
+    """Every figure of one measure, across reports and parts: by report, then year."""
+    wanted = measure_key(measure)
+    if not wanted:
+        return []
+    found = [r for r in rows if wanted in measure_key(r.measure)]
+    return sorted(found, key=lambda r: (r.report_name, r.year, r.paragraph_id, r.start))
+
+
 def figure_paragraph_html(row: FigureRow) -> str:
     """The whole paragraph a figure stands in, its sentence highlighted and the figure marked."""
     at = row.paragraph_text.find(row.sentence)
     spans = {"mark": [(at, at + len(row.sentence))] if at >= 0 else [], "hit": [(row.start, row.end)],
              "b": [(row.start, row.end)]}
-    heads = " > ".join(h for h in (row.part, row.section) if h)
+    heads = " > ".join(h for h in (f"《{row.report_name}》" if row.report_name else "", row.part, row.section) if h)
     return (f'<div class="figure-paragraph"><div class="cite-head">{_escape(heads)} '
             f'<span class="pid">{_escape(row.paragraph_id)}</span></div>'
             f'<div class="cite-text">{marked_html(row.paragraph_text, spans)}</div></div>')
@@ -416,25 +458,48 @@ def report_html(documents) -> str:
 
 
 # ---- the app --------------------------------------------------------------------------------------------------
-def build_demo(bot: Assistant, feedback_log: str | Path | None = None, *, concurrency: int = DEFAULT_CONCURRENCY,
-               max_queue: int = DEFAULT_MAX_QUEUE) -> gr.Blocks:
-    """The whole app around a loaded engine, queue configured; launch it with launch()."""
-    feedback = FeedbackLog(feedback_path(feedback_log))
-    scope = report_scope(bot.documents)
-    all_rows = bot.figure_rows()
-    parts = [ALL_PARTS, *dict.fromkeys(r.part for r in all_rows)]
-    csv_dir = scratch_dir()
-    title = "、".join(doc.title for doc in bot.documents) or "政府工作报告"
+def report_choices(bot: Assistant) -> list[str]:
+    return [ALL_REPORTS, *(bot.answerer.report_name(d.key) for d in bot.documents)]
 
-    def respond(message, chat_history, turns):
+
+def page_title(bot: Assistant) -> str:
+    """The report's title, or for several how many there are (their titles are listed in 原文)."""
+    docs = bot.documents
+    return docs[0].title if len(docs) == 1 else f"政府工作报告（{len(docs)} 份）" if docs else "政府工作报告"
+
+
+def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, *,
+               concurrency: int = DEFAULT_CONCURRENCY, max_queue: int = DEFAULT_MAX_QUEUE,
+               rate: float = 0, burst: int = DEFAULT_BURST, trust_proxy: bool = False) -> gr.Blocks:
+    """The whole app around a loaded engine (an Assistant, or a Library that can reload it), queue configured;
+    launch it with launch(). `rate` > 0 limits each client to that many questions a minute (bursts of `burst`)."""
+    library = engine if isinstance(engine, Library) else Library(engine)
+    votes = open_feedback(feedback)
+    limiter = RateLimiter(rate, burst)
+    csv_dir = scratch_dir()
+    bot0 = library.bot
+    rows0 = bot0.figure_rows()
+
+    def checked_ask(question, history, report, request) -> Answer:
+        """The answer, unless the client is over its rate or the request is too long: then a message saying so."""
+        text = question if isinstance(question, str) else str(question or "")
+        if len(text) > MAX_REQUEST_CHARS:
+            return Answer(text[:MAX_QUESTION_CHARS], "invalid", TOO_LONG_TEXT, note=TOO_LONG_TEXT)
+        if not limiter.allow(client_of(request, trust_proxy)):
+            return Answer(text[:MAX_QUESTION_CHARS], "busy", BUSY_TEXT, note=BUSY_TEXT)
+        picked = None if not report or report == ALL_REPORTS else report
+        return safe_ask(library.bot, text, history, picked)
+
+    def respond(message, chat_history, turns, report, request: gr.Request):
         chat_history, turns = list(chat_history or []), list(turns or [])
         question = message if isinstance(message, str) else ""
         history = [t["question"] for t in turns]
-        answer = safe_ask(bot, question, history)
+        answer = checked_ask(question, history, report, request)
         chat_history.append({"role": "user", "content": question_html(question)})
-        chat_history.append({"role": "assistant", "content": answer_html(answer, scope)})
+        chat_history.append({"role": "assistant", "content": answer_html(answer, report_scope(library.bot.documents))})
         turns.append({"index": len(chat_history) - 1, "question": question, "history": history,
-                      "answer": answer.answer, "status": answer.status, "citations": [c.id for c in answer.citations]})
+                      "answer": answer.answer, "status": answer.status, "citations": [c.id for c in answer.citations],
+                      "report": report or ALL_REPORTS})
         return chat_history, turns, ""
 
     def record_vote(turns, vote: gr.LikeData):
@@ -444,42 +509,67 @@ def build_demo(bot: Assistant, feedback_log: str | Path | None = None, *, concur
             return
         record = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "question": turn["question"],
                   "history": turn["history"], "answer": turn["answer"], "status": turn["status"],
-                  "citations": turn["citations"], "vote": vote_name(vote.liked)}
+                  "citations": turn["citations"], "report": turn.get("report", ALL_REPORTS),
+                  "vote": vote_name(vote.liked)}
         try:
-            feedback.append(record)
-        except OSError:
-            log.exception("could not write feedback to %s", feedback.path)
+            votes.append(record)
+        except Exception:  # a locked or unreachable database must not cost the visitor the page
+            log.exception("could not store feedback")
             gr.Warning("反馈没有保存成功，请稍后再试。")
 
     def clear():
         return [], [], ""
 
-    def show_figures(keyword, part):
-        rows = filter_figures(all_rows, keyword, part)
+    def show_figures(keyword, part, report):
+        all_rows = library.bot.figure_rows()
+        rows = filter_figures(all_rows, keyword, part, report)
         return figure_table(rows), count_html(len(rows), len(all_rows)), write_csv(rows, csv_dir)
 
     def show_paragraph(selected: gr.SelectData):
         """The clicked row's paragraph, found by the row's values (a visitor may have sorted the table)."""
         value = [str(v) for v in selected.row_value or []]
-        row = next((r for r in all_rows if table_row(r) == value), None)
+        row = next((r for r in library.bot.figure_rows() if table_row(r) == value or compare_row(r) == value), None)
         return figure_paragraph_html(row) if row else ""
 
-    def chat_api(message: str, history: list | None = None) -> str:
-        """Answer one message in a conversation; history: earlier messages ({"role", "content"}) or questions."""
-        return answer_text(safe_ask(bot, message, user_questions(history)))
+    def show_comparison(measure):
+        rows = compare_figures(library.bot.figure_rows(), measure)
+        return compare_table(rows), write_csv(rows, csv_dir, COMPARE_COLUMNS, compare_row)
 
-    def ask_api(question: str, history: list | None = None) -> dict:
-        """The Answer JSON of DESIGN.md; history: earlier user questions, oldest first."""
-        return safe_ask(bot, question, user_questions(history)).to_dict()
+    def reload_reports():
+        message = library.reload()
+        bot = library.bot
+        rows = bot.figure_rows()
+        choices = report_choices(bot)
+        return (f'<div class="figure-count">{_escape(message)}</div>', report_html(bot.documents),
+                gr.update(choices=choices, value=ALL_REPORTS, visible=len(choices) > 2),
+                gr.update(choices=choices, value=ALL_REPORTS, visible=len(choices) > 2),
+                gr.update(choices=[ALL_PARTS, *dict.fromkeys(r.part for r in rows)], value=ALL_PARTS),
+                gr.update(choices=measures(rows), value=None))
+
+    def chat_api(message: str, history: list | None = None, report: str | None = None,
+                 request: gr.Request = None) -> str:
+        """Answer one message in a conversation; history: earlier messages ({"role", "content"}) or questions;
+        report: a report's key or title to answer from (default: all)."""
+        return answer_text(checked_ask(message, user_questions(history), report, request))
+
+    def ask_api(question: str, history: list | None = None, report: str | None = None,
+                request: gr.Request = None) -> dict:
+        """The Answer JSON of DESIGN.md; history: earlier user questions, oldest first; report: a report's key or
+        title to answer from (default: all)."""
+        return checked_ask(question, user_questions(history), report, request).to_dict()
 
     private = {"api_visibility": "private"}
     instant = {**private, "concurrency_limit": None, "show_progress": "hidden"}
+    choices = report_choices(bot0)
+    several = len(choices) > 2
     with gr.Blocks(title="政府工作报告问答助手", analytics_enabled=False) as demo:  # no calls home
-        gr.HTML(f'<h1 style="font-size:1.4em;margin:.2em 0">{_escape(title)} · 问答助手</h1>'
+        gr.HTML(f'<h1 style="font-size:1.4em;margin:.2em 0">{_escape(page_title(bot0))} · 问答助手</h1>'
                 '<div class="figure-count">答案只摘自报告原文，数字照原文引用；报告没有的内容会直说没有。'
                 "Questions in English are welcome.</div>")
         with gr.Tabs():
             with gr.Tab("问答", id="chat-tab"):
+                chat_report = gr.Dropdown(choices, value=ALL_REPORTS, label="报告范围", elem_id="chat-report",
+                                          visible=several, interactive=True)
                 chatbot = gr.Chatbot(elem_id="chat", label="问答", show_label=False, height="min(62vh, 640px)",
                                      render_markdown=False, sanitize_html=True, allow_tags=False, latex_delimiters=[],
                                      buttons=[],  # a copy button would copy our HTML, not the text
@@ -495,18 +585,32 @@ def build_demo(bot: Assistant, feedback_log: str | Path | None = None, *, concur
                 with gr.Row(equal_height=True):
                     keyword = gr.Textbox(elem_id="figure-filter", label="关键词", placeholder="例如：外资、产值、高企",
                                          scale=3, min_width=160)
-                    part = gr.Dropdown(parts, value=ALL_PARTS, label="部分", elem_id="figure-part", scale=2,
-                                       min_width=160)
-                    download = gr.DownloadButton("下载 CSV", value=write_csv(all_rows, csv_dir), elem_id="figure-csv",
+                    figure_report = gr.Dropdown(choices, value=ALL_REPORTS, label="报告", elem_id="figure-report",
+                                                scale=2, min_width=160, visible=several)
+                    part = gr.Dropdown([ALL_PARTS, *dict.fromkeys(r.part for r in rows0)], value=ALL_PARTS,
+                                       label="部分", elem_id="figure-part", scale=2, min_width=160)
+                    download = gr.DownloadButton("下载 CSV", value=write_csv(rows0, csv_dir), elem_id="figure-csv",
                                                  scale=1, min_width=110)
-                count = gr.HTML(count_html(len(all_rows), len(all_rows)), elem_id="figure-count")
-                table = gr.Dataframe(figure_table(all_rows), elem_id="figures", interactive=False, wrap=True,
+                count = gr.HTML(count_html(len(rows0), len(rows0)), elem_id="figure-count")
+                table = gr.Dataframe(figure_table(rows0), elem_id="figures", interactive=False, wrap=True,
                                      max_height=520, datatype="str", column_widths=FIGURE_COLUMN_WIDTHS)
                 paragraph = gr.HTML("", elem_id="figure-paragraph")
+                with gr.Accordion("指标对比：同一指标在各报告、各年份的数字", open=several, elem_id="compare-box"):
+                    with gr.Row(equal_height=True):
+                        measure = gr.Dropdown(measures(rows0), value=None, label="指标（从数字的标签中找出）",
+                                              elem_id="compare-measure", allow_custom_value=True, scale=4,
+                                              min_width=200)
+                        compare_download = gr.DownloadButton("下载对比 CSV", elem_id="compare-csv", scale=1,
+                                                             min_width=120)
+                    compare = gr.Dataframe(compare_table([]), elem_id="compare", interactive=False, wrap=True,
+                                           max_height=420, datatype="str", column_widths=COMPARE_COLUMN_WIDTHS)
             with gr.Tab("原文", id="report-tab"):
-                gr.HTML(report_html(bot.documents), elem_id="report")
+                with gr.Row(equal_height=True):
+                    reload_button = gr.Button("重新载入报告（seeds/ 中新增或修改的报告）", elem_id="reload", scale=3)
+                    reload_status = gr.HTML("", elem_id="reload-status")
+                report = gr.HTML(report_html(bot0.documents), elem_id="report")
 
-        chat_inputs, chat_outputs = [question, chatbot, turns], [chatbot, turns, question]
+        chat_inputs, chat_outputs = [question, chatbot, turns, chat_report], [chatbot, turns, question]
         for trigger in (question.submit, send.click):
             trigger(respond, chat_inputs, chat_outputs, concurrency_id=ANSWER_GROUP, **private)
         clear_button.click(clear, None, [chatbot, turns, question], **instant)
@@ -514,10 +618,14 @@ def build_demo(bot: Assistant, feedback_log: str | Path | None = None, *, concur
         chatbot.like(record_vote, [turns], None, **instant)
         # .change, not .input: .input follows key presses and misses pasted or IME text; always_last keeps the
         # final keystroke when typing outruns the server.
-        for control in (keyword, part):
-            control.change(show_figures, [keyword, part], [table, count, download], trigger_mode="always_last",
-                           **instant)
+        for control in (keyword, part, figure_report):
+            control.change(show_figures, [keyword, part, figure_report], [table, count, download],
+                           trigger_mode="always_last", **instant)
         table.select(show_paragraph, None, [paragraph], **instant)
+        compare.select(show_paragraph, None, [paragraph], **instant)
+        measure.change(show_comparison, [measure], [compare, compare_download], trigger_mode="always_last", **instant)
+        reload_button.click(reload_reports, None, [reload_status, report, chat_report, figure_report, part, measure],
+                            concurrency_limit=1, **private)
         gr.api(chat_api, api_name="chat", concurrency_id=ANSWER_GROUP)
         gr.api(ask_api, api_name="ask", concurrency_id=ANSWER_GROUP)
     demo.queue(default_concurrency_limit=concurrency, max_size=max_queue)
@@ -535,19 +643,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Serve the report question-answering web app.")
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
-    parser.add_argument("--feedback-log", help=f"JSONL file for thumbs up/down (default ${FEEDBACK_ENV} or "
-                                               f"{DEFAULT_FEEDBACK_LOG})")
+    parser.add_argument("--feedback", "--feedback-log", dest="feedback",
+                        help="where votes go: a SQLite file (default feedback.db, shared by every replica on the "
+                             "machine), sqlite:///PATH, postgresql://… (replicas on several machines) or a *.jsonl "
+                             "file; default $ASSISTANT_FEEDBACK")
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="answers computed at once")
     parser.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE,
                         help="requests waiting at most; more are told the app is busy")
+    parser.add_argument("--rate", type=float, default=DEFAULT_RATE,
+                        help=f"questions a client may ask a minute (default {DEFAULT_RATE}; 0: no limit)")
+    parser.add_argument("--burst", type=int, default=DEFAULT_BURST, help="questions a client may ask at once")
+    parser.add_argument("--trust-proxy", action="store_true",
+                        help="behind a reverse proxy: tell clients apart by X-Forwarded-For")
+    parser.add_argument("--watch", type=float, default=0,
+                        help="every N seconds, load the index when another process rebuilt it (0: only the button)")
+    parser.add_argument("--store", help="local (default) or milvus:URI; default $ASSISTANT_STORE")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    bot = Assistant.load()
-    demo = build_demo(bot, args.feedback_log, concurrency=args.concurrency, max_queue=args.max_queue)
+    library = default_library(store=args.store)
+    if args.watch > 0:
+        library.watch(args.watch)
+    demo = build_demo(library, args.feedback, concurrency=args.concurrency, max_queue=args.max_queue,
+                      rate=args.rate, burst=args.burst, trust_proxy=args.trust_proxy)
     launch(demo, args.host, args.port)
 
 

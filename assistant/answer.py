@@ -286,7 +286,7 @@ class Answerer:
         anchors = self.matcher.anchors(query, weights)
         ranked = self.candidates(query, hits, weights, asked, anchors)
         if asked.wants_list:
-            listed = self._outline_answer(query, asked, weights, ranked, section_hits or hits)
+            listed = self._outline_answer(query, asked, weights, ranked, section_hits or hits, scope)
             if listed:
                 return listed
         share, missing = self.matcher.missing(query, weights, scope)
@@ -347,7 +347,7 @@ class Answerer:
 
     # ---- list questions -------------------------------------------------------------------------------------------
     def _outline_answer(self, query: Query, asked: Asked, weights: Topic, ranked: list[Candidate],
-                        hits: list[Hit]) -> Answer | None:
+                        hits: list[Hit], scope: frozenset[str] | None = None) -> Answer | None:
         """A question about a block of work (哪几块/哪两方面/怎么做): the items of the section whose heading matches it
         best, by words and vector, by the retrieved paragraphs among its items, by the asked year and part, and by the
         number of items it names (两方面). None when no section matches well enough: "哪些企业…" asks for names
@@ -359,6 +359,8 @@ class Answerer:
         retrieved = {h.paragraph.id: h.score / hits[0].score for h in hits} if hits and hits[0].score > 0 else {}
         best_node, best_score = None, -np.inf
         for node in self.outline:
+            if scope is not None and node.doc not in scope:
+                continue
             heading = self.matcher.coverage(node.heading, node.part, weights)[0]
             if heading <= 0:
                 continue  # a block is asked about by name: no word of its heading in the question, not this block

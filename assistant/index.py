@@ -215,12 +215,14 @@ def _embed_missing(texts: dict[str, str], cached: dict[str, np.ndarray], embedde
     return len(missing)
 
 
-def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, progress=None, store: str | None = None) -> dict:
+def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, progress=None, store: str | None = None,
+          reuse_from: tuple[str | Path, ...] = ()) -> dict:
     """Parse every report in seeds_dir, tokenise and embed its paragraphs, units and headings, and write the index.
     Returns build stats; `progress(done, total)` is called after each batch of new texts is embedded.
 
     Vectors whose text did not change since the previous index (same embedder) are reused, so editing one paragraph
-    re-embeds that paragraph and its sentences only.
+    re-embeds that paragraph and its sentences only; `reuse_from` names other index folders to take vectors from too
+    (an index of the same reports elsewhere, or of some of them).
     """
     started = time.perf_counter()
     seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
@@ -242,7 +244,9 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, prog
     wanted = {h: c.embed_text for h, c in zip(paragraph_hashes, chunks)}
     wanted.update({h: t for hashes, texts in zip(unit_hashes, unit_texts) for h, t in zip(hashes, texts)})
     wanted.update({h: heading.text for h, heading in zip(heading_hashes, headings)})
-    cached = _previous_vectors(index_dir, embedder.id)
+    cached = {}
+    for folder in (*reuse_from, index_dir):
+        cached.update(_previous_vectors(Path(folder), embedder.id))
     embedded = _embed_missing(wanted, cached, embedder, progress)
     rows = paragraph_hashes + [h for hashes in unit_hashes for h in hashes] + heading_hashes
     vectors = (np.stack([cached[h] for h in rows]).astype(np.float32) if rows

@@ -15,7 +15,17 @@ sys.path.insert(0, str(ROOT))  # app.py sits at the repo root, outside the insta
 
 import app as webapp
 from assistant import Assistant
+from assistant import index as indexmod
+from assistant.embed import get_embedder
 
+SHARED = ROOT.parent / "shared"
+# The reports the tests index, by name. The seed and the 2022 national report are in the repository; the 2021
+# national report is in ../shared (tests that need it skip without it, and fail without it in CI).
+REPORTS = {
+    "seed": next((ROOT / "seeds").glob("*.txt")),
+    "gov2021": SHARED / "corpora" / "2021-national-government-work-report.txt",
+    "gov2022": ROOT / "tests" / "data" / "reports" / "2022-national-government-work-report.txt",
+}
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"
 
@@ -33,9 +43,44 @@ def serve(demo):
     return url
 
 
+def need(path: Path) -> Path:
+    """A file from ../shared: skipped without it, except in CI, where its absence is a failure."""
+    if not path.exists():
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(f"{path} is missing")
+        pytest.skip(f"{path.name} lives in ../shared, which this checkout does not have")
+    return path
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory):
+    """built_index("seed", "gov2022") → (seeds folder, index folder) of those reports, built once per session with the
+    real model, taking every vector it can from the committed index and the indexes built before it."""
+    made: dict[tuple[str, ...], tuple[Path, Path]] = {}
+
+    def build(*names: str) -> tuple[Path, Path]:
+        if names not in made:
+            sources = [need(REPORTS[name]) for name in names]
+            label = "-".join(names)
+            seeds, where = tmp_path_factory.mktemp(f"seeds-{label}"), tmp_path_factory.mktemp(f"index-{label}")
+            for source in sources:
+                (seeds / source.name).write_bytes(source.read_bytes())
+            indexmod.build(seeds, where, get_embedder(), reuse_from=(ROOT / "index", *(i for _, i in made.values())))
+            made[names] = (seeds, where)
+        return made[names]
+
+    return build
+
+
 @pytest.fixture(scope="session")
 def bot() -> Assistant:
     return Assistant.load()
+
+
+@pytest.fixture(scope="session")
+def multi_bot(built_index) -> Assistant:
+    """The seed and the 2022 national report in one index (both in the repository)."""
+    return Assistant.load(*built_index("seed", "gov2022"), build=False)
 
 
 @pytest.fixture(scope="session")
@@ -121,3 +166,36 @@ def watched_page(page, app_url):
 def docs_dir() -> Path:
     DOCS.mkdir(exist_ok=True)
     return DOCS
+
+
+@pytest.fixture(scope="session")
+def multi_app_url(multi_bot, tmp_path_factory):
+    """The app over the seed and the 2022 national report."""
+    demo = webapp.build_demo(multi_bot, tmp_path_factory.mktemp("feedback-multi") / "feedback.db")
+    url = serve(demo)
+    yield url
+    demo.close()
+
+
+@pytest.fixture
+def growing_app(built_index, tmp_path):
+    """The app over the seed alone, its seeds/ folder returned too: a test drops a report in and reloads. Reloading
+    builds for real, taking the vectors it can from the indexes built before (so the test does not wait on the
+    model)."""
+    from assistant.service import Library
+
+    _, multi_index = built_index("seed", "gov2022")
+    seeds, where = tmp_path / "seeds", tmp_path / "index"
+    seeds.mkdir()
+    (seeds / REPORTS["seed"].name).write_bytes(REPORTS["seed"].read_bytes())
+    indexmod.build(seeds, where, get_embedder(), reuse_from=(ROOT / "index",))
+
+    def load(build: bool) -> Assistant:
+        if build:
+            indexmod.build(seeds, where, get_embedder(), reuse_from=(ROOT / "index", multi_index))
+        return Assistant.load(seeds, where, build=False)
+
+    demo = webapp.build_demo(Library(load(False), loader=load), tmp_path / "feedback.db")
+    url = serve(demo)
+    yield url, seeds
+    demo.close()

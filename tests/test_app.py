@@ -16,6 +16,7 @@ import pytest
 from gradio_client.utils import QueueError
 
 import app as webapp
+from assistant import service
 from assistant.answer import Answer, Citation
 
 QUESTION = "2021年规上工业总产值是多少?"
@@ -180,14 +181,17 @@ def test_the_report_shows_metadata_and_every_paragraph_id(bot):
     assert all(p.id in rendered for p in doc.paragraphs if p.kind != "meta")
 
 
-def test_command_line_defaults_bind_loopback(monkeypatch):
-    monkeypatch.delenv(webapp.FEEDBACK_ENV, raising=False)
+def test_command_line_defaults_bind_loopback_and_share_feedback_in_sqlite(monkeypatch):
+    monkeypatch.delenv(service.FEEDBACK_ENV, raising=False)
+    monkeypatch.delenv(service.LEGACY_FEEDBACK_ENV, raising=False)
     args = webapp.parse_args([])
     assert (args.host, args.port) == ("127.0.0.1", 7860)
-    assert webapp.feedback_path(args.feedback_log).name == "feedback.jsonl"
-    monkeypatch.setenv(webapp.FEEDBACK_ENV, "/tmp/elsewhere.jsonl")
-    assert str(webapp.feedback_path(None)) == "/tmp/elsewhere.jsonl"
-    assert str(webapp.feedback_path("given.jsonl")) == "given.jsonl"
+    assert webapp.feedback_path(args.feedback) == "feedback.db"
+    assert (args.rate, args.watch, args.trust_proxy) == (webapp.DEFAULT_RATE, 0, False)
+    monkeypatch.setenv(service.FEEDBACK_ENV, "/tmp/elsewhere.db")
+    assert webapp.feedback_path(None) == "/tmp/elsewhere.db"
+    assert webapp.feedback_path("given.jsonl") == "given.jsonl"
+    assert webapp.parse_args(["--feedback-log", "old.jsonl"]).feedback == "old.jsonl"  # the earlier flag still works
 
 
 # ---- the feedback log -----------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import REPORTS
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 QUESTION = "2021年规上工业总产值是多少?"
@@ -158,3 +160,73 @@ def test_a_visitor_beyond_the_queue_is_told_to_try_again(page, gated_app):
     gated.gate.set()
     assert FIGURE in running.result(timeout=20)["answer"] and FIGURE in waiting.result(timeout=20)["answer"]
     expect(ask(page, QUESTION)).to_contain_text(FIGURE)
+
+
+# ---- several reports ------------------------------------------------------------------------------------------
+@pytest.fixture
+def multi_page(page, multi_app_url):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.set_default_timeout(15_000)
+    page.goto(multi_app_url)
+    page.wait_for_selector("#question textarea")
+    yield page
+    assert not errors, f"page errors: {errors}"
+
+
+def pick(page: Page, elem_id: str, option: str) -> None:
+    """Choose an option of a Gradio dropdown."""
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_with_several_reports_the_picker_scopes_answers_and_answers_name_their_report(multi_page, docs_dir):
+    page = multi_page
+    expect(page.locator("#chat-report")).to_be_visible()
+    answer = ask(page, QUESTION)
+    expect(answer.locator(".ans-text")).to_contain_text("《厦门火炬高新区（2022）》")
+    expect(answer.locator(".cite-head").first).to_contain_text("《厦门火炬高新区（2022）》")
+    pick(page, "chat-report", "2022年政府工作报告")
+    answer = ask(page, "今年GDP增长目标是多少？")
+    expect(answer.locator(".ans-text strong", has_text="5.5%")).to_be_visible()
+    heads = answer.locator(".cite-head")
+    for i in range(heads.count()):
+        expect(heads.nth(i)).to_contain_text("《2022年政府工作报告》")
+    show_from(page.locator('#chat [data-testid="user"]').last)
+    page.screenshot(path=docs_dir / "screenshot-reports.png")
+
+
+def test_the_comparison_shows_one_measure_across_reports_and_years(multi_page, docs_dir):
+    page = multi_page
+    page.get_by_role("tab", name="数据速查").click()
+    page.locator("#compare-measure input").fill("城镇新增就业")
+    page.keyboard.press("Enter")
+    rows = page.locator('#compare [role="row"][data-index]')
+    expect(rows.first).to_be_visible()
+    texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+    assert any("1269万人" in t and "2021" in t and "结果" in t for t in texts), texts
+    assert any("1100万人" in t and "2022" in t and "目标" in t for t in texts), texts
+    with page.expect_download() as download:
+        page.locator("#compare-csv").click()
+    lines = download.value.path().read_text("utf-8-sig").splitlines()
+    assert "报告" in lines[0] and len(lines) == len(texts) + 1
+    assert all("2022年政府工作报告" in line for line in lines[1:] if "1269万人" in line)
+    page.locator("#compare-box").scroll_into_view_if_needed()
+    page.screenshot(path=docs_dir / "screenshot-compare.png")
+
+
+def test_staff_reload_a_new_report_without_restarting(page, growing_app):
+    url, seeds = growing_app
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    expect(page.locator("#chat-report")).to_be_hidden()  # one report: nothing to pick
+    (seeds / REPORTS["gov2022"].name).write_bytes(REPORTS["gov2022"].read_bytes())
+    page.get_by_role("tab", name="原文").click()
+    page.locator("#reload").click()
+    expect(page.locator("#reload-status")).to_contain_text("已载入 2 份报告")
+    expect(page.locator("#report")).to_contain_text("2022年政府工作报告")
+    page.get_by_role("tab", name="问答").click()
+    expect(page.locator("#chat-report")).to_be_visible()
+    answer = ask(page, "今年GDP增长目标是多少？")
+    expect(answer.locator(".ans-text")).to_contain_text("《2022年政府工作报告》")

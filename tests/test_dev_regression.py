@@ -8,52 +8,30 @@
 Each report gets an index of its own, built once per test session.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from assistant import Assistant
 from assistant.evaluate import evaluate, load_items
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-REPORTS = {
-    "seed": None,  # the committed seeds/ and index/
-    "gov2021": SHARED / "corpora" / "2021-national-government-work-report.txt",
-    "gov2022": ROOT / "tests" / "data" / "reports" / "2022-national-government-work-report.txt",
-}
+from .conftest import ROOT, SHARED, need
+
 pytestmark = pytest.mark.slow
 
 
-def _need(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{path} is missing")
-        pytest.skip(f"{path.name} lives in ../shared, which this checkout does not have")
-    return path
-
-
 @pytest.fixture(scope="module")
-def bots(tmp_path_factory):
-    made: dict[str, Assistant] = {}
+def bots(built_index):
+    made: dict[tuple[str, ...], Assistant] = {}
 
-    def bot(report: str) -> Assistant:
-        if report not in made:
-            source = REPORTS[report]
-            if source is None:
-                made[report] = Assistant.load()
-            else:
-                seeds = tmp_path_factory.mktemp(f"seeds-{report}")
-                (seeds / source.name).write_bytes(_need(source).read_bytes())
-                made[report] = Assistant.load(seeds, tmp_path_factory.mktemp(f"index-{report}"))
-        return made[report]
+    def bot(*reports: str) -> Assistant:
+        if reports not in made:
+            made[reports] = Assistant.load() if reports == ("seed",) else Assistant.load(*built_index(*reports))
+        return made[reports]
 
     return bot
 
 
 def test_dev_set_floors(bots):
-    s = evaluate(bots("seed"), load_items(_need(SHARED / "eval" / "dev.jsonl")))
+    s = evaluate(bots("seed"), load_items(need(SHARED / "eval" / "dev.jsonl")))
     assert s["overall"] >= 0.95
     assert s["recall@3"] >= 0.95
     assert s["concise"] >= 0.9
@@ -66,7 +44,7 @@ def test_dev_set_floors(bots):
 def test_national_report_dev_set_meets_the_issue_bar(bots):
     """The bar of the issue that brought learned matching: overall ≥ 0.90, ≤ 2 false refusals, ≥ 6/7 unanswerable
     handled, ≥ 6/7 English, ≥ 3/4 section questions, no unsupported number."""
-    s = evaluate(bots("gov2021"), load_items(_need(SHARED / "eval" / "dev-gov2021.jsonl")))
+    s = evaluate(bots("gov2021"), load_items(need(SHARED / "eval" / "dev-gov2021.jsonl")))
     assert s["overall"] >= 0.90
     assert s["false_refusals"] <= 2
     assert s["unanswerable_handled"] >= 6
