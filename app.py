@@ -4,7 +4,8 @@ reports, and reloading them), and the API.
     python app.py [--host 127.0.0.1] [--port 7860] [--feedback feedback.db] [--rate 30] [--watch 10]
 
 API (gradio_client): `/chat` (message, history, report) -> reply text; `/ask` (question, history, report) -> the
-Answer JSON; `report` (optional) is a report's key or title.
+Answer JSON; `report` (optional) is a report's key or title; `/feedback` (question, answer, vote, citations) records a
+vote where the page's thumbs do.
 Everything shown is escaped here: visitor and document text are text, never HTML or Markdown (the Chatbot renders
 raw HTML, so its Markdown is off and every message is built from escaped pieces). The app holds no retrieval logic:
 it formats the engine's Answers and FigureRows.
@@ -558,6 +559,21 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
         title to answer from (default: all)."""
         return checked_ask(question, user_questions(history), report, request).to_dict()
 
+    def feedback_api(question: str, answer: str, vote: str, citations: list | None = None,
+                     request: gr.Request = None) -> str:
+        """Record a vote on an answer (vote: "up" or "down"); returns "ok", or what is wrong."""
+        if vote not in ("up", "down"):
+            return "vote must be up or down"
+        if len(str(question)) + len(str(answer)) > 2 * MAX_REQUEST_CHARS:
+            return TOO_LONG_TEXT
+        if not limiter.allow(client_of(request, trust_proxy)):
+            return BUSY_TEXT
+        record = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "question": str(question),
+                  "history": [], "answer": str(answer), "status": "", "report": ALL_REPORTS,
+                  "citations": [str(c) for c in (citations or [])][:20], "vote": vote, "via": "api"}
+        votes.append(record)
+        return "ok"
+
     private = {"api_visibility": "private"}
     instant = {**private, "concurrency_limit": None, "show_progress": "hidden"}
     choices = report_choices(bot0)
@@ -628,6 +644,7 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
                             concurrency_limit=1, **private)
         gr.api(chat_api, api_name="chat", concurrency_id=ANSWER_GROUP)
         gr.api(ask_api, api_name="ask", concurrency_id=ANSWER_GROUP)
+        gr.api(feedback_api, api_name="feedback", concurrency_limit=None)
     demo.queue(default_concurrency_limit=concurrency, max_size=max_queue)
     return demo
 

@@ -19,6 +19,8 @@ import app as webapp
 from assistant import service
 from assistant.answer import Answer, Citation
 
+from .conftest import serve
+
 QUESTION = "2021年规上工业总产值是多少?"
 FIGURE = "3453.8亿元"
 PARAGRAPH = "xiamen-torch-hitech-zone-2021-summary-2022-plan:1.0.2"
@@ -35,8 +37,41 @@ BAD_INPUTS = {
 
 # ---- the API --------------------------------------------------------------------------------------------------
 @pytest.mark.slow
-def test_only_chat_and_ask_are_public_endpoints(client):
-    assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {"/chat", "/ask"}
+def test_a_vote_through_the_api_lands_in_the_feedback_store(client, feedback_file):
+    assert client.predict("问", "答3453.8亿元", "up", ["p:1"], api_name="/feedback") == "ok"
+    assert client.predict("问", "答", "sideways", [], api_name="/feedback") == "vote must be up or down"
+    records = service.open_feedback(feedback_file).records()
+    assert any(r["answer"] == "答3453.8亿元" and r["vote"] == "up" and r["citations"] == ["p:1"] for r in records)
+
+
+def test_only_chat_ask_and_feedback_are_public_endpoints(client):
+    assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {"/chat", "/ask",
+                                                                                              "/feedback"}
+
+
+def test_ask_takes_a_report_and_names_it(client):
+    answer = client.predict(QUESTION, [], "厦门火炬高新区", api_name="/ask")
+    assert FIGURE in answer["answer"] and answer["citations"][0]["report"].startswith("xiamen")
+    assert client.predict(QUESTION, [], "没有这份报告", api_name="/ask")["status"] == "invalid"
+
+
+def test_a_client_over_its_rate_is_told_to_wait(bot, tmp_path):
+    import gradio_client
+
+    demo = webapp.build_demo(bot, tmp_path / "feedback.db", rate=6, burst=2)
+    url = serve(demo)
+    try:
+        client = gradio_client.Client(url, verbose=False)
+        statuses = [client.predict(QUESTION, [], api_name="/ask")["status"] for _ in range(4)]
+        assert statuses[:2] == ["answered", "answered"] and "busy" in statuses[2:]
+        assert webapp.BUSY_TEXT in client.predict(QUESTION, [], api_name="/chat")
+    finally:
+        demo.close()
+
+
+def test_a_request_far_too_long_is_refused_unread(client):
+    reply = client.predict("问" * (webapp.MAX_REQUEST_CHARS + 1), [], api_name="/ask")
+    assert reply["status"] == "invalid" and reply["answer"] == webapp.TOO_LONG_TEXT
 
 
 @pytest.mark.slow
@@ -310,3 +345,45 @@ def test_a_burst_beyond_the_queue_is_told_busy_and_answered_afterwards(gated_app
     for job in [running, *waiting]:
         assert FIGURE in job.result(timeout=20)["answer"]
     assert FIGURE in client.predict(QUESTION, [], api_name="/ask")["answer"]
+
+
+# ---- the feedback store replicas share ------------------------------------------------------------------------
+SQLITE_WRITER = """
+import sys
+sys.path.insert(0, sys.argv[2])
+from assistant.service import open_feedback
+store = open_feedback(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    store.append({"writer": sys.argv[4], "i": i, "vote": "up", "pad": "数" * 2000})
+print("done", flush=True)
+"""
+
+
+def test_votes_from_several_processes_all_land_in_one_sqlite_file(tmp_path):
+    target = str(tmp_path / "feedback.db")
+    root = str(webapp.Path(webapp.__file__).parent)
+    writers = [subprocess.Popen([sys.executable, "-c", SQLITE_WRITER, target, root, "60", f"p{n}"]) for n in range(4)]
+    for writer in writers:
+        assert writer.wait(timeout=120) == 0
+    records = service.open_feedback(target).records()
+    assert sorted((r["writer"], r["i"]) for r in records) == [(f"p{n}", i) for n in range(4) for i in range(60)]
+
+
+def test_a_writer_killed_mid_vote_loses_nothing_already_stored(tmp_path):
+    target = str(tmp_path / "feedback.db")
+    store = service.open_feedback(target)
+    for i in range(20):
+        store.append({"writer": "parent", "i": i})
+    child = subprocess.Popen([sys.executable, "-c", SQLITE_WRITER, target, str(webapp.Path(webapp.__file__).parent),
+                              "100000", "child"])
+    try:
+        deadline = time.monotonic() + 20
+        while len(store.records()) < 200 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        _kill(child)
+    store.append({"writer": "parent", "i": "after"})
+    records = store.records()
+    assert [r["i"] for r in records if r["writer"] == "parent"] == [*range(20), "after"]
+    children = [r["i"] for r in records if r["writer"] == "child"]
+    assert children == list(range(len(children))) and len(children) >= 100  # every stored vote whole, in order

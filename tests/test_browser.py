@@ -211,7 +211,7 @@ def test_the_comparison_shows_one_measure_across_reports_and_years(multi_page, d
     lines = download.value.path().read_text("utf-8-sig").splitlines()
     assert "报告" in lines[0] and len(lines) == len(texts) + 1
     assert all("2022年政府工作报告" in line for line in lines[1:] if "1269万人" in line)
-    page.locator("#compare-box").scroll_into_view_if_needed()
+    page.locator("#compare-box").evaluate("element => element.scrollIntoView({block: 'start'})")
     page.screenshot(path=docs_dir / "screenshot-compare.png")
 
 
