@@ -281,7 +281,7 @@ class Answerer:
             return self._refuse(query, f"报告没有涉及{_years_as_asked(query)}的内容。")
         if not hits:
             return self._refuse(query, "")
-        if query.wants_meta and any(h.paragraph.kind != "body" for h in hits[:3]):
+        if query.asks_field or (query.wants_meta and any(h.paragraph.kind != "body" for h in hits[:3])):
             return self._meta_answer(query, hits)
         anchors = self.matcher.anchors(query, weights)
         ranked = self.candidates(query, hits, weights, asked, anchors)

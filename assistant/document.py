@@ -21,7 +21,7 @@ PART_HEADING = re.compile(rf"^(?:[{CN_NUMERALS}]+、|第[{CN_NUMERALS}]+(?:部�
 SECTION_HEADING = re.compile(rf"^[（(][{CN_NUMERALS}]+[)）]")
 ITEM = re.compile(rf"(?:^|(?<=[。；;:：]))\s*([{CN_NUMERALS}]+是)([^。；;]*)")
 META_FIELD = re.compile(r"([\u4e00-\u9fff]{2,6})\s*[:：]\s*(.*?)(?=\s+[\u4e00-\u9fff]{2,6}\s*[:：]|$)")
-DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}")
+DATE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|(?<![\dA-Za-z-])\d{4}-\d{1,2}-\d{1,2}(?![\d-])")
 YEAR = re.compile(r"(\d{4})\s*年")
 SENTENCE_END = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』)）]*|$)")
 MAX_HEADING_CHARS = 40

@@ -43,10 +43,12 @@ RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "�
                   "last year": -1, "this year": 0, "next year": 1}
 FOLLOWUP_OPENERS = re.compile(r"^(那|那么|还有|另外|此外|其中|同时|以及|而|and |what about |how about )", re.IGNORECASE)
 FOLLOWUP_MARKERS = re.compile(r"(呢[?？]?$|这方面|这一块|这块|这个|这些|这项|该项|其|它|同期|相应|对应|那一年|这一年|then\b|that\b)", re.IGNORECASE)
-META_CUES = re.compile(
-    r"(文号|索引号|发文|发布机构|发布时间|发布日期|成文|落款|署名|印发|哪天发|什么时候发|何时发|标题|全称|题目|"
-    r"(这份|本|该)(报告|文件|文档)|哪个单位|哪些单位|发布的|发布单位|issued|document number|publisher|signed)"
+# Words that ask about the document itself (its number, issuer, date, title, signature), not about its content.
+FIELD_CUES = re.compile(
+    r"文号|索引号|发文|发布机构|发布时间|发布日期|成文|落款|署名|印发|哪天发|什么时候发|何时发|几号发|标题|全称|题目|"
+    r"哪个单位|哪些单位|发布单位|发布的|issued|document number|publisher|signed"
 )
+META_CUES = re.compile(rf"{FIELD_CUES.pattern}|(这份|本|该)(报告|文件|文档)")
 
 
 @dataclass
@@ -62,12 +64,13 @@ class Query:
     relative_years: list[int] = field(default_factory=list)  # offsets from the report's own year (去年 = -1)
     period: str | None = None
     is_followup: bool = False
-    wants_meta: bool = False
+    wants_meta: bool = False  # names the document (这份报告) or one of its fields (文号): header lines may answer
     context: str = ""
     vector: np.ndarray | None = None  # the question's embedding, set by Retriever.search
     english_terms: tuple[str, ...] = ()  # report words the dictionary gave for the question's English words
     plans: tuple[str, ...] = ()  # five-year plans the question names (十四五), or whose years it spans (2021到2025年)
     context_weight: float = HISTORY_WEIGHT  # how much the earlier question's words count beside the question's own
+    asks_field: bool = False  # asks for a field of the document itself (文号, 发文日期): only header lines answer
 
     def resolved_years(self, issue_year: int | None) -> set[int]:
         years = set(self.years)
@@ -180,7 +183,8 @@ def understand(question: str, history: list[str] | None = None, english: English
     embed_text = (f"{context} {question}".strip() if followup else question)[:MAX_EMBED_CHARS]
     plans = _plans(normalized) or (_plans(textmod.normalize(context)) if followup and not years and not relative else ())
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
-                 bool(META_CUES.search(normalized)), context, english_terms=looked_up, plans=plans)
+                 bool(META_CUES.search(normalized)), context, english_terms=looked_up, plans=plans,
+                 asks_field=bool(FIELD_CUES.search(normalized)))
 
 
 class Retriever:
