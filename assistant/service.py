@@ -170,6 +170,9 @@ class SQLiteFeedback:
             return [json.loads(r) for (r,) in db.execute("SELECT record FROM feedback ORDER BY id")]
 
 
+TABLE_LOCK = 0x6665656462  # an advisory lock key of our own ("feedb")
+
+
 class PostgresFeedback:
     """Votes as rows of a PostgreSQL table, for replicas on several machines (psycopg, `pip install psycopg[binary]`)."""
 
@@ -178,7 +181,9 @@ class PostgresFeedback:
 
         self._psycopg = psycopg
         self.url = url
-        with psycopg.connect(url, autocommit=True) as db:
+        # Replicas start together: CREATE TABLE IF NOT EXISTS races in PostgreSQL, so they take turns under a lock.
+        with psycopg.connect(url) as db, db.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(%s)", (TABLE_LOCK,))
             db.execute(_FEEDBACK_TABLE.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY"))
 
     def append(self, record: dict) -> None:
