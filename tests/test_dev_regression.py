@@ -61,9 +61,15 @@ SETS = [
     ("tune/tune-seed.jsonl", "seed", 0.87),
     ("tune/tune-gov2021.jsonl", "gov2021", 0.87),
     ("tune/tune-gov2022.jsonl", "gov2022", 0.92),
-    ("heldout/seed-heldout.jsonl", "seed", 0.85),
+    ("tune/tune2-seed.jsonl", "seed", 0.92),
+    ("tune/tune2-gov2021.jsonl", "gov2021", 0.82),
+    ("tune/tune2-gov2022.jsonl", "gov2022", 0.87),
+    ("heldout/seed-heldout.jsonl", "seed", 0.87),
     ("heldout/gov2021-heldout.jsonl", "gov2021", 0.75),
     ("heldout/gov2022-heldout.jsonl", "gov2022", 0.83),
+    ("heldout/final-seed.jsonl", "seed", 0.90),
+    ("heldout/final-gov2021.jsonl", "gov2021", 0.87),
+    ("heldout/final-gov2022.jsonl", "gov2022", 0.85),
 ]
 
 
