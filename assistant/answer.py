@@ -203,15 +203,17 @@ class Answerer:
                    anchors: tuple[str, ...] = ()) -> list[Candidate]:
         """Every sentence of the retrieved paragraphs, scored and sorted best first."""
         found: list[Candidate] = []
-        vector = query.vector
-        for hit in hits:
+        body = [hit for hit in hits if hit.paragraph.kind == "body"]
+        # The similarity of every unit of these paragraphs to the question, from one request to the store.
+        rows = [r for hit in body for _, _, r in self._units_of.get(hit.paragraph.id, [])]
+        similarity = (dict(zip(rows, (self.index.store.unit_vectors(rows) @ query.vector).tolist()))
+                      if rows and query.vector is not None else {})
+        for hit in body:
             p = hit.paragraph
-            if p.kind != "body":
-                continue
             # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
             context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
             units = self._units_of.get(p.id, [])
-            sims = (self.index.store.unit_vectors([r for _, _, r in units]) @ vector) if units and vector is not None else []
+            sims = [similarity.get(r, 0.0) for _, _, r in units]
             # A sentence's similarity is its best unit's (itself, or one of its clauses); units come in text order.
             best: dict[int, float] = {}
             sentences = p.sentences

@@ -69,29 +69,33 @@ def build_outline(index: Index) -> list[Node]:
         p = chunk.paragraph
         if p.kind == "body":
             groups.setdefault((p.doc, p.part, p.section), []).append(p)
-    nodes: list[Node] = []
+    # First the nodes with the unit rows that carry their titles, then every vector in one request (a remote store
+    # answers one request for thousands of rows faster than thousands of requests).
+    planned: list[tuple[tuple[str, str, str], str, list[tuple[Paragraph, str, int]], int | None]] = []
     for key, paragraphs in groups.items():
-        doc, part, section = key
         numbered = [p for p in paragraphs if _ITEM_START.match(p.text) or p.text.startswith("——")]
         led = [p for p in paragraphs if p.lead and not _colon_lead(p)]
-        chosen = numbered if len(numbered) >= 2 else led
-        rows = [unit_at(p) for p in chosen]
-        vectors = store.unit_vectors([r for r in rows if r is not None]) if any(r is not None for r in rows) else []
-        items = tuple(Item(p, _title(p), v) for p, v in zip([p for p, r in zip(chosen, rows) if r is not None], vectors))
-        if len(items) >= 2 and key in heading_row:
-            nodes.append(Node(doc, part, section, section or part, items, index.heading_vectors[heading_row[key]]))
+        chosen = [(p, _title(p), row) for p in (numbered if len(numbered) >= 2 else led)
+                  if (row := unit_at(p)) is not None]
+        if len(chosen) >= 2 and key in heading_row:
+            planned.append((key, key[2] or key[1], chosen, None))
         # An 一是…二是… list inside one paragraph that does not itself open with 一是: its lead-in names it.
         for p in paragraphs:
             inline = list(ITEM.finditer(p.text))
             if len(inline) < 2 or _ITEM_START.match(p.text):
                 continue
             lead_in = p.text[: inline[0].start()].strip().rstrip(":：。")
-            rows = [unit_at(p, m.start(1)) for m in inline]
+            items = [(p, f"{m.group(1)}{m.group(2)}".strip(), unit_at(p, m.start(1))) for m in inline]
             lead_row = unit_at(p)
-            if lead_in and lead_row is not None and all(r is not None for r in rows):
-                vectors = store.unit_vectors([lead_row, *rows])
-                inline_items = tuple(Item(p, f"{m.group(1)}{m.group(2)}".strip(), v) for m, v in zip(inline, vectors[1:]))
-                nodes.append(Node(doc, part, section, lead_in, inline_items, vectors[0]))
+            if lead_in and lead_row is not None and all(row is not None for _, _, row in items):
+                planned.append((key, lead_in, items, lead_row))
+    needed = sorted({row for _, _, items, lead in planned for row in [*(r for _, _, r in items), lead] if row is not None})
+    vector_of = dict(zip(needed, store.unit_vectors(needed))) if needed else {}
+    nodes: list[Node] = []
+    for (doc, part, section), heading, items, lead_row in planned:
+        vector = vector_of[lead_row] if lead_row is not None else index.heading_vectors[heading_row[(doc, part, section)]]
+        nodes.append(Node(doc, part, section, heading, tuple(Item(p, title, vector_of[row]) for p, title, row in items),
+                          vector))
     # A part's sections are the items of the part: "2022年工作要点有哪几方面".
     firsts: dict[tuple[str, str], list[tuple[str, Paragraph]]] = {}
     for (doc, part, section), paragraphs in groups.items():
