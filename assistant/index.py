@@ -198,9 +198,6 @@ class Index:
         """The paragraph with this id (KeyError if there is none)."""
         return self._by_id[pid]
 
-    def unit_text(self, unit: Unit) -> str:
-        return self.chunks[unit.chunk].paragraph.text[unit.start : unit.end]
-
 
 def _embed_missing(texts: dict[str, str], cached: dict[str, np.ndarray], embedder: Embedder, progress=None) -> int:
     """Embed the texts (hash → text) whose hash is not cached yet, in batches; returns how many were embedded."""
