@@ -52,16 +52,19 @@ SERVER_SCHEMES = ("http://", "https://", "tcp://")
 def connect(uri: str):
     """A MilvusClient for a server URI (http://host:port) or a Milvus Lite file (a path ending in .db)."""
     try:
-        from pymilvus import MilvusClient
+        from pymilvus import MilvusClient, MilvusException
     except ImportError as exc:
         raise ImportError(f"the Milvus store needs pymilvus and milvus-lite: pip install -e '.[milvus]' ({exc})") from exc
-    if uri.startswith(SERVER_SCHEMES):
+    if not uri.startswith(SERVER_SCHEMES):
+        path = Path(uri).expanduser()
+        if path.suffix != ".db":
+            raise ValueError(f"milvus:{uri}: a Milvus Lite file name ends in .db (or give http://host:port of a server)")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        uri = str(path)
+    try:
         return MilvusClient(uri)
-    path = Path(uri).expanduser()
-    if path.suffix != ".db":
-        raise ValueError(f"milvus:{uri}: a Milvus Lite file name ends in .db (or give http://host:port of a server)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return MilvusClient(str(path))
+    except MilvusException as exc:
+        raise ConnectionError(f"cannot open Milvus at {uri}: {exc.message}") from exc
 
 
 def vocabulary(documents: list[list[str]]) -> dict[str, int]:
