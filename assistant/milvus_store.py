@@ -45,7 +45,10 @@ NO_WORDS = 0  # the one sparse dimension of clause rows (Milvus wants a nonzero 
 TEXT_CHARS = 20_000  # text is for people reading the collection (answers come from the index): under 65,535 bytes
 SECTION_CHARS = 300
 ID_CHARS = 1024
-CACHE_SIZE = 64  # lexical searches remembered: a question searched in several reports asks the same tokens again
+# Lexical searches remembered: a question searched again in each of the reports it compares asks the same tokens
+# (up to 4 searches a question: its tokens and the earlier question's, over paragraphs and sentences); a few questions'
+# worth, so that this does not turn into a cache of popular questions.
+CACHE_SIZE = 16
 SERVER_SCHEMES = ("http://", "https://", "tcp://")
 
 
