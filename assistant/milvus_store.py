@@ -42,9 +42,12 @@ READ_BATCH = 10_000
 # with RRF_K = 20 its vote would be under 1/800 of the top one's.
 TOPK_MAX = 16_384
 NO_WORDS = 0  # the one sparse dimension of clause rows (Milvus wants a nonzero weight a row); no query has it
-TEXT_CHARS = 20_000  # text is for people reading the collection (answers come from the index): under 65,535 bytes
-SECTION_CHARS = 300
-ID_CHARS = 1024
+# VARCHAR lengths are UTF-8 bytes in Milvus (characters in Milvus Lite). Text and section are clipped to them: they are
+# for people and filters reading the collection, answers come from the index. Keys are never clipped (a longer one is
+# refused).
+TEXT_BYTES = 65_535
+SECTION_BYTES = 1_024
+KEY_BYTES = 1_024
 # Lexical searches remembered: a question searched again in each of the reports it compares asks the same tokens
 # (up to 4 searches a question: its tokens and the earlier question's, over paragraphs and sentences); a few questions'
 # worth, so that this does not turn into a cache of popular questions.
@@ -143,6 +146,10 @@ class MilvusStore:
         if len(self._sentence_keys) != len(self._sentence_tokens) or not set(self._sentence_keys) <= self._unit_row.keys():
             raise ValueError("the index's sentences do not match its units: rebuild it")
         self._sentence_row = {k: s for s, k in enumerate(self._sentence_keys)}
+        longest = max(self._unit_row.keys() | self._paragraph_row.keys(), key=lambda k: len(k.encode()), default="")
+        if len(longest.encode()) > KEY_BYTES:
+            raise ValueError(f"row key {longest[:80]!r}… is longer than {KEY_BYTES} bytes: give its report a shorter "
+                             "file name")
         self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._lock = threading.Lock()
         self.client = connect(uri)
@@ -201,7 +208,7 @@ class MilvusStore:
         """What the rows are made from: the index's data files (texts, tokens, units; vectors) and how rows are
         made from them."""
         files = self.index.manifest.get("files", {})
-        made_of = {"schema": SCHEMA_VERSION, "bm25": [BM25_K1, BM25_B], "text_chars": TEXT_CHARS,
+        made_of = {"schema": SCHEMA_VERSION, "bm25": [BM25_K1, BM25_B], "text_bytes": TEXT_BYTES,
                    "files": {role: entry.get("sha256") for role, entry in sorted(files.items())}}
         return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()
 
@@ -256,7 +263,7 @@ class MilvusStore:
         for i, chunk in enumerate(self.index.chunks):
             p = chunk.paragraph
             row = {"id": p.id, "report": p.doc, "kind": p.kind, "year": p.year or 0, "period": p.period or "",
-                   "section": p.section_path[:SECTION_CHARS], "text": chunk.embed_text[:TEXT_CHARS],
+                   "section": _clip(p.section_path, SECTION_BYTES), "text": _clip(chunk.embed_text, TEXT_BYTES),
                    "dense": self.index.vectors[i], "lexical": _sparse(*weights[i])}
             row["hash"] = _row_hash(row)
             yield row
@@ -269,7 +276,7 @@ class MilvusStore:
             key = unit_key(p.id, unit.start, unit.end)
             sentence = weights.get(key)
             row = {"id": key, "paragraph": p.id, "report": p.doc, "kind": "sentence" if sentence else "clause",
-                   "year": p.year or 0, "period": p.period or "", "text": p.text[unit.start : unit.end][:TEXT_CHARS],
+                   "year": p.year or 0, "period": p.period or "", "text": _clip(p.text[unit.start : unit.end], TEXT_BYTES),
                    "dense": self._unit_vectors[r], "lexical": _sparse(*sentence) if sentence else {NO_WORDS: 1.0}}
             row["hash"] = _row_hash(row)
             yield row
@@ -292,16 +299,16 @@ class MilvusStore:
             if self.client.has_collection(name):
                 continue
             schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=ID_CHARS)
+            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=KEY_BYTES)
             if name == UNITS:
-                schema.add_field("paragraph", DataType.VARCHAR, max_length=ID_CHARS)
-            schema.add_field("report", DataType.VARCHAR, max_length=ID_CHARS)
+                schema.add_field("paragraph", DataType.VARCHAR, max_length=KEY_BYTES)
+            schema.add_field("report", DataType.VARCHAR, max_length=KEY_BYTES)
             schema.add_field("kind", DataType.VARCHAR, max_length=16)
             schema.add_field("year", DataType.INT64)  # 0: none
             schema.add_field("period", DataType.VARCHAR, max_length=16)  # review | plan | ""
             if name == PARAGRAPHS:
-                schema.add_field("section", DataType.VARCHAR, max_length=SECTION_CHARS)
-            schema.add_field("text", DataType.VARCHAR, max_length=65_535)
+                schema.add_field("section", DataType.VARCHAR, max_length=SECTION_BYTES)
+            schema.add_field("text", DataType.VARCHAR, max_length=TEXT_BYTES)
             schema.add_field("hash", DataType.VARCHAR, max_length=32)
             schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(self.index.dim))
             schema.add_field("lexical", DataType.SPARSE_FLOAT_VECTOR)
@@ -331,6 +338,11 @@ class MilvusStore:
     def _write_meta(self, values: dict[str, str]) -> None:
         self.client.upsert(META, [{"key": k, "value": v, "unused": [0.0, 0.0]} for k, v in values.items()])
         self.client.flush(META)
+
+
+def _clip(text: str, max_bytes: int) -> str:
+    """The longest start of text that is at most max_bytes in UTF-8 (whole characters)."""
+    return text.encode("utf-8", "replace")[:max_bytes].decode("utf-8", "ignore")
 
 
 def _sparse(token_ids: np.ndarray, weights: np.ndarray) -> dict[int, float]:
