@@ -2,12 +2,14 @@
 
 The index (paragraphs, their units, headings, the dictionary: index.py) is the same whatever the store; a store only
 answers the searches the retriever makes, so that retrieval is one code path above it:
-  paragraph_scores(tokens)        BM25 of every paragraph (0 where none of the tokens is)
+  paragraph_scores(tokens)        BM25 of every paragraph (0 where none of the tokens is; the Milvus store returns
+                                  the best 1,000 only, milvus_store.LEXICAL_HITS)
   sentence_scores(tokens)         BM25 of every sentence (in index.sentence_owner order)
   nearest_units(vector, k, docs)  the k units (sentences, clauses) nearest the vector, best first (`best_first`),
                                   in some reports
   unit_vectors(rows)              the vectors of some units (to score a paragraph's sentences)
-`open_store(spec, index)` gives the store a spec names: "local" (default) or "milvus:URI" (milvus_store.py).
+`open_store(spec, index, unit_vectors)` gives the store a spec names: "local" (default) or "milvus:URI"
+(milvus_store.py).
 """
 
 from __future__ import annotations

@@ -165,6 +165,20 @@ def test_nearest_units_and_retrieved_paragraphs_are_the_local_stores(stores):
             assert [h.paragraph.id for h in milvus_hits] == [h.paragraph.id for h in hits], query.text
 
 
+def test_a_lexical_search_keeps_its_best_hits_exact_and_scores_the_rest_zero(stores, corpus, monkeypatch):
+    from assistant import milvus_store
+
+    local, milvus = stores
+    monkeypatch.setattr(milvus_store, "LEXICAL_HITS", 5)
+    fresh = indexmod.load(corpus[1], store=f"milvus:{milvus.store.uri}")  # nothing remembered from other tests
+    tokens = understand("新增孵化器和实际利用外资").tokens
+    for ours, theirs in ((fresh.store.paragraph_scores(tokens), local.store.paragraph_scores(tokens)),
+                         (fresh.store.sentence_scores(tokens), local.store.sentence_scores(tokens))):
+        best = np.argsort(-theirs, kind="stable")[:5]
+        assert np.count_nonzero(ours) == 5 and (theirs > 0).sum() > 5
+        np.testing.assert_allclose(ours[best], theirs[best], rtol=1e-6)
+
+
 def test_scope_filter_keeps_to_the_reports_asked(stores):
     _, milvus = stores
     vector = FakeEmbedder().embed_queries(["新增孵化器"])[0]
