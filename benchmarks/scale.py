@@ -138,7 +138,8 @@ def query(corpus_dir: str, index: str, store: str, questions: str) -> dict:
         expected = list(item.get("figures", [])) + list(item.get("keywords", []))
         correct = (all(contains_figure(answer.answer, f) for f in expected) if item.get("type") != "unanswerable"
                    else answer.status != "answered")
-        rows.append({"id": item.get("id", ""), "ms": (time.perf_counter() - t0) * 1e3, "correct": correct})
+        rows.append({"id": item.get("id", ""), "ms": (time.perf_counter() - t0) * 1e3, "correct": correct,
+                     "answer": answer.answer, "cited": [c.id for c in answer.citations]})
     return {"load_s": load_s, "rss_loaded_mb": rss_loaded, "rss_end_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(),
             "reports": len(bot.documents), "paragraphs": len(bot.index.chunks), "units": len(bot.index.units),
             "rows": rows}
@@ -305,8 +306,12 @@ def run_scale(sizes: list[int], seed_report: Path, seed_index: Path, questions: 
         finally:
             server.terminate()
             server.wait(timeout=60)
+        local_rows = point["stores"]["local"]["rows"]
         for name, measured in point["stores"].items():
-            measured["latency"] = _latency(measured.pop("rows"))
+            rows = measured.pop("rows")
+            measured["latency"] = _latency(rows)
+            measured["same_as_local"] = sum((a["answer"], a["cited"]) == (b["answer"], b["cited"])
+                                            for a, b in zip(rows, local_rows))
             log(f"scale: {n} reports, {name}: p50 {measured['latency']['p50']:.0f} ms, "
                 f"p95 {measured['latency']['p95']:.0f} ms")
         points.append(point)
@@ -315,7 +320,7 @@ def run_scale(sizes: list[int], seed_report: Path, seed_index: Path, questions: 
 
 def table(scale: dict) -> str:
     """The scale results as Markdown (printed by run.py, written to benchmarks/out/scale.md, pasted in the README)."""
-    lines = [("| reports | paragraphs + units | store | build s | query p50 ms | query p95 ms | dev right | load s | "
+    lines = [("| reports | paragraphs + units | store | build s | query p50 ms | query p95 ms | dev right (same as local) | load s | "
              "client RSS MB (peak) | server RSS MB (peak) | disk MB |"),
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for p in scale["points"]:
@@ -327,7 +332,7 @@ def table(scale: dict) -> str:
             server = (f"{s['server_rss_mb']:.0f} ({s['server_peak_rss_mb']:.0f})" if "server_rss_mb" in s else "—")
             lat = s["latency"]
             lines.append(f"| {p['reports']:,} | {rows:,} | {name} | {built} | {lat['p50']:.0f} | {lat['p95']:.0f} | "
-                         f"{lat['correct']}/{lat['n']} | {s['load_s']:.1f} | {s['rss_loaded_mb']:.0f} "
+                         f"{lat['correct']}/{lat['n']} ({s['same_as_local']}) | {s['load_s']:.1f} | {s['rss_loaded_mb']:.0f} "
                          f"({s['peak_rss_mb']:.0f}) | {server} | {disk:.0f} |")
     lines += ["", (f"Replicas against one `milvus-lite server` ({scale['duration_s']:.0f} s a level, each replica a "
               "process answering question after question through Assistant.ask):"), "",
