@@ -367,13 +367,15 @@ def plot(scale: dict) -> Path | None:
 
     x = [p["reports"] for p in points]
     fig, axes = plt.subplots(2, 2, figsize=(10, 7), constrained_layout=True)
-    for name, marker in zip(STORES, "osd"):
+    for i, (name, marker) in enumerate(zip(STORES, "osd")):
         present = [p for p in points if name in p["stores"]]
-        xs = [p["reports"] for p in present]
-        axes[0][0].plot(xs, [p["stores"][name]["latency"]["p50"] for p in present], marker + "-", label=f"{name} p50")
-        axes[0][0].plot(xs, [p["stores"][name]["latency"]["p95"] for p in present], marker + "--", label=f"{name} p95")
+        xs, color = [p["reports"] for p in present], f"C{i}"
+        axes[0][0].plot(xs, [p["stores"][name]["latency"]["p50"] for p in present], marker + "-", color=color,
+                        label=f"{name} p50")
+        axes[0][0].plot(xs, [p["stores"][name]["latency"]["p95"] for p in present], marker + ":", color=color,
+                        label=f"{name} p95")
         rss = [p["stores"][name]["peak_rss_mb"] + p["stores"][name].get("server_peak_rss_mb", 0.0) for p in present]
-        axes[1][0].plot(xs, rss, marker + "-", label=f"{name} (client + server)")
+        axes[1][0].plot(xs, rss, marker + "-", color=color, label=f"{name} (client + server)")
     axes[0][0].set(title="Query latency (dev questions, new to the process)", ylabel="ms", yscale="log")
     axes[1][0].set(title="Peak RSS", ylabel="MB")
     ax = axes[0][1]
