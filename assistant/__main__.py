@@ -185,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"file not found: {exc}", file=sys.stderr)
         return 2
-    except (ValueError, ImportError, OSError) as exc:  # an unknown embedder, a model that cannot be loaded
-        print(f"cannot load the embedder: {exc}", file=sys.stderr)
+    except (ValueError, ImportError, OSError) as exc:  # an unknown embedder or store, a model or server out of reach
+        print(f"cannot load the embedder or open the store: {exc}", file=sys.stderr)
         return 2
     return 1
 

@@ -2,11 +2,14 @@
 
 The index (paragraphs, their units, headings, the dictionary: index.py) is the same whatever the store; a store only
 answers the searches the retriever makes, so that retrieval is one code path above it:
-  paragraph_scores(tokens)        BM25 of every paragraph (0 where none of the tokens is)
+  paragraph_scores(tokens)        BM25 of every paragraph (0 where none of the tokens is; the Milvus store returns
+                                  the best 1,000 only, milvus_store.LEXICAL_HITS)
   sentence_scores(tokens)         BM25 of every sentence (in index.sentence_owner order)
-  nearest_units(vector, k, docs)  the k units (sentences, clauses) nearest the vector, best first, in some reports
+  nearest_units(vector, k, docs)  the k units (sentences, clauses) nearest the vector, best first (`best_first`),
+                                  in some reports
   unit_vectors(rows)              the vectors of some units (to score a paragraph's sentences)
-`open_store(spec, index)` gives the store a spec names: "local" (default) or "milvus:URI" (milvus_store.py).
+`open_store(spec, index, unit_vectors)` gives the store a spec names: "local" (default) or "milvus:URI"
+(milvus_store.py).
 """
 
 from __future__ import annotations
@@ -76,16 +79,23 @@ class LocalStore:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if docs is None:
             scores, rows = self.faiss.search(vector[None, :].astype(np.float32), min(k, len(self._unit_vectors)))
-            return rows[0], scores[0]
+            return best_first(rows[0], scores[0])
         # The units of the reports asked about only: the nearest units of all reports may all be elsewhere.
         rows = np.concatenate([self._unit_rows_of.get(doc, np.zeros(0, dtype=np.int64)) for doc in docs]) \
             if docs else np.zeros(0, dtype=np.int64)
         sims = self._unit_vectors[rows] @ vector
         best = np.argsort(-sims, kind="stable")[:k]
-        return rows[best], sims[best]
+        return best_first(rows[best], sims[best])
 
     def unit_vectors(self, rows) -> np.ndarray:
         return self._unit_vectors[np.asarray(rows, dtype=np.int64)]
+
+
+def best_first(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Units by score, best first, and units of equal score (the same sentence in two paragraphs) in row order: each
+    search engine orders ties its own way, and a tie decides which paragraph gets the better dense rank."""
+    order = np.lexsort((rows, -scores))
+    return rows[order], scores[order]
 
 
 def store_spec(spec: str | None = None) -> str:
@@ -100,5 +110,5 @@ def open_store(spec: str | None, index, unit_vectors: np.ndarray) -> Store:
     if spec.startswith("milvus:"):
         from .milvus_store import MilvusStore
 
-        return MilvusStore(spec.removeprefix("milvus:"), index)
+        return MilvusStore(spec.removeprefix("milvus:"), index, unit_vectors)
     raise ValueError(f"unknown store {spec!r}: use 'local' or 'milvus:URI' (a file path or http://host:port)")

@@ -7,7 +7,8 @@
 Sections: single (warm latency of the default report, per stage, peak RSS), startup (CLI to printed answer; app.py to
 first HTTP 200 and first answered chat), build (from scratch, then one changed paragraph), web (1/4/16/32 concurrent
 users of the app on 127.0.0.1), growth (corpora of N reports derived from the default one: build time, index size,
-RSS, query latency). Measurements that need a clean process run in one (benchmarks/probe.py).
+RSS, query latency), scale (only when asked: --only scale; corpora of 100 and 1,000 reports on the local store and on
+Milvus Lite, see benchmarks/scale.py). Measurements that need a clean process run in one (benchmarks/probe.py).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from pathlib import Path
 
 from assistant.evaluate import load_items, percentile
 
-from . import corpus, webapp
-from .probe import cpu_jiffies
+from . import corpus, scale, webapp
+from .probe import cpu_jiffies, cpu_seconds
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -36,7 +37,8 @@ CORPORA = ROOT / "benchmarks" / "corpora"
 PLOT = ROOT / "docs" / "bench-growth.png"
 DEFAULT_QUESTIONS = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 CHECK_QUESTION = "2021年规上工业总产值是多少?"
-SECTIONS = ("single", "startup", "build", "web", "growth")
+SECTIONS = ("single", "startup", "build", "web", "growth", "scale")
+ON_REQUEST = ("scale",)  # sections left out of a run without --only: hours at 1,000 reports
 STAGES = ("understand", "bm25", "embed", "dense", "fusion", "retrieve", "answer", "total")
 MACHINE_MEMORY_MB = 24 * 1024
 QUIET_BUSY = 0.15  # a section starts when the machine is at most this busy (or after --wait-quiet seconds)
@@ -240,11 +242,6 @@ def run_build(ctx: Context) -> dict:
 
 
 # ---- 4. concurrent web users ---------------------------------------------------------------------------------------
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run_web(ctx: Context) -> dict:
     if not (ROOT / "app.py").exists():
         log("web: skipped, app.py does not exist yet")
@@ -465,6 +462,9 @@ def tables(results: dict) -> str:
                          f"{p['wall_ms']['p50']:.1f} | {p['wall_ms']['p95']:.1f} | {p['cpu_ms']['p50']:.1f} | "
                          f"{p['stages_ms']['fusion']['p50']:.1f} | {p['correct']}/{p['questions']} |")
         lines += ["", *growth_sentences(growth)]
+    scaled = measured(results, "scale")
+    if scaled and scaled.get("points"):
+        lines += ["", scale.table(scaled)]
     problems = [f"- {name}: failed: {results[name]['error']}" for name in SECTIONS
                 if isinstance(results.get(name), dict) and "error" in results[name]]
     notes = results.get("notes") if isinstance(results.get("notes"), dict) else {}
@@ -563,7 +563,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=as_ints, default=[1, 4, 16, 32], help="concurrent web users (default 1,4,16,32)")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per user level (default 10)")
     parser.add_argument("--runs", type=int, default=3, help="start-up runs of the CLI and of the app (default 3)")
-    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {','.join(SECTIONS)}")
+    parser.add_argument("--only", default=",".join(s for s in SECTIONS if s not in ON_REQUEST),
+                        help=f"comma-separated subset of {','.join(SECTIONS)} (default: all but {','.join(ON_REQUEST)})")
+    parser.add_argument("--scale-sizes", type=as_ints, default=[100], help="scale corpus sizes (default 100)")
+    parser.add_argument("--scale-duration", type=float, default=60.0,
+                        help="seconds each replica level of the scale section answers questions (default 60)")
     parser.add_argument("--seeds", default=str(ROOT / "seeds"), help="the default report's folder")
     parser.add_argument("--questions", default=str(DEFAULT_QUESTIONS), help="dev questions (JSONL)")
     parser.add_argument("--wait-quiet", type=float, default=60.0,
@@ -599,7 +603,12 @@ def main(argv: list[str] | None = None) -> int:
         if busy > QUIET_BUSY:
             ctx.notes.append(f"the machine was {busy:.0%} busy with other processes when this section started")
         try:
-            if section == "growth":
+            if section == "scale":
+                results["scale"] = scale.run_scale(args.scale_sizes, min(ctx.seeds.glob("*.txt")), ctx.index,
+                                                   ctx.questions, args.scale_duration, log)
+                scale.TABLE.write_text(scale.table(results["scale"]) + "\n", encoding="utf-8")
+                log(f"scale: wrote {scale.TABLE.relative_to(ROOT)} and {scale.plot(results['scale']).relative_to(ROOT)}")
+            elif section == "growth":
                 rate = ((results.get("build") or {}).get("embed_s_per_paragraph")
                         or (results.get("growth") or {}).get("embed_s_per_paragraph"))
                 results["growth"] = run_growth(ctx, rate)
