@@ -121,7 +121,7 @@ def test_every_answer_passes_the_number_guard(bot):
                  "What share of output came from high-tech industries?", "高新区目前存在哪些问题?"]
     for q in questions:
         a = ask(bot, q)
-        sources = [f"{c['section']}\n{c['text']}" for c in a["citations"]] + [q]
+        sources = [f"{c['report_name']}\n{c['section']}\n{c['text']}" for c in a["citations"]] + [q]
         assert unsupported_numbers(a["answer"], sources) == []
 
 

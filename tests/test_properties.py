@@ -157,7 +157,7 @@ def check(reply, question, history=()) -> None:
     for c in d["citations"]:
         assert c["text"] in SOURCE  # cited paragraphs are the source verbatim
     # The question as the engine read it (control characters dropped) counts as what was asked.
-    sources = [f"{c['section']}\n{c['text']}" for c in d["citations"]] + [question, d["question"]]
+    sources = [f"{c['report_name']}\n{c['section']}\n{c['text']}" for c in d["citations"]] + [question, d["question"]]
     sources += [h for h in history if isinstance(h, str)]
     assert unsupported_numbers(d["answer"], sources) == [], d["answer"]  # the number guard
 
