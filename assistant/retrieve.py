@@ -210,8 +210,10 @@ class Retriever:
             "year": np.array([p.year or 0 for p in paragraphs], dtype=np.int64),
             "period": np.array([p.period or "" for p in paragraphs], dtype=object),
             "doc": np.array([doc_keys.get(p.doc, -1) for p in paragraphs], dtype=np.int64),
-            "issue_years": [d.issue_year for d in index.documents],
         }
+        # The year each paragraph's report was issued in (-1 unknown): 去年 is that year minus one, per paragraph.
+        issue_years = np.array([d.issue_year or -1 for d in index.documents] + [-1], dtype=np.int64)
+        self._meta["issue_year"] = issue_years[self._meta["doc"]]
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._cache_lock:
@@ -304,14 +306,15 @@ class Retriever:
         header and signature blocks only count for questions about the document itself."""
         meta = self._meta
         weights = np.where(meta["body"], 1.0, 1.0 if query.wants_meta else 0.0)
-        for doc_index, issue_year in enumerate(meta["issue_years"]):
-            years = query.resolved_years(issue_year)
-            if not years:
-                continue
-            in_doc = meta["body"] & meta["has_year"] & (meta["doc"] == doc_index)
-            match = np.isin(meta["year"], list(years))
-            weights[in_doc & match] *= YEAR_MATCH_BOOST
-            weights[in_doc & ~match] *= YEAR_MISMATCH_PENALTY
+        if query.years or query.relative_years:
+            # A paragraph's part matches when its year is a year asked, or 去年/今年… of its own report's date.
+            known = meta["issue_year"] >= 0
+            asked = (np.zeros(len(weights), dtype=bool) if not query.years
+                     else np.isin(meta["year"], query.years)) | (
+                known & np.isin(meta["year"] - meta["issue_year"], query.relative_years))
+            judged = meta["body"] & meta["has_year"] & (bool(query.years) | known)
+            weights[judged & asked] *= YEAR_MATCH_BOOST
+            weights[judged & ~asked] *= YEAR_MISMATCH_PENALTY
         if query.period:
             has_period = meta["body"] & (meta["period"] != "")
             same = meta["period"] == query.period
