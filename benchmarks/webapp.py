@@ -45,7 +45,7 @@ def app_env(seeds: Path, index: Path, feedback_log: Path) -> dict[str, str]:
 
 
 class App:
-    """`python app.py --host 127.0.0.1 --port P` as a child process in a session of its own."""
+    """`python app.py --host 127.0.0.1 --port P --rate 0` as a child process in a session of its own."""
 
     def __init__(self, root: Path, env: dict[str, str], log: Path):
         self.port = free_port()
@@ -54,7 +54,8 @@ class App:
         self.started = time.perf_counter()
         with open(log, "ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "app.py", "--host", HOST, "--port", str(self.port)], cwd=root, env=env,
+                # --rate 0: the load comes from one address; a per-client limit would answer most of it with "wait"
+                [sys.executable, "app.py", "--host", HOST, "--port", str(self.port), "--rate", "0"], cwd=root, env=env,
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
 
     def wait_ready(self) -> float:
@@ -167,8 +168,10 @@ class HttpCaller:
 
 
 def answered(result) -> bool:
-    """A chat reply holds the bot's message, an ask reply the Answer; an empty reply is no answer."""
-    return bool(result) and bool(str(result).strip())
+    """A chat reply holds the bot's message, an ask reply the Answer; an empty reply, or one telling the client to
+    wait (the rate limit, status busy), is no answer."""
+    text = str(result)
+    return bool(result) and bool(text.strip()) and "请求太频繁" not in text and "'status': 'busy'" not in text
 
 
 @dataclass
