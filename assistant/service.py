@@ -10,6 +10,7 @@ import fcntl
 import json
 import logging
 import os
+import random
 import sqlite3
 import threading
 import time
@@ -153,9 +154,20 @@ class SQLiteFeedback:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_FEEDBACK_TABLE)
+        # Replicas start together. Switching a new file to WAL needs it alone, and SQLite answers "database is locked"
+        # at once (no busy wait) when two processes try together, so whoever loses tries again.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with self._connect() as db:
+                    if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                        db.execute("PRAGMA journal_mode=WAL")
+                    db.execute(_FEEDBACK_TABLE)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05 + random.random() * 0.1)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30)
