@@ -232,6 +232,8 @@ def _rows(paragraph: Paragraph, report_name: str) -> list[FigureRow]:
     elif paragraph.plans:
         spans = [FIVE_YEAR_PLANS[name] for name in paragraph.plans]
         year = f"{min(a for a, _ in spans)}–{max(b for _, b in spans)}"
+    elif paragraph.span:
+        year = f"{paragraph.span[0]}–{paragraph.span[1]}"
     else:
         year = ""
     rows = []

@@ -19,7 +19,7 @@ from .figures import find_figures, unsupported_numbers
 from .index import Index
 from .match import Topic, TopicMatcher
 from .outline import Node, build_outline
-from .retrieve import RELATIVE_YEARS, Hit, Query
+from .retrieve import DELIVERY_CUES, RELATIVE_YEARS, Hit, Query
 from .scope import short_name
 from .trim import trim
 
@@ -34,6 +34,7 @@ DENSE_WEIGHT = 0.3
 MIN_SPREAD = 0.005  # floor of the standard deviation, for a question whose candidates are all alike
 RANK_PRIOR = 0.12  # the retrieval rank of the sentence's paragraph: 0.12 / (1 + rank)
 KIND_BONUS = 0.3  # holds the asked kind of figure: +0.3, holds none: -0.3
+ANNUAL_AVERAGE = re.compile(r"年均|年平均|每年平均")  # a figure averaged over several years
 YEAR_WEIGHT = 0.6  # from the part of the asked year: +0.6; of another year (or of a five-year plan as a whole): -0.6
 PERIOD_WEIGHT = 0.25  # from a part of the asked kind: +0.25; of the other (plans when results were asked): -0.25
 # Refusal. Tuned on the Chinese questions of the tuning sets (420: 353 answerable, 67 unanswerable), counting an
@@ -159,6 +160,8 @@ class Answerer:
         self._names = {d.key: short_name(d) for d in index.documents}
         # Years the reports speak of (2021年, 2022-02-24), not numbers that look like years (超2000个).
         self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
+        # A report speaks of its own year (今年) and the one before (去年) even where it never writes them out.
+        self.corpus_years |= {y + shift for y in self._issue_years.values() if y for shift in (0, -1)}
         self._units_of: dict[str, list[tuple[int, int, int]]] = {}
         for row, unit in enumerate(index.units):
             pid = index.chunks[unit.chunk].paragraph.id
@@ -184,14 +187,19 @@ class Answerer:
                 by_year = 0.0 if any(a <= p.year <= b for a, b in spans) else -1.0
             else:
                 by_year = -1.0 if p.plans else 0.0
+        elif query.span_asked:
+            # Several years as a whole (这五年, 年均): a multi-year review or an annual average answers; others may.
+            by_year = 1.0 if (p.span or p.plans or ANNUAL_AVERAGE.search(sentence)) else 0.0
         else:
             years = query.resolved_years(self._issue_years.get(p.doc))
             if not years:
                 by_year = 0.0
+            elif ANNUAL_AVERAGE.search(sentence):
+                by_year = -1.0  # 年均上涨2.1% is a figure of several years, not of the one asked
             elif p.year is not None:
                 by_year = 1.0 if p.year in years else -1.0
             else:
-                by_year = -1.0 if p.plans else 0.0
+                by_year = -1.0 if (p.plans or p.span) else 0.0
         period = p.period
         if period is None and sentence and query.period == "review" and TARGET_WORDS.search(sentence):
             period = "plan"
@@ -435,7 +443,10 @@ class Answerer:
     def _lead(self, query: Query, paragraph: Paragraph) -> str:
         part = re.sub(r"^[一二三四五六七八九十]+、|^第[一二三四五六七八九十]+(部分|章)\s*", "", paragraph.part)
         if query.lang == "en":
-            when = f" ({paragraph.year} {'plan' if paragraph.period == 'plan' else 'results'})" if paragraph.year else ""
+            # The year only as the headings write it: one read off 今年/过去一年 is not a figure of the report.
+            year = f"{paragraph.year} " if paragraph.year and str(paragraph.year) in paragraph.section_path else ""
+            kind = {"plan": "plans", "review": "results"}.get(paragraph.period or "", "")
+            when = f" ({year}{kind})" if year or kind else ""
             report = f" {self._names[paragraph.doc]}" if len(self._names) > 1 and paragraph.doc in self._names else ""
             return f"According to the report{report}{when}: "
         return self._report_lead(paragraph.doc) + (f"{part}：" if part else "")
@@ -460,6 +471,10 @@ class Answerer:
         if best is None:
             return self._refuse(query, "")
         paragraph, line = best
+        if DELIVERY_CUES.search(textmod.normalize(query.text)) and paragraph.kind == "meta":
+            # Who gave the speech and where: the lines under the title (——…在…会议上, 国务院总理　李克强).
+            said = [ln.strip() for ln in paragraph.text.split("\n")[1:] if re.search(r"会议|大会|会上", ln) or has_person(ln)]
+            line = "；".join(said) if said else line
         citation = Citation(1, paragraph.id, paragraph.section_path, paragraph.text, line,
                             round(scores.get(paragraph.id, 0.0), 4))
         lead = "According to the report's header: " if query.lang == "en" else self._report_lead(paragraph.doc)

@@ -36,12 +36,16 @@ UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
 # Measure words that count things; 斤 or 辆 asked for and absent from a sentence means the sentence does not answer.
 _COUNT_UNITS = ("家次|家|个|项|名|人次|人|位|例|所|笔|亩|次|天|平方米|平方公里|公顷|万吨|吨|公斤|千克|斤|千瓦|条|座|件|批|倍|"
                 "辆|台|套|张|部|篇|场|届|架|艘|剂|针|户|栋|间|张床|床|公里|千米|立方米|户")
-ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第])几)(?:万|亿|千|百)?({_COUNT_UNITS}|元|年)")
+# 几个点 and 几个百分点 ask for percentage points, not a count of 个.
+ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第这近前去])几)(?:万|亿|千|百)?({_COUNT_UNITS}|元|年)(?!(?:百分)?点)")
+_UNIT_WORDS = frozenset(_COUNT_UNITS.split("|")) | {"元", "年"}
+# A span of years the question is about, not a duration it asks for: 这几年, 近几年, 过去五年, 几年来.
+TIME_FRAME = re.compile(r"(?:这|近|前|过去|最近|这些|这)(?:几|些|两|三|五|十)?年(?:来|间|里|中|下来)?|几年(?:来|下来)")
 AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)|\barea\b|square")
 MONEY_UNIT = re.compile(r"(?:多少|几)(?:万|亿|千|百)?(?:元|钱|块)|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
 PERCENT_CUES = re.compile(
     r"百分之|百分比|比例|比重|占比|占.{0,8}(?:多少|几成)|增长了?多少|增加了?多少(?![家个项名人])|下降了?多少|提高了?多少|"
-    r"降低了?多少|增速|增幅|涨了?多少|涨幅|降幅|几个百分点|多少个百分点|率(?:是|为|有|达到|控制在)?(?:多少|几|什么水平)|"
+    r"降低了?多少|增速|增幅|涨了?多少|涨幅|降幅|几个百分点|多少个百分点|几个点|多少个点|率(?:是|为|有|达到|控制在)?(?:多少|几|什么水平)|"
     r"what share|percentage|proportion|\bratio\b|\brate\b|growth|grow|increase|decrease|\brise\b|\bfall\b|by how much"
 )
 AMOUNT_CUES = re.compile(
@@ -60,7 +64,7 @@ _POSTS = "主任|书记|局长|厅长|部长|市长|省长|区长|县长|镇长|
 REASON_CUES = re.compile(r"为啥|为什么|为何|什么原因|原因是|出于什么|怎么考虑|\bwhy\b", re.IGNORECASE)
 # A sentence that gives a reason: 主要考虑…, 有利于…, 因为…, 为了…
 REASON_WORDS = re.compile(r"考虑|有利于|因为|由于|为了|旨在|以便|目的是|是为|着眼|需要")
-PERSON_CUES = re.compile(rf"哪位|姓名|名字|叫什么名|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
+PERSON_CUES = re.compile(rf"哪位|姓名|(?:{_POSTS}|人|者)的?(?:名字|叫什么)|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
                          rf"\bwho (?:is|was) the (?:director|head|mayor|premier|chairman|secretary|leader)", re.IGNORECASE)
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面). Not
@@ -90,6 +94,7 @@ class Asked:
     wants_list: bool = False
     count: int | None = None
     counted: tuple[str, ...] = ()  # what a count question counts: 多少家企业 → (企业,), 几所大学 → (大学,)
+    post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
 
     @property
     def wants_figure(self) -> bool:
@@ -107,6 +112,20 @@ class Asked:
 _NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "b"])
 
 
+def _post(normalized: str) -> str:
+    """The post a person question asks about, with the word before it when that word qualifies the post (工委|书记,
+    国务院|总理) rather than naming a place (厦门市|市长) or joining with 的: 习近平总书记 is not the 工委书记 asked."""
+    import jieba.posseg as pseg
+
+    words = [(w, f) for w, f in pseg.lcut(normalized)]
+    for i, (word, _) in enumerate(words):
+        if re.search(rf"(?:{_POSTS})$", word):
+            if i and words[i - 1][1] in ("n", "nt", "j") and len(words[i - 1][0]) <= 3:
+                return words[i - 1][0] + word
+            return word
+    return ""
+
+
 def _counted(normalized: str, unit_end: int) -> tuple[str, ...]:
     """The nouns right after the asked unit (多少家|企业被协调…, 几所|大学): what is counted."""
     import jieba.posseg as pseg
@@ -119,6 +138,22 @@ def _counted(normalized: str, unit_end: int) -> tuple[str, ...]:
     return tuple(w for w in words if len(w) >= 2)
 
 
+def asked_unit(normalized: str) -> re.Match | None:
+    """The first 多少/几 + measure word whose measure word is a word of its own: 多少家|企业 counts 家, but
+    多少个体户 asks about 个体户 (jieba reads 个体户 as one word)."""
+    import jieba
+
+    for match in ASKED_UNIT.finditer(normalized):
+        following = jieba.lcut(normalized[match.start(1) : match.start(1) + 6])
+        if following and (following[0] == match.group(1) or following[0] in _UNIT_WORDS):
+            return match
+    return None
+
+
+# 多少大学生, 多少企业: a count asked with no measure word names what it counts right after 多少.
+BARE_COUNT = re.compile(r"(?:多少|(?<![哪第这近前去])几)(?=[\u4e00-\u9fff])")
+
+
 @lru_cache(maxsize=4096)
 def read_question(question: str, context: str = "") -> Asked:
     """What a question asks for. A follow-up without a question word of its own (那2022年呢?) asks what the earlier
@@ -126,10 +161,18 @@ def read_question(question: str, context: str = "") -> Asked:
     normalized = normalize(question)
     if context and not OWN_QUESTION_WORD.search(normalized) and not PERCENT_CUES.search(normalized):
         normalized = normalize(f"{context} {question}")
+    normalized = TIME_FRAME.sub("近年", normalized)
     asked = _read(normalized)
-    unit_match = ASKED_UNIT.search(normalized)
+    if asked.kind == "person":
+        return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
+    unit_match = asked_unit(normalized)
     if asked.kind == "count" and unit_match:
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, _counted(normalized, unit_match.end()))
+    if asked.kind == "any":
+        bare = BARE_COUNT.search(normalized)
+        counted = _counted(normalized, bare.end()) if bare else ()
+        if counted:
+            return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted)
     return asked
 
 
@@ -143,7 +186,7 @@ def _read(normalized: str) -> Asked:
         return Asked("", "reason", wants_list, count)
     if DATE_CUES.search(normalized) and not ANY_FIGURE_CUES.search(normalized):
         return Asked("", "date", wants_list, count)
-    unit_match = ASKED_UNIT.search(normalized)
+    unit_match = asked_unit(normalized)
     unit = unit_match.group(1) if unit_match else ""
     if unit == "元" or MONEY_UNIT.search(normalized):
         return Asked("元", "amount", wants_list, count)
@@ -230,6 +273,9 @@ def holds_answer(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> bool
     if asked.wants_figure or asked.kind == "date":
         return bool(fitting_figures(asked, text, anchors))
     if asked.kind == "person":
+        if asked.post:
+            # The name stands next to the post asked (国务院总理　李克强, 主任张三): another post's name does not answer.
+            return any(has_person(text[max(0, m.start() - 6) : m.end() + 6]) for m in re.finditer(re.escape(asked.post), text))
         return has_person(text)
     if asked.kind == "reason":
         return bool(REASON_WORDS.search(text))
@@ -237,7 +283,12 @@ def holds_answer(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> bool
 
 
 def has_person(text: str) -> bool:
-    """A personal name (jieba's part-of-speech tag nr) of two or more characters."""
+    """A personal name (jieba's part-of-speech tag nr) of two or more characters. Names do not end in the suffix of a
+    place or a body (jieba tags 高新区 nr, after the surname 高)."""
     import jieba.posseg as pseg
 
-    return any(flag == "nr" and len(word) >= 2 for word, flag in pseg.cut(text))
+    return any(flag == "nr" and len(word) >= 2 and not word.endswith(_NOT_NAME_ENDS) for word, flag in pseg.cut(text))
+
+
+_NOT_NAME_ENDS = ("区", "市", "县", "省", "镇", "村", "园", "局", "委", "院", "所", "厅", "部", "处", "中心", "公司", "集团",
+                  "大学", "学堂", "学院", "基地", "港", "湾", "城", "路", "街")

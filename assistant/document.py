@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,7 +28,15 @@ MAX_HEADING_CHARS = 40
 ISSUE_DATE_FIELDS = ("发文日期", "发布日期", "成文日期", "发布时间", "日期")
 MAX_LEAD_CHARS = 24
 REVIEW_WORDS = ("总结", "回顾", "完成情况", "成就", "成绩", "进展")
-PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", "思路", "打算")
+PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", "思路", "打算", "建议")  # 对今年政府工作的建议
+# Within a part that names no single year (一、过去一年和五年工作回顾), a paragraph that opens on a time frame sets it
+# for itself and the paragraphs after it, up to the next such opening or the end of the part: 过去一年 / 去年 /
+# 2022年是… → that year; 过去五年 / 五年来 / 近十年 → the span of years before the report's year.
+ONE_YEAR_OPENING = re.compile(r"^(?:过去一年|一年来|去年|(?P<year>(?:19|20)\d{2})年(?:是|，|,|以来|[^\d，,。]{0,6}?[，,]))")
+SPAN_OPENING = re.compile(r"^(?:(?:过去|近|这)(?P<n>[两二三四五六七八九十])年(?:来|间|里|中)?|(?P<m>[两二三四五六七八九十])年(?:来|间))")
+SPAN_YEARS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# A part heading that says 今年 (对今年政府工作的建议) is about the year of the report; 去年 the one before.
+RELATIVE_PART_YEAR = {"今年": 0, "本年": 0, "去年": -1, "上年": -1}
 # China's five-year plans by the names every government report uses for them, and the years they cover: a part about
 # “十三五”时期 speaks of 2016–2020 as a whole, not of any one year.
 FIVE_YEAR_PLANS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
@@ -62,6 +70,7 @@ class Paragraph:
     period: str | None = None  # "review", "plan" or None
     items: tuple[str, ...] = ()
     plans: tuple[str, ...] = ()  # five-year plans its headings name (十三五, 十四五)
+    span: tuple[int, int] | None = None  # the years a multi-year frame covers (过去五年 in a 2023 report: 2018–2022)
 
     @property
     def section_path(self) -> str:
@@ -122,7 +131,7 @@ def _period(heading: str) -> str | None:
 def _heading_and_rest(line: str) -> tuple[str, bool]:
     """A heading line may carry its body ("（一）标题。正文…"): return the heading and whether a body follows."""
     first = split_sentences(line)[0].text if split_sentences(line) else line
-    if len(line) > MAX_HEADING_CHARS and len(first) < len(line):
+    if len(first) < len(line) and (len(line) > MAX_HEADING_CHARS or len(first) <= MAX_LEAD_CHARS):
         return first.rstrip("。"), True
     return line.rstrip("。"), False
 
@@ -229,7 +238,42 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
         add("signature", "\n".join(closing), f"{key}:sign")
         found = DATE.search("\n".join(closing))
         date = found.group() if found else None
-    return Document(key, path, title, meta, paragraphs, date, sha, parts, sections)
+    if date is None and header:
+        # A speech's date stands under its title (——2023年3月5日在第十四届全国人民代表大会第一次会议上).
+        found = DATE.search("\n".join(header))
+        date = found.group() if found else None
+    document = Document(key, path, title, meta, paragraphs, date, sha, parts, sections)
+    document.paragraphs = _frame_years(paragraphs, document.issue_year)
+    return document
+
+
+def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Paragraph]:
+    """Give the paragraphs of a part that names no single year the year or span their time frame sets (see
+    ONE_YEAR_OPENING), and a part that says 今年/去年 the year that is."""
+    framed: list[Paragraph] = []
+    current_part, frame = None, None
+    for p in paragraphs:
+        if p.kind != "body" or p.year is not None or p.plans:
+            framed.append(p)  # a part about a named five-year plan (“十三五”时期) has its own frame
+            continue
+        if p.part != current_part:
+            current_part, frame = p.part, None
+            relative = [shift for word, shift in RELATIVE_PART_YEAR.items() if word in p.part]
+            if issue_year and len(relative) == 1 and not SPAN_OPENING.search(p.part.split("、", 1)[-1]):
+                frame = ("year", issue_year + relative[0])
+        one, span = ONE_YEAR_OPENING.match(p.text), SPAN_OPENING.match(p.text)
+        if one and (one.group("year") or issue_year):
+            frame = ("year", int(one.group("year")) if one.group("year") else issue_year - 1)
+        elif span and issue_year:
+            n = SPAN_YEARS[span.group("n") or span.group("m")]
+            frame = ("span", (issue_year - n, issue_year - 1))
+        if frame and frame[0] == "year":
+            framed.append(replace(p, year=frame[1]))
+        elif frame:
+            framed.append(replace(p, span=frame[1]))
+        else:
+            framed.append(p)
+    return framed
 
 
 def parse_file(path: str | Path) -> Document:

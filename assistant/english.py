@@ -69,9 +69,22 @@ _GLOSS_NOISE = re.compile(r"\b(?:sth|sb|one's|oneself|etc|lit|fig|esp|usu)\b\.?"
 _WORD = re.compile(r"[a-z0-9][a-z0-9&\-]*")
 
 
+# English irregular verbs by their past forms, so that "went public" meets the gloss "go public" and "grew" "grow".
+IRREGULAR = {"went": "go", "gone": "go", "grew": "grow", "grown": "grow", "rose": "rise", "risen": "rise",
+             "fell": "fall", "fallen": "fall", "made": "make", "built": "build", "took": "take", "taken": "take",
+             "gave": "give", "spent": "spend", "brought": "bring", "won": "win", "led": "lead", "held": "hold",
+             "began": "begin", "begun": "begin", "became": "become", "sold": "sell", "bought": "buy", "paid": "pay",
+             "kept": "keep", "met": "meet", "lost": "lose", "drew": "draw", "drawn": "draw", "saw": "see",
+             "seen": "see", "ran": "run", "sent": "send", "broke": "break", "broken": "break", "chose": "choose",
+             "chosen": "choose", "wrote": "write", "written": "write", "told": "tell", "struck": "strike",
+             "fought": "fight", "taught": "teach", "caught": "catch", "dealt": "deal", "stood": "stand",
+             "rebuilt": "rebuild", "overcame": "overcome", "undertook": "undertake", "sped": "speed"}
+
+
 def stem(word: str) -> str:
     """A light stemmer applied to gloss and question alike, so that incubators/incubator and relocated/relocate meet."""
     word = word.lower()
+    word = IRREGULAR.get(word, word)
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
     elif len(word) > 4 and word.endswith(("ing", "ed")):

@@ -383,6 +383,7 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
     for record in records:
         para = record["paragraph"]
         para["items"] = tuple(para.get("items", ()))
+        para["span"] = tuple(para["span"]) if para.get("span") else None
         paragraph = Paragraph(**para)
         chunks.append(Chunk(paragraph, record["tokens"], searchable_text(paragraph), record["sentence_tokens"],
                             [tuple(u) for u in record["units"]]))

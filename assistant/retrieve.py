@@ -49,6 +49,9 @@ FIELD_CUES = re.compile(
     r"哪个单位|哪些单位|发布单位|发布的|issued by|who issued|when was (?:it|this|the report|the document) issued|"
     r"document number|publisher|signed by|who signed"
 )
+# Who gave a speech and where: the lines under a report's title (国务院总理 李克强, ——在…会议上) say it.
+DELIVERY_CUES = re.compile(r"谁(?:作|做|讲|发表|宣读|所作)|报告人|在(?:哪个|什么|哪次)会|哪个会|什么会议|"
+                           r"who (?:gave|delivered|made|presented|read)|at (?:which|what) (?:meeting|session)", re.IGNORECASE)
 META_CUES = re.compile(rf"{FIELD_CUES.pattern}|(这份|本|该)(报告|文件|文档)")
 
 
@@ -72,6 +75,7 @@ class Query:
     plans: tuple[str, ...] = ()  # five-year plans the question names (十四五), or whose years it spans (2021到2025年)
     context_weight: float = HISTORY_WEIGHT  # how much the earlier question's words count beside the question's own
     asks_field: bool = False  # asks for a field of the document itself (文号, 发文日期): only header lines answer
+    span_asked: bool = False  # asks about several years as a whole (这五年, 年均): see SPAN_CUES
 
     def resolved_years(self, issue_year: int | None) -> set[int]:
         years = set(self.years)
@@ -90,7 +94,19 @@ class Hit:
 
 
 def _years(text: str) -> list[int]:
-    return [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
+    """Years a question names: 2022, 2022年, and the short 22年 people type (not 22年来, 连续22年, 用了22年)."""
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
+    for match in _SHORT_YEAR.finditer(text):
+        if not re.search(r"(?:连续|经过|历时|用了|花了|近|第|过去|已有|长达|达|超过|有)$", text[: match.start()]):
+            years.append(2000 + int(match.group(1)))
+    return years
+
+
+_SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)年(?!来|间|多|以来|内|前|后|代|的时间|里|左右)")
+# A question about several years as a whole (这五年, 五年来, 年均): a report's multi-year review answers it.
+SPAN_CUES = re.compile(r"(?:过去|近|这|最近)(?:几|五|十|两|三|些)年|(?:几|五|十|两|三)年(?:来|间|下来|里)|这些年|年均|年平均|历年|"
+                       r"(?:past|last) (?:few|five|ten|several) years|annual average|average annual|on average each year",
+                       re.IGNORECASE)
 
 
 def _relative_years(normalized: str) -> list[int]:
@@ -146,12 +162,14 @@ def split_question(question: str) -> list[str]:
 
 
 def is_followup(question: str, history: list[str]) -> bool:
-    """A question that leans on the one before: opens with 那/还有, ends with 呢, or says 这方面/其."""
+    """A question that leans on the one before: opens with 那/还有, ends with 呢, says 这方面/其, or names nothing it
+    is about (22年最后实际跑出来多少？: a year and verbs, no noun but words of time)."""
     if not history:
         return False
     normalized = textmod.normalize(question).strip()
     topic = [t for t in textmod.tokenize(normalized, drop_question_words=True) if not t.startswith("syn:")]
-    return bool(FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized) or len(topic) <= 1)
+    return bool(FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized) or len(topic) <= 1
+                or not [w for w in textmod.topic_nouns(question) if w not in PERIOD_WORDS])
 
 
 def understand(question: str, history: list[str] | None = None, english: EnglishTerms | None = None,
@@ -183,9 +201,13 @@ def understand(question: str, history: list[str] | None = None, english: English
     # The model reads ~512 tokens at most, and a long text costs time for nothing: embed the first part only.
     embed_text = (f"{context} {question}".strip() if followup else question)[:MAX_EMBED_CHARS]
     plans = _plans(normalized) or (_plans(textmod.normalize(context)) if followup and not years and not relative else ())
+    span_asked = bool(SPAN_CUES.search(normalized)) or (
+        followup and not _years(normalized) and not _relative_years(normalized) and bool(SPAN_CUES.search(context)))
+    asks_field = bool(FIELD_CUES.search(normalized)) or bool(
+        DELIVERY_CUES.search(normalized) and re.search(r"报告|讲话|发言|speech|report", normalized))
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
-                 bool(META_CUES.search(normalized)), context, english_terms=looked_up, plans=plans,
-                 asks_field=bool(FIELD_CUES.search(normalized)))
+                 bool(META_CUES.search(normalized)) or asks_field, context, english_terms=looked_up, plans=plans,
+                 asks_field=asks_field, span_asked=span_asked)
 
 
 class Retriever:
@@ -207,6 +229,7 @@ class Retriever:
         self._meta = {
             "body": np.array([p.kind == "body" for p in paragraphs], dtype=bool),
             "has_year": np.array([p.year is not None for p in paragraphs], dtype=bool),
+            "span": np.array([p.span is not None or bool(p.plans) for p in paragraphs], dtype=bool),
             "year": np.array([p.year or 0 for p in paragraphs], dtype=np.int64),
             "period": np.array([p.period or "" for p in paragraphs], dtype=object),
             "doc": np.array([doc_keys.get(p.doc, -1) for p in paragraphs], dtype=np.int64),
@@ -315,6 +338,11 @@ class Retriever:
             judged = meta["body"] & meta["has_year"] & (bool(query.years) | known)
             weights[judged & asked] *= YEAR_MATCH_BOOST
             weights[judged & ~asked] *= YEAR_MISMATCH_PENALTY
+        if query.span_asked:
+            weights[meta["body"] & ~meta["has_year"] & meta["span"]] *= YEAR_MATCH_BOOST
+        elif (query.years or query.relative_years) and not query.plans:
+            # A review of five years as a whole does not answer a question about one of them.
+            weights[meta["body"] & ~meta["has_year"] & meta["span"]] *= YEAR_MISMATCH_PENALTY
         if query.period:
             has_period = meta["body"] & (meta["period"] != "")
             same = meta["period"] == query.period

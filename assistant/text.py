@@ -115,8 +115,14 @@ def tokenizer_id() -> str:
 
 @lru_cache(maxsize=16384)
 def synonym_keys(normalized_text: str) -> tuple[str, ...]:
-    """Canonical keys of every synonym group that has a member in the text (once per group)."""
-    return tuple("syn:" + group[0] for group in SYNONYM_GROUPS if any(member in normalized_text for member in group))
+    """Canonical keys of every synonym group that has a member in the text (once per group). A Latin member (ai, gdp)
+    counts only as a word of its own: "aiming" does not say AI."""
+    latin = set(re.findall(r"[a-z0-9]+", normalized_text)) if _LATIN_CHAR.search(normalized_text) else set()
+    return tuple("syn:" + group[0] for group in SYNONYM_GROUPS
+                 if any((member in latin) if member.isascii() else (member in normalized_text) for member in group))
+
+
+_LATIN_CHAR = re.compile(r"[a-z]")
 
 
 def _cut(normalized_text: str, drop_question_words: bool = False) -> list[str]:

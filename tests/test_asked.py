@@ -71,3 +71,27 @@ def test_questions_of_several_parts_are_cut_where_each_asks_something():
         "为缓解大城市住房难，今年要重点增加哪两类房子的供给？"]
     assert asks_several("今年专项债和中央预算内投资各安排多少？")
     assert not asks_several("去年规上工业产值多少?")
+
+
+def test_points_and_spans_of_years_are_not_counts_or_durations():
+    assert read_question("去年CPI涨了几个点？").kind == "percent"
+    assert read_question("GDP增速比上年高了几个百分点？").kind == "percent"
+    assert read_question("疾控这块这几年新成立了什么机构？").kind == ""  # 这几年 frames the question, asks no duration
+    assert read_question("过渡期要持续几年？").kind == "duration"
+
+
+def test_a_measure_word_counts_only_when_it_is_a_word_of_its_own():
+    asked = read_question("去年底有多少个体户？")  # 个体户 is one word: no count of 个
+    assert (asked.kind, asked.unit) == ("any", "")
+    assert read_question("今年会有多少大学生毕业？").counted[:1] == ("大学生",)
+    assert not fitting_figures(read_question("今年会有多少大学生毕业？"), "建设288个基础学科拔尖学生培养基地。")
+
+
+def test_a_person_answers_only_next_to_the_post_asked():
+    asked = read_question("高新区工委书记是谁")
+    assert (asked.kind, asked.post) == ("person", "工委书记")
+    assert not holds_answer(asked, "深入学习习近平总书记重要讲话精神。")
+    assert holds_answer(read_question("国务院总理是谁？"), "政府工作报告\n国务院总理　李克强")
+    assert not holds_answer(read_question("火炬大学堂的校长是谁?"), "建立第一家国家高新区“平台型产业大学”——火炬大学堂。")
+    assert read_question("首届高校新星挑战大赛叫什么名字？").kind != "person"
+    assert read_question("管委会主任叫什么名字？").kind == "person"

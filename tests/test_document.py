@@ -100,3 +100,26 @@ def test_second_report_of_the_family_parses():
 def test_odd_input_never_raises():
     for text in ["", "\n\n", "一、", "（一）", "：：：", "\x00\x01", "a" * 5000, "一是。二是。"]:
         parse_text(text)
+
+
+LAYOUTS = ROOT / "tests" / "data" / "layouts"
+
+
+def test_a_review_of_one_year_and_of_five_gives_each_paragraph_its_frame():
+    """A part that names no year (过去一年和五年工作回顾): 2022年是…/过去一年 set 2022, 过去五年 the span 2018–2022, until
+    the next opening; a part about 今年 is the report's year, read off the date under the title."""
+    doc = parse_file(LAYOUTS / "review-of-one-and-five-years.txt")
+    assert doc.date == "2023年1月10日" and doc.issue_year == 2023
+    frames = [(p.year, p.span, p.text[:5]) for p in doc.paragraphs if p.kind == "body" and p.part.startswith("一")]
+    assert frames == [(2022, None, "2022年"), (2022, None, "过去一年，"), (None, (2018, 2022), "过去五年，"),
+                      (None, (2018, 2022), "——经济实"), (None, (2018, 2022), "——民生福")]
+    plans = [p for p in doc.paragraphs if p.part.startswith("二")]
+    assert plans and all(p.year == 2023 and p.period == "plan" for p in plans)
+    assert [s for _, s in doc.sections] == ["（一）着力扩大有效需求", "（二）加快建设现代化产业体系", "（三）持续保障和改善民生"]
+
+
+@pytest.mark.skipif(not NATIONAL.exists(), reason="needs ../shared/corpora (the 2021 national report)")
+def test_a_part_about_named_five_year_plans_keeps_its_own_frame():
+    doc = parse_file(NATIONAL)
+    plan_part = [p for p in doc.paragraphs if p.plans]
+    assert plan_part and all(p.span is None and p.year is None for p in plan_part)

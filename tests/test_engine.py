@@ -160,3 +160,38 @@ def test_cli_figures_lists_figure_sentence_section_and_id():
     assert out.returncode == 0
     line = next(x for x in out.stdout.splitlines() if x.startswith("35亿元"))
     assert "实际利用外资" in line and ":1.0.2" in line
+
+
+@pytest.fixture(scope="module")
+def five_year_review(tmp_path_factory):
+    """A report in the layout of a changeover year: one part reviews the past year and the past five years."""
+    root = tmp_path_factory.mktemp("layout")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    source = Path(__file__).parent / "data" / "layouts" / "review-of-one-and-five-years.txt"
+    (seeds / source.name).write_bytes(source.read_bytes())
+    return Assistant.load(seeds, root / "index")
+
+
+@pytest.mark.parametrize("question, figure, not_figure", [
+    ("去年城镇新增就业多少人？", "12.6万人", "13.4万人"),
+    ("去年CPI涨了几个点？", "2%", "2.4%"),
+    ("22年规上工业增加值增长多少？", "5.1%", ""),
+    ("过去五年城镇新增就业年均多少？", "13.4万人", "12.6万人"),
+    ("这五年居民消费价格年均涨了多少？", "2.4%", ""),
+    ("今年城镇新增就业的目标是多少？", "12万人", "12.6万人"),
+])
+def test_one_year_and_five_year_figures_of_one_part_are_kept_apart(five_year_review, question, figure, not_figure):
+    answer = five_year_review.ask(question)
+    assert answer.status == "answered" and figure in answer.answer
+    assert not not_figure or not_figure not in answer.answer
+
+
+def test_a_speech_says_who_gave_it_and_where(five_year_review):
+    answer = five_year_review.ask("这份报告是谁作的，在哪个会上讲的？")
+    assert "王小明" in answer.answer and "第十六届人民代表大会" in answer.answer
+
+
+def test_the_sections_of_this_year_s_plan_are_listed_whole(five_year_review):
+    answer = five_year_review.ask("今年政府工作的重点有哪几项？")
+    assert all(item in answer.answer for item in ("着力扩大有效需求", "现代化产业体系", "保障和改善民生"))

@@ -35,3 +35,9 @@ def test_official_terms_are_general_statistical_vocabulary():
     for phrase, words in OFFICIAL_TERMS.items():
         assert phrase == phrase.lower() and words
         assert all(len(w) >= 2 for w in words)
+
+
+def test_irregular_past_forms_meet_their_glosses():
+    assert stem("went") == stem("go") and stem("grew") == stem("grow")
+    terms = EnglishTerms(build_dictionary({"上市", "企业"}))
+    assert "上市" in terms.lookup("which companies went public")

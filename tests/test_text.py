@@ -38,3 +38,18 @@ def test_topic_nouns_leave_out_guessed_words_question_words_and_the_follow_up_fr
     assert "代线" not in topic_nouns("天马6代线项目的主厂房面积有多大?")
     assert not {"百分之几", "多少钱"} & set(topic_nouns("去年外贸进出口涨了百分之几,多少钱"))
     assert "那大" not in topic_nouns("那大行呢？")
+
+
+def test_a_latin_synonym_counts_only_as_a_word_of_its_own():
+    assert "syn:人工智能" in synonym_keys(normalize("AI产业产值多少"))
+    assert "syn:人工智能" not in synonym_keys(normalize("what rate is the government aiming for"))
+
+
+def test_years_as_people_type_them():
+    from assistant.retrieve import SPAN_CUES, _years, understand
+
+    assert _years("22年最后实际增长多少") == [2022]
+    assert _years("连续22年保持增长") == [] and _years("22年来") == []
+    assert SPAN_CUES.search("过去五年城镇新增就业年均多少") and not SPAN_CUES.search("去年城镇新增就业多少")
+    assert understand("这份报告是谁作的，在哪个会上讲的？").asks_field
+    assert understand("22年最后实际跑出来多少？", ["今年经济增速目标是多少？"]).is_followup
