@@ -69,7 +69,7 @@ PERSON_CUES = re.compile(rf"哪位|姓名|(?:{_POSTS}|人|者)的?(?:名字|叫�
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面). Not
 # "哪些领域的孵化器": there the noun after 的 is what is asked for.
-_STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件事|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
+_STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
                     "路径|抓手|方向|行动|工程|招|手段|办法|问题|不足|短板|困难|挑战")
 LIST_CUES = re.compile(
     rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})(?!的)|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"

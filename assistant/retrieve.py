@@ -121,6 +121,9 @@ def _plans(normalized: str) -> tuple[str, ...]:
     named = [name for name in FIVE_YEAR_PLANS if name in normalized]
     for first, last in _YEAR_RANGE.findall(normalized):
         named += [name for name, span in FIVE_YEAR_PLANS.items() if span == (int(first), int(last))]
+    # 到2025年 asks for a target at the end of a five-year plan: the plan's targets answer it.
+    for year in re.findall(r"(?:到|至|截至)((?:19|20)\d{2})年", normalized):
+        named += [name for name, span in FIVE_YEAR_PLANS.items() if span[1] == int(year)]
     return tuple(dict.fromkeys(named))
 
 

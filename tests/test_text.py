@@ -53,3 +53,10 @@ def test_years_as_people_type_them():
     assert SPAN_CUES.search("过去五年城镇新增就业年均多少") and not SPAN_CUES.search("去年城镇新增就业多少")
     assert understand("这份报告是谁作的，在哪个会上讲的？").asks_field
     assert understand("22年最后实际跑出来多少？", ["今年经济增速目标是多少？"]).is_followup
+
+
+def test_a_target_year_at_the_end_of_a_plan_asks_about_the_plan():
+    from assistant.retrieve import _plans
+
+    assert _plans("到2025年，单位gdp能耗要降多少？") == ("十四五",)
+    assert _plans("2023年gdp增长多少") == ()
