@@ -95,3 +95,11 @@ def test_a_person_answers_only_next_to_the_post_asked():
     assert not holds_answer(read_question("火炬大学堂的校长是谁?"), "建立第一家国家高新区“平台型产业大学”——火炬大学堂。")
     assert read_question("首届高校新星挑战大赛叫什么名字？").kind != "person"
     assert read_question("管委会主任叫什么名字？").kind == "person"
+
+
+def test_list_questions_in_everyday_wording():
+    assert read_question("2022年优化营商环境打算做哪些事?").wants_list
+    assert read_question("今年稳外贸外资具体抓哪几样？").wants_list
+    assert read_question("对外开放主要有哪些方面的安排？").wants_list  # 方面的安排: still the blocks of a plan
+    assert not read_question("有哪些领域的孵化器？").wants_list  # 领域的孵化器: incubators are asked for
+    assert not read_question("发生了什么事故？").wants_list
