@@ -50,6 +50,8 @@ class TopicMatcher:
         # remember the answer per word.
         self.in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
         self._in_report = lru_cache(maxsize=1 << 16)(lambda word, doc: word in index.doc_text.get(doc, ""))
+        titles = [textmod.normalize(d.title) for d in index.documents]
+        self._in_titles = lru_cache(maxsize=1 << 12)(lambda word: any(word in t for t in titles) and not word.startswith("syn:"))
 
     def in_scope(self, word: str, scope: frozenset[str] | None = None) -> bool:
         """Does any report in scope (all when None) say the word?"""
@@ -115,7 +117,8 @@ class TopicMatcher:
         questions, whose words come from a dictionary."""
         if query.lang == "en":
             return ()
-        main = {t: w for t, w in weights.items() if not t.startswith("phr:")}
+        # Words of the reports' own titles (火炬, 高新区, 政府) name what every sentence is about: no anchor.
+        main = {t: w for t, w in weights.items() if not t.startswith("phr:") and not self._in_titles(t)}
         if not main:
             return ()
         top = max(main.values())

@@ -195,3 +195,13 @@ def test_a_speech_says_who_gave_it_and_where(five_year_review):
 def test_the_sections_of_this_year_s_plan_are_listed_whole(five_year_review):
     answer = five_year_review.ask("今年政府工作的重点有哪几项？")
     assert all(item in answer.answer for item in ("着力扩大有效需求", "现代化产业体系", "保障和改善民生"))
+
+
+def test_words_of_the_report_s_title_and_of_time_are_no_anchors(bot):
+    """火炬 names the zone every sentence is about, and 前一年 says when: an answer need not repeat them."""
+    from assistant.retrieve import understand
+
+    matcher = bot.answerer.matcher
+    query = understand("火炬高新区的安全事故比前一年少了多少?", [], bot.index.english)
+    anchors = matcher.anchors(query, matcher.topic(query))
+    assert anchors and "火炬" not in anchors and "一年" not in anchors
