@@ -160,10 +160,8 @@ class Answerer:
         self._names = {d.key: short_name(d) for d in index.documents}
         # Years the reports speak of (2021年, 2022-02-24), not numbers that look like years (超2000个).
         self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
-        # A five-year plan the reports name (“十四五”) speaks of every year it covers (到2025年).
-        for name, (first, last) in FIVE_YEAR_PLANS.items():
-            if name in index.corpus_text:
-                self.corpus_years |= set(range(first, last + 1))
+        # A five-year plan the reports name (“十四五”) sets targets for its last year (到2025年).
+        self.corpus_years |= {last for name, (_, last) in FIVE_YEAR_PLANS.items() if name in index.corpus_text}
         # A report speaks of its own year (今年) and the one before (去年) even where it never writes them out.
         self.corpus_years |= {y + shift for y in self._issue_years.values() if y for shift in (0, -1)}
         self._units_of: dict[str, list[tuple[int, int, int]]] = {}

@@ -19,12 +19,14 @@ from assistant import index as indexmod
 from assistant.embed import get_embedder
 
 SHARED = ROOT.parent / "shared"
-# The reports the tests index, by name. The seed and the 2022 national report are in the repository; the 2021
+# The reports the tests index, by name. The seed and the 2022-2024 national reports are in the repository; the 2021
 # national report is in ../shared (tests that need it skip without it, and fail without it in CI).
 REPORTS = {
     "seed": next((ROOT / "seeds").glob("*.txt")),
     "gov2021": SHARED / "corpora" / "2021-national-government-work-report.txt",
     "gov2022": ROOT / "tests" / "data" / "reports" / "2022-national-government-work-report.txt",
+    "gov2023": ROOT / "tests" / "data" / "reports" / "2023-national-government-work-report.txt",
+    "gov2024": ROOT / "tests" / "data" / "reports" / "2024-national-government-work-report.txt",
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"

@@ -70,6 +70,10 @@ SETS = [
     ("heldout/final-seed.jsonl", "seed", 0.90),
     ("heldout/final-gov2021.jsonl", "gov2021", 0.87),
     ("heldout/final-gov2022.jsonl", "gov2022", 0.85),
+    ("heldout/round3-seed.jsonl", "seed", 0.91),
+    ("heldout/round3-gov2023.jsonl", "gov2023", 0.87),
+    ("heldout/round4-seed.jsonl", "seed", 0.82),
+    ("heldout/round4-gov2024.jsonl", "gov2024", 0.87),
 ]
 
 
