@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .document import CN_NUMBERS
 from .figures import Figure, find_figures
 from .text import normalize, synonym_keys
 
@@ -39,8 +40,11 @@ _COUNT_UNITS = ("家次|家|个|项|名|人次|人|位|例|所|笔|亩|次|天|�
 # 几个点 and 几个百分点 ask for percentage points, not a count of 个.
 ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第这近前去])几)(?:万|亿|千|百)?({_COUNT_UNITS}|元|年)(?!(?:百分)?点)")
 _UNIT_WORDS = frozenset(_COUNT_UNITS.split("|")) | {"元", "年"}
-# A span of years the question is about, not a duration it asks for: 这几年, 近几年, 过去五年, 几年来.
-TIME_FRAME = re.compile(r"(?:这|近|前|过去|最近|这些|这)(?:几|些|两|三|五|十)?年(?:来|间|里|中|下来)?|几年(?:来|下来)")
+# A question about several years as a whole (这几年, 过去五年, 五年来, 年均): a frame, not a duration it asks for;
+# retrieval prefers a report's multi-year review for it.
+SPAN_CUES = re.compile(r"(?:过去|近|这|最近|前)(?:几|五|十|两|三|些)年|近年|(?:几|五|十|两|三)年(?:来|间|下来|里)|这些年|年均|"
+                       r"年平均|历年|(?:past|last) (?:few|five|ten|several) years|annual average|average annual|"
+                       r"on average each year", re.IGNORECASE)
 AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)|\barea\b|square")
 MONEY_UNIT = re.compile(r"(?:多少|几)(?:万|亿|千|百)?(?:元|钱|块)|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
 PERCENT_CUES = re.compile(
@@ -78,7 +82,6 @@ LIST_CUES = re.compile(
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
-COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 COUNT_CUE = re.compile(r"(?<![第])([两二三四五六七八九十])(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点|头)")
 OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 
@@ -117,7 +120,7 @@ def _post(normalized: str) -> str:
     国务院|总理) rather than naming a place (厦门市|市长) or joining with 的: 习近平总书记 is not the 工委书记 asked."""
     import jieba.posseg as pseg
 
-    words = [(w, f) for w, f in pseg.lcut(normalized)]
+    words = [tuple(pair) for pair in pseg.lcut(normalized)]
     for i, (word, _) in enumerate(words):
         if re.search(rf"(?:{_POSTS})$", word):
             if i and words[i - 1][1] in ("n", "nt", "j") and len(words[i - 1][0]) <= 3:
@@ -161,11 +164,11 @@ def read_question(question: str, context: str = "") -> Asked:
     normalized = normalize(question)
     if context and not OWN_QUESTION_WORD.search(normalized) and not PERCENT_CUES.search(normalized):
         normalized = normalize(f"{context} {question}")
-    normalized = TIME_FRAME.sub("近年", normalized)
-    asked = _read(normalized)
+    normalized = SPAN_CUES.sub("近年", normalized)
+    unit_match = asked_unit(normalized)
+    asked = _read(normalized, unit_match)
     if asked.kind == "person":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
-    unit_match = asked_unit(normalized)
     if asked.kind == "count" and unit_match:
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, _counted(normalized, unit_match.end()))
     if asked.kind == "any":
@@ -176,17 +179,16 @@ def read_question(question: str, context: str = "") -> Asked:
     return asked
 
 
-def _read(normalized: str) -> Asked:
+def _read(normalized: str, unit_match: re.Match | None) -> Asked:
     wants_list = bool(LIST_CUES.search(normalized))
     count_match = COUNT_CUE.search(normalized)
-    count = COUNT_WORDS.get(count_match.group(1)) if count_match else None
+    count = CN_NUMBERS.get(count_match.group(1)) if count_match else None
     if PERSON_CUES.search(normalized):
         return Asked("", "person", wants_list, count)
     if REASON_CUES.search(normalized):
         return Asked("", "reason", wants_list, count)
     if DATE_CUES.search(normalized) and not ANY_FIGURE_CUES.search(normalized):
         return Asked("", "date", wants_list, count)
-    unit_match = asked_unit(normalized)
     unit = unit_match.group(1) if unit_match else ""
     if unit == "元" or MONEY_UNIT.search(normalized):
         return Asked("元", "amount", wants_list, count)

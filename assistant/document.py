@@ -34,7 +34,7 @@ PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", 
 # 2022年是… → that year; 过去五年 / 五年来 / 近十年 → the span of years before the report's year.
 ONE_YEAR_OPENING = re.compile(r"^(?:过去一年|一年来|去年|(?P<year>(?:19|20)\d{2})年(?:是|，|,|以来|[^\d，,。]{0,6}?[，,]))")
 SPAN_OPENING = re.compile(r"^(?:(?:过去|近|这)(?P<n>[两二三四五六七八九十])年(?:来|间|里|中)?|(?P<m>[两二三四五六七八九十])年(?:来|间))")
-SPAN_YEARS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+CN_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # A part heading that says 今年 (对今年政府工作的建议) is about the year of the report; 去年 the one before.
 RELATIVE_PART_YEAR = {"今年": 0, "本年": 0, "去年": -1, "上年": -1}
 # China's five-year plans by the names every government report uses for them, and the years they cover: a part about
@@ -251,28 +251,23 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
     """Give the paragraphs of a part that names no single year the year or span their time frame sets (see
     ONE_YEAR_OPENING), and a part that says 今年/去年 the year that is."""
     framed: list[Paragraph] = []
-    current_part, frame = None, None
+    current_part, year, span = None, None, None
     for p in paragraphs:
         if p.kind != "body" or p.year is not None or p.plans:
             framed.append(p)  # a part about a named five-year plan (“十三五”时期) has its own frame
             continue
         if p.part != current_part:
-            current_part, frame = p.part, None
+            current_part, year, span = p.part, None, None
             relative = [shift for word, shift in RELATIVE_PART_YEAR.items() if word in p.part]
-            if issue_year and len(relative) == 1 and not SPAN_OPENING.search(p.part.split("、", 1)[-1]):
-                frame = ("year", issue_year + relative[0])
-        one, span = ONE_YEAR_OPENING.match(p.text), SPAN_OPENING.match(p.text)
+            if issue_year and len(relative) == 1:
+                year = issue_year + relative[0]
+        one, several = ONE_YEAR_OPENING.match(p.text), SPAN_OPENING.match(p.text)
         if one and (one.group("year") or issue_year):
-            frame = ("year", int(one.group("year")) if one.group("year") else issue_year - 1)
-        elif span and issue_year:
-            n = SPAN_YEARS[span.group("n") or span.group("m")]
-            frame = ("span", (issue_year - n, issue_year - 1))
-        if frame and frame[0] == "year":
-            framed.append(replace(p, year=frame[1]))
-        elif frame:
-            framed.append(replace(p, span=frame[1]))
-        else:
-            framed.append(p)
+            year, span = int(one.group("year") or issue_year - 1), None
+        elif several and issue_year:
+            n = CN_NUMBERS[several.group("n") or several.group("m")]
+            year, span = None, (issue_year - n, issue_year - 1)
+        framed.append(replace(p, year=year, span=span) if year or span else p)
     return framed
 
 

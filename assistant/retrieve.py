@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import text as textmod
+from .asked import SPAN_CUES
 from .document import FIVE_YEAR_PLANS, Paragraph
 from .embed import Embedder
 from .english import EnglishTerms
@@ -103,10 +104,6 @@ def _years(text: str) -> list[int]:
 
 
 _SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)年(?!来|间|多|以来|内|前|后|代|的时间|里|左右)")
-# A question about several years as a whole (这五年, 五年来, 年均): a report's multi-year review answers it.
-SPAN_CUES = re.compile(r"(?:过去|近|这|最近)(?:几|五|十|两|三|些)年|(?:几|五|十|两|三)年(?:来|间|下来|里)|这些年|年均|年平均|历年|"
-                       r"(?:past|last) (?:few|five|ten|several) years|annual average|average annual|on average each year",
-                       re.IGNORECASE)
 
 
 def _relative_years(normalized: str) -> list[int]:

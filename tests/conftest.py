@@ -153,11 +153,16 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def watched_page(page, app_url):
     """The app's page, failing the test if any script runs a dialog (alert) or throws."""
+    yield from watch(page, app_url)
+
+
+def watch(page, url):
+    """Open the app at url; after the test, fail if a script opened a dialog or threw."""
     dialogs, errors = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.set_default_timeout(15_000)
-    page.goto(app_url)
+    page.goto(url)
     page.wait_for_selector("#question textarea")
     yield page
     assert not dialogs, f"a script opened a dialog: {dialogs}"

@@ -11,7 +11,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import REPORTS
+from .conftest import REPORTS, watch
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -165,13 +165,7 @@ def test_a_visitor_beyond_the_queue_is_told_to_try_again(page, gated_app):
 # ---- several reports ------------------------------------------------------------------------------------------
 @pytest.fixture
 def multi_page(page, multi_app_url):
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.set_default_timeout(15_000)
-    page.goto(multi_app_url)
-    page.wait_for_selector("#question textarea")
-    yield page
-    assert not errors, f"page errors: {errors}"
+    yield from watch(page, multi_app_url)
 
 
 def pick(page: Page, elem_id: str, option: str) -> None:
