@@ -1,7 +1,8 @@
 """Question sets through the real engine, with floors: a change that makes answers worse fails here.
 
 - ../shared/eval: the dev sets (dev.jsonl on the seed, dev-gov2021.jsonl on the 2021 national report). They live
-  outside the repository: without ../shared these tests skip and say so; in CI (CI=true) a missing file fails.
+  outside the repository: without ../shared these tests skip and say so; in CI (CI=true), with ../shared there, a
+  missing file fails.
 - tests/data/tune: sets the engine was tuned on (written apart from the code, then fixed against): regression floors.
 - tests/data/heldout: sets written by helpers before this version of the engine and scored once before any change
   (first-contact scores in the README); the floors keep later changes from losing what they reached.
