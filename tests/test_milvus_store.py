@@ -29,11 +29,11 @@ from assistant.evaluate import evaluate, load_items
 from assistant.retrieve import Retriever, understand
 from assistant.store import BM25_B, BM25_K1
 
+from .conftest import SHARED, need
 from .fakes import FakeEmbedder
 from .test_index import TINY_REPORT
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 CHILD = Path(__file__).resolve().parent / "_build_until_killed.py"
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1", "yes")
 QUESTIONS = ["2021年规上工业总产值是多少?", "孵化器新增了多少家", "2022年的目标是什么", "实际利用外资", "这份文件的文号是什么",
@@ -276,17 +276,9 @@ def test_sync_killed_mid_upsert_leaves_a_usable_collection_that_the_next_open_fi
 
 
 # ---- the real index and the dev set ---------------------------------------------------------------------------
-def _need(path: Path) -> Path:
-    if not path.exists():
-        if IN_CI:
-            pytest.fail(f"{path} is missing")
-        pytest.skip(f"{path.name} lives in ../shared, which this checkout does not have")
-    return path
-
-
 @pytest.mark.slow
 def test_dev_set_gives_the_same_numbers_on_both_stores(tmp_path):
-    items = load_items(_need(SHARED / "eval" / "dev.jsonl"))
+    items = load_items(need(SHARED / "eval" / "dev.jsonl"))
     local = evaluate(Assistant.load(), items)
     milvus = evaluate(Assistant.load(store=f"milvus:{tmp_path}/milvus.db"), items)
     assert abs(milvus["overall"] - local["overall"]) <= 0.02
