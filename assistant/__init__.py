@@ -22,7 +22,7 @@ from .embed import get_embedder
 from .figures import Figure, find_figures
 from .retrieve import PERIOD_WORDS, Retriever, split_question, understand
 from .scope import named_reports, profile, resolve
-from .text import topic_nouns
+from .text import not_a_question, topic_nouns
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "validate_question"]
 
@@ -75,6 +75,14 @@ def validate_question(question) -> tuple[str, str]:
     question = " ".join(_clean(question).split())
     if not question or not any(ch.isalnum() for ch in question):
         return "", "请输入一个问题，例如：去年规上工业总产值是多少？ Please type a question."
+    kind = not_a_question(question)
+    if kind == "greeting":
+        return "", ("您好！请直接问报告里的内容，例如：去年规上工业总产值是多少？今年有哪些重点工作？"
+                    "Hello! Ask about what the report says, e.g. “What is this year's growth target?”")
+    if kind == "code":
+        return "", "这看起来不是一个问题。请用一句话提问，例如：今年的GDP增长目标是多少？ This looks like code, not a question."
+    if kind == "word":
+        return "", "请输入完整的问题，例如：今年的GDP增长目标是多少？ Please ask a whole question, e.g. “What is this year's GDP target?”"
     if len(question) > MAX_QUESTION_CHARS:
         return question[:MAX_QUESTION_CHARS], f"问题太长，只使用了前{MAX_QUESTION_CHARS}个字。"
     return question, ""

@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import text as textmod
-from .asked import Asked, asks_several, has_person, holds_answer, read_question
-from .document import DATE, FIVE_YEAR_PLANS, Paragraph
+from .asked import GENERIC_LIST_WORDS, ISSUER_WORDS, Asked, asks_several, has_person, holds_answer, read_question
+from .document import CN_NUMBERS, DATE, FIVE_YEAR_PLANS, Paragraph
 from .figures import find_figures, unsupported_numbers
 from .index import Index
 from .match import Topic, TopicMatcher
@@ -78,6 +78,7 @@ TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
+_CN_COUNT = {n: w for w, n in CN_NUMBERS.items() if w != "二"}  # 5 → 五, for a note that repeats the question's count
 NOT_FOUND_EN = "The report does not say."
 
 
@@ -274,7 +275,9 @@ class Answerer:
         # scale, so with it only the word evidence decides (vectors still rank the sentences).
         dense_ok = self.dense_calibrated
         if query.lang == "en":
-            return best.dense >= MIN_DENSE_EN if dense_ok else best.coverage > 0
+            # A dictionary word of the question must stand in the sentence: vectors alone answer "hello" or
+            # "lorem ipsum" with a random sentence (on the tuning sets, 1 of 4 English answers without one was right).
+            return best.coverage > 0 and (best.dense >= MIN_DENSE_EN or not dense_ok)
         if any(re.fullmatch(r"[a-z][a-z0-9]*", word) for word in missing):
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
         if missing_share >= MISSING_TOPIC_SHARE:
@@ -302,6 +305,11 @@ class Answerer:
             if listed:
                 return listed
         share, missing = self.matcher.missing(query, weights, scope)
+        if not any(len(w) > 2 or not w.isdigit() for w in (t.removeprefix("phr:") for t in weights)) and not query.context \
+                and query.lang == "zh":
+            # Not one word of the question (but a small number) is in the reports (1+1等于几, 讲个笑话): nothing it asks
+            # about is there.
+            return self._refuse(query, "")
         if not ranked or not self.convincing(query, ranked[0], share, missing):
             shown = [_as_asked(word, query.text) for word in missing if not re.search(r"\d", word)]
             return self._refuse(query, f"报告中没有出现“{'、'.join(shown)}”。" if shown else "")
@@ -310,10 +318,11 @@ class Answerer:
         quotes = [(c.hit, trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors))
                   for c in chosen]
         status, note = "answered", ""
-        if (asked.wants_figure or asked.kind == "date") and not any(holds_answer(asked, q, anchors) for _, q in quotes):
+        if (asked.wants_figure or asked.kind in ("date", "place")) and not any(holds_answer(asked, q, anchors) for _, q in quotes):
             status = "partial"
             wanted = asked.describe()
-            note = f"报告没有给出所问的具体数字{f'（{wanted}）' if wanted else ''}，下面是相关内容。"
+            what = "地点" if asked.kind == "place" else f"具体数字{f'（{wanted}）' if wanted else ''}"
+            note = f"报告没有给出所问的{what}，下面是相关内容。"
         asked_years = query.resolved_years(self._issue_years.get(quotes[0][0].paragraph.doc))
         answer_year = quotes[0][0].paragraph.year
         if (asked_years and answer_year is not None and answer_year not in asked_years
@@ -325,6 +334,14 @@ class Answerer:
             status = "partial"
             when = f"{first.year}年" if first.year else "其他时期"
             note = f"报告没有给出“{'、'.join(query.plans)}”时期的这项内容，下面是{when}的相关内容。"
+        places = [w for w in textmod.place_names(query.text) if self.matcher.in_scope(w, scope)
+                  and not self.matcher.in_titles(w) and not ISSUER_WORDS.fullmatch(w)]
+        unnamed = [w for w in places if not any(w in f"{hit.paragraph.section_path}{q}" for hit, q in quotes)]
+        if status == "answered" and unnamed:
+            # A place the question names (成都 in a provincial report) must be what the quote is about: the
+            # province's figure does not answer a question about one of its cities.
+            status = "partial"
+            note = f"报告没有给出“{'、'.join(unnamed)}”的这项内容，下面是相关内容。"
         if asked.kind == "person" and not has_person(" ".join(q for _, q in quotes)):
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
         confidence = self.confidence(chosen[0]) - PARTIAL_PENALTY * (status == "partial")
@@ -369,16 +386,29 @@ class Answerer:
         top = max([c.dense for c in ranked], default=0.0)
         spread = max(float(np.std([c.dense for c in ranked])) if ranked else 0.0, MIN_SPREAD)
         retrieved = {h.paragraph.id: h.score / hits[0].score for h in hits} if hits and hits[0].score > 0 else {}
+        # The words that say "the parts of the work" (哪几方面工作, 任务有哪些) name no block, nor do the words of the
+        # reports' titles (省政府, 高新区); a question made of
+        # nothing else (2022年主要抓哪几个方面) asks for the sections of the part of its year or kind.
+        named = Topic({t: w for t, w in weights.items()
+                       if not (GENERIC_LIST_WORDS.fullmatch(t.removeprefix("phr:"))
+                               or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
+        named.named = weights.named
+        whole_part = not named and bool(query.years or query.relative_years or query.period)
         best_node, best_score = None, -np.inf
         for node in self.outline:
             if scope is not None and node.doc not in scope:
                 continue
-            heading = self.matcher.coverage(node.heading, node.part, weights)[0]
+            year_fit, period_fit = self.part_fit(query, node.items[0].paragraph)
+            if whole_part:
+                if node.heading != node.part or max(year_fit, period_fit) <= 0:
+                    continue
+                heading = 1.0
+            else:
+                heading = self.matcher.coverage(node.heading, node.part, named)[0] if named else 0.0
             if heading <= 0:
                 continue  # a block is asked about by name: no word of its heading in the question, not this block
-            titles = max(self.matcher.coverage(item.title, "", weights)[0] for item in node.items)
+            titles = max(self.matcher.coverage(item.title, "", named)[0] for item in node.items) if named else 0.0
             support = max(retrieved.get(item.paragraph.id, 0.0) for item in node.items)
-            year_fit, period_fit = self.part_fit(query, node.items[0].paragraph)
             score = (heading + TITLE_SHARE * titles + SUPPORT_WEIGHT * support
                      + NODE_DENSE_WEIGHT * (float(node.vector @ query.vector) - top) / spread
                      + NODE_PART_WEIGHT * (year_fit + period_fit))
@@ -388,9 +418,11 @@ class Answerer:
                 best_node, best_score = node, score
         if best_node is None or best_score < MIN_NODE_SCORE:
             return None
-        return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0)
+        return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
 
-    def _list_answer(self, query: Query, node: Node, confidence: float) -> Answer:
+    def _list_answer(self, query: Query, node: Node, confidence: float, count: int | None = None) -> Answer:
+        """Every item of the block, each with its citation; `partial` when the question names a number of items
+        (五个…, 两方面) that the block does not have, since the list given may then not be the one asked for."""
         citations: list[Citation] = []
         parts: list[str] = []
         for item in node.items:
@@ -405,11 +437,18 @@ class Answerer:
         heading = re.sub(r"^[（(][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、", "", node.heading)
         first = node.items[0].paragraph
         lead = self._lead(query, first) if node.heading != node.part else self._report_lead(first.doc)
+        status, note = "answered", ""
+        if count and count != len(node.items):
+            status = "partial"
+            # No count of our own in the note: a number the report does not write is not said (the number guard).
+            note = ("The report lists a different number of items here than the question names, so this may not be "
+                    "the whole list asked for. " if query.lang == "en" else
+                    f"问的是{_CN_COUNT.get(count, '')}项，报告此处列出的项数不同，可能不是所问的完整清单。")
         if query.lang == "en":
-            text = f"{lead}{heading}: " + "; ".join(parts) + "."
+            text = f"{note}{lead}{heading}: " + "; ".join(parts) + "."
         else:
-            text = f"{lead}{heading}：" + "；".join(parts) + "。"
-        return self._finish(query, "answered", text, citations, "", confidence)
+            text = f"{note}{lead}{heading}：" + "；".join(parts) + "。"
+        return self._finish(query, status, text, citations, note, confidence)
 
     # ---- composing ------------------------------------------------------------------------------------------------
     def _compose(self, query: Query, quotes: list[tuple[Hit, str]], status: str, note: str,

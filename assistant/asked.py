@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .document import CN_NUMBERS
 from .figures import Figure, find_figures
-from .text import normalize, synonym_keys
+from .text import normalize, place_names, synonym_keys
 
 # Families of units that answer the same question: a question asking 多少人 is answered by 200名, one asking 面积 by
 # 65万平方米 or 1000亩. The key is what the question names; the values are figure units (the end of a figure's text).
@@ -49,11 +49,11 @@ AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占�
 MONEY_UNIT = re.compile(r"(?:多少|几)(?:万|亿|千|百)?(?:元|钱|块)|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
 PERCENT_CUES = re.compile(
     r"百分之|百分比|比例|比重|占比|占.{0,8}(?:多少|几成)|增长了?多少|增加了?多少(?![家个项名人])|下降了?多少|提高了?多少|"
-    r"降低了?多少|增速|增幅|涨了?多少|涨幅|降幅|几个百分点|多少个百分点|几个点|多少个点|率(?:是|为|有|达到|控制在)?(?:多少|几|什么水平)|"
+    r"降低了?多少|增速|增幅|涨了?多少|涨幅|降幅|几个百分点|多少个百分点|几个点|多少个点|率.{0,4}?(?:是|为|有|达到|控制在)?(?:多少|几|什么水平)|"
     r"what share|percentage|proportion|\bratio\b|\brate\b|growth|grow|increase|decrease|\brise\b|\bfall\b|by how much"
 )
 AMOUNT_CUES = re.compile(
-    r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|大概|约)?"
+    r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|总共|合计|大概|约|大约){0,3}"
     r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)|"
     r"\bwhat (?:was|is|were|are) (?:the )?(?:\w+[ -]){0,5}(?:output|revenue|investment|income|budget|spending|value|capital)\b"
 )
@@ -70,16 +70,32 @@ REASON_CUES = re.compile(r"为啥|为什么|为何|什么原因|原因是|出于
 REASON_WORDS = re.compile(r"考虑|有利于|因为|由于|为了|旨在|以便|目的是|是为|着眼|需要")
 PERSON_CUES = re.compile(rf"哪位|姓名|(?:{_POSTS}|人|者)的?(?:名字|叫什么)|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
                          rf"\bwho (?:is|was) the (?:director|head|mayor|premier|chairman|secretary|leader)", re.IGNORECASE)
+PLACE_CUES = re.compile(r"哪里|在哪|哪儿|什么地方|何地|何处|哪个(?:城市|国家|省份?|地方|地区|区|县|市)|\bwhere\b|which (?:city|country|province)",
+                        re.IGNORECASE)
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面). Not
 # "哪些领域的孵化器": there the noun after 的 is what is asked for.
-_STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
-                    "路径|抓手|方向|行动|工程|招|手段|办法|问题|不足|短板|困难|挑战")
+_PROBLEM_NOUNS = "问题|不足|短板|困难|挑战"
+_STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件(?:大)?事|大事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
+                    f"路径|抓手|方向|行动|工程|招|手段|办法|{_PROBLEM_NOUNS}")
+# The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些): they name no block, so a
+# list's heading is matched without them. Problems (问题, 短板) are a block of their own and stay.
+GENERIC_LIST_WORDS = re.compile(r"方面|块|项|部分|件事|大事|事情|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|主要|具体|"
+                                r"哪些|哪几|什么|怎么|如何|计划|打算")
+# The body that gives a report (省政府, 国务院, 管委会, 我们): "省政府主要抓了哪几方面" names no block of the report.
+ISSUER_WORDS = re.compile(r"(?:[省市区县州盟旗]|自治区|人民)?政府|国务院|管委会|工委|党工委|我们|咱们|本届政府")
+# A term made of a count and a name (五个更加注重, 六保, 十方面民生实事, 三大攻坚战): what it lists is asked for.
+NUMBERED_LIST = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:个|大|项|方面|类)?[\u4e00-\u9fff]{1,8}?[”\"」』]?"
+                           r"(?:具体|分别|主要|都)?(?:是|指|包括|包含|有)(?:哪些|哪几|什么|啥)")
 LIST_CUES = re.compile(
     rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})(?!的(?!{_STRUCTURE_NOUNS}))|哪几样|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
     rf"分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点|具体)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
     rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条|头)|怎么(?:做|干|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
-    r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects)|"
+    # the noun first: 工作任务有哪些, 主要问题都有哪些, 目标包括什么
+    rf"(?:{_STRUCTURE_NOUNS}|目标|指标)(?:都|主要|具体|分别)?(?:有|包括|包含|是)(?:哪些|哪几|什么)|"
+    # a numbered term asked about: “五个更加注重”具体是哪些, 六保指什么, 十方面民生实事包括哪些
+    rf"{NUMBERED_LIST.pattern}|"
+    r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
 COUNT_CUE = re.compile(r"(?<![第])([两二三四五六七八九十])(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点|头)")
@@ -89,14 +105,15 @@ OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁
 @dataclass(frozen=True)
 class Asked:
     """The answer a question wants: `unit` (a key of UNIT_FAMILIES, "元" or ""), `kind` ("percent", "amount",
-    "count", "area", "date", "duration", "person", "reason", "ordinal", "any" or ""), and for list questions the number of items
+    "count", "area", "date", "duration", "person", "place", "reason", "ordinal", "any" or ""), and for list questions the number of items
     it names (两方面 → 2)."""
 
     unit: str = ""
     kind: str = ""
     wants_list: bool = False
     count: int | None = None
-    counted: tuple[str, ...] = ()  # what a count question counts: 多少家企业 → (企业,), 几所大学 → (大学,)
+    # what a count question counts: 多少家企业 → (企业,), 几所大学 → (大学,); for a place question, the places it names
+    counted: tuple[str, ...] = ()
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
 
     @property
@@ -109,7 +126,7 @@ class Asked:
             return "面积"
         if self.unit:
             return self.unit
-        return {"percent": "百分比", "amount": "金额", "date": "时间", "duration": "时长", "person": "人名"}.get(self.kind, "")
+        return {"percent": "百分比", "amount": "金额", "date": "时间", "place": "地点", "duration": "时长", "person": "人名"}.get(self.kind, "")
 
 
 _NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "b"])
@@ -169,6 +186,8 @@ def read_question(question: str, context: str = "") -> Asked:
     asked = _read(normalized, unit_match)
     if asked.kind == "person":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
+    if asked.kind == "place":
+        return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted=place_names(normalized))
     if asked.kind == "count" and unit_match:
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, _counted(normalized, unit_match.end()))
     if asked.kind == "any":
@@ -182,6 +201,7 @@ def read_question(question: str, context: str = "") -> Asked:
 def _read(normalized: str, unit_match: re.Match | None) -> Asked:
     wants_list = bool(LIST_CUES.search(normalized))
     count_match = COUNT_CUE.search(normalized)
+    count_match = count_match or NUMBERED_LIST.search(normalized)
     count = CN_NUMBERS.get(count_match.group(1)) if count_match else None
     if PERSON_CUES.search(normalized):
         return Asked("", "person", wants_list, count)
@@ -189,6 +209,8 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
         return Asked("", "reason", wants_list, count)
     if DATE_CUES.search(normalized) and not ANY_FIGURE_CUES.search(normalized):
         return Asked("", "date", wants_list, count)
+    if PLACE_CUES.search(normalized) and not ANY_FIGURE_CUES.search(normalized):
+        return Asked("", "place", wants_list, count)
     unit = unit_match.group(1) if unit_match else ""
     if unit == "元" or MONEY_UNIT.search(normalized):
         return Asked("元", "amount", wants_list, count)
@@ -261,6 +283,11 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
     it named in the figure's clause (2个…中心 does not count universities), and any figure question wants one of its
     main words (anchors) in the figure's clause or label (65万平方米的主厂房 is not the area of 同翔高新城)."""
     figures = [f for f in find_figures(text) if figure_fits(asked, f)]
+    if asked.kind == "count":
+        # A bare number counts the noun that follows it (5575万农村贫困人口); one that ends its clause (收入比降至2.2)
+        # is a ratio or an index, not a count of anything.
+        figures = [f for f in figures if not re.search(r"[\d万亿千百多余]$", f.text)
+                   or (f.end < len(text) and "\u4e00" <= text[f.end] <= "\u9fff")]
     if asked.counted:
         figures = [f for f in figures if _names_any(asked.counted, _clause_of(text, f))]
     if anchors:
@@ -281,6 +308,9 @@ def holds_answer(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> bool
         return has_person(text)
     if asked.kind == "reason":
         return bool(REASON_WORDS.search(text))
+    if asked.kind == "place":
+        # A place the question did not name itself: 中国 does not answer "中国的首都是哪里".
+        return any(place not in asked.counted for place in place_names(text))
     return None
 
 

@@ -24,6 +24,9 @@ UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "
                         "年", "月", "日", "万", "亿", "千", "百", "百分点", "个百分点", "倍", "套", "辆", "台"])
 
 
+JURISDICTION = re.compile(r"(?:全|我|本|咱)(?:省|市|区|县|州|国|盟|旗|自治区)|全社会|全年")
+
+
 class Topic(dict):
     """Topic words of a question → weight; `named` keeps, per synonym key, the words the question itself used."""
 
@@ -51,7 +54,7 @@ class TopicMatcher:
         self.in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
         self._in_report = lru_cache(maxsize=1 << 16)(lambda word, doc: word in index.doc_text.get(doc, ""))
         titles = [textmod.normalize(d.title) for d in index.documents]
-        self._in_titles = lru_cache(maxsize=1 << 12)(lambda word: any(word in t for t in titles) and not word.startswith("syn:"))
+        self.in_titles = lru_cache(maxsize=1 << 12)(lambda word: any(word in t for t in titles) and not word.startswith("syn:"))
 
     def in_scope(self, word: str, scope: frozenset[str] | None = None) -> bool:
         """Does any report in scope (all when None) say the word?"""
@@ -71,6 +74,8 @@ class TopicMatcher:
             for token in tokens:
                 if token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token):
                     continue
+                if token[:1] in "万亿千百" and token[1:] in UNIT_WORDS:
+                    continue  # 多少万人, 几亿元: a magnitude and a unit say what kind of figure, not what it is about
                 if (len(token) < 2 and not token.isdigit()) or token not in self._df:
                     continue
                 weights[token] = max(weights.get(token, 0.0), factor * self.idf(token))
@@ -90,7 +95,11 @@ class TopicMatcher:
             if key not in weights or not named:
                 continue
             weights.named[key] = named
-            pieces = [t for t in weights if not t.startswith("syn:") and any(t in m for m in named)]
+            # The pieces of the name as the question writes it (高新, 技术), and of the group's other names where the
+            # question does not write them itself (国内, 生产, 总值 from the dictionary's reading of GDP).
+            pieces = [t for t in weights if not t.startswith(("syn:", "phr:")) and (
+                any(t in m for m in named)
+                or (query.lang == "zh" and t not in normalized_question and any(t in m for m in group)))]
             if pieces:
                 weights[key] = max([weights[key]] + [weights[t] for t in pieces])
                 for t in pieces:
@@ -118,7 +127,9 @@ class TopicMatcher:
         if query.lang == "en":
             return ()
         # Words of the reports' own titles (火炬, 高新区, 政府) name what every sentence is about: no anchor.
-        main = {t: w for t, w in weights.items() if not t.startswith("phr:") and not self._in_titles(t)}
+        # Nor do the words for the whole jurisdiction (全省, 全市, 全国): every figure of the report is about it.
+        main = {t: w for t, w in weights.items()
+                if not t.startswith("phr:") and not self.in_titles(t) and not JURISDICTION.fullmatch(t)}
         if not main:
             return ()
         top = max(main.values())

@@ -15,10 +15,71 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .document import ITEM, Paragraph
+from .document import Paragraph
 from .index import Index
 
-_ITEM_START = re.compile(r"^[一二三四五六七八九十]+是")
+_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
+# The ways a report numbers the items of a list inside one paragraph, each a pattern whose group 1 is the marker and
+# whose `n` is the item's number: 一是/二是, 第一，/第二，, （1）/（2）, 1./2., ①/②. A list must count 1, 2, 3… in order.
+_CN = "一二三四五六七八九十"
+_INLINE_MARKERS = (
+    (re.compile(rf"(?:^|(?<=[。；;:：，,]))\s*(([{_CN}]{{1,2}})是)"), lambda m: _cn_number(m.group(2))),
+    (re.compile(rf"(?:^|(?<=[。；;:：]))\s*(第([{_CN}]{{1,2}})[，,、：:])"), lambda m: _cn_number(m.group(2))),
+    (re.compile(r"(?:^|(?<=[。；;:：，,]))\s*([（(](\d{1,2})[)）])"), lambda m: int(m.group(2))),
+    (re.compile(r"(?:^|(?<=[。；;:：]))\s*((\d{1,2})[.．、])(?!\d)"), lambda m: int(m.group(2))),
+    (re.compile(r"(([①-⑳]))"), lambda m: ord(m.group(2)) - ord("①") + 1),
+)
+# A colon followed by a 、-list of short items (坚持“六保”：保居民就业、保基本民生、保市场主体…), or by clauses
+# separated by ； (主要预期目标是：生产总值增长5%左右；城镇新增就业…；…).
+_ENUMERATIONS = (
+    (re.compile(r"([^。；;：:]{2,40})[：:]((?:[^、。；;：:]{2,16}、){2,}[^、。；;：:，,]{2,16})(?=[。；;，,]|$)"), "、"),
+    (re.compile(r"([^。；;：:]{2,40})[：:]((?:[^。；;：:]{2,60}[；;]){2,}[^。；;：:]{2,60})(?=[。]|$)"), "；"),
+)
+MIN_ENUMERATION = 3
+
+
+def _cn_number(numeral: str) -> int:
+    """一 … 十九 as a number (the ordinals of an 一是…十是 list)."""
+    if numeral.startswith("十"):
+        return 10 + (_CN.index(numeral[1]) + 1 if len(numeral) > 1 else 0)
+    if len(numeral) == 2 and numeral[1] == "十":
+        return (_CN.index(numeral[0]) + 1) * 10
+    return _CN.index(numeral[0]) + 1
+
+
+def inline_items(text: str) -> list[tuple[int, str]]:
+    """The items of a numbered list written inside one paragraph, as (offset, title): the first marker kind that
+    counts 1, 2, 3… at least twice in a row, its items running to the next 。 or ；. Empty when there is none."""
+    for pattern, number in _INLINE_MARKERS:
+        found = [(m.start(1), m.end(1), number(m)) for m in pattern.finditer(text)]
+        run: list[tuple[int, int, int]] = []
+        for start, end, n in found:
+            if n == len(run) + 1:
+                run.append((start, end, n))
+        if len(run) >= 2:
+            items = []
+            for i, (start, end, _) in enumerate(run):
+                stop = run[i + 1][0] if i + 1 < len(run) else len(text)
+                title = re.split(r"[。；;]", text[start:stop], maxsplit=1)[0].strip().rstrip("，,：:")
+                items.append((start, title))
+            return items
+    return []
+
+
+def enumerations(text: str) -> list[tuple[int, str, list[tuple[int, str]]]]:
+    """Each colon followed by a 、-list of at least MIN_ENUMERATION short items: (offset, lead-in, [(offset, item)])."""
+    found = []
+    for pattern, separator in _ENUMERATIONS:
+        for m in pattern.finditer(text):
+            if any(m.start(1) == start for start, _, _ in found):
+                continue
+            pieces, at = [], m.start(2)
+            for piece in re.split(f"[{separator};]" if separator == "；" else separator, m.group(2)):
+                pieces.append((at, piece.strip()))
+                at += len(piece) + 1
+            if len(pieces) >= MIN_ENUMERATION:
+                found.append((m.start(1), m.group(1).strip().lstrip("，,"), pieces))
+    return found
 
 
 @dataclass(frozen=True)
@@ -79,16 +140,20 @@ def build_outline(index: Index) -> list[Node]:
                   if (row := unit_at(p)) is not None]
         if len(chosen) >= 2 and key in heading_row:
             planned.append((key, key[2] or key[1], chosen, None))
-        # An 一是…二是… list inside one paragraph that does not itself open with 一是: its lead-in names it.
+        # A numbered list inside one paragraph that does not itself open with a number (一是…二是…, 1.…2.…): its
+        # lead-in names it; and a colon followed by a 、-list (“六保”：保居民就业、保基本民生…).
         for p in paragraphs:
-            inline = list(ITEM.finditer(p.text))
-            if len(inline) < 2 or _ITEM_START.match(p.text):
-                continue
-            lead_in = p.text[: inline[0].start()].strip().rstrip(":：。")
-            items = [(p, f"{m.group(1)}{m.group(2)}".strip(), unit_at(p, m.start(1))) for m in inline]
-            lead_row = unit_at(p)
-            if lead_in and lead_row is not None and all(row is not None for _, _, row in items):
-                planned.append((key, lead_in, items, lead_row))
+            inline = inline_items(p.text)
+            if len(inline) >= 2 and not _ITEM_START.match(p.text):
+                lead_in = p.text[: inline[0][0]].strip().rstrip(":：。，,")
+                items = [(p, title, unit_at(p, at)) for at, title in inline]
+                lead_row = unit_at(p)
+                if lead_in and lead_row is not None and all(row is not None for _, _, row in items):
+                    planned.append((key, lead_in, items, lead_row))
+            for at, lead_in, pieces in enumerations(p.text):
+                lead_row = unit_at(p, at)
+                if lead_row is not None:
+                    planned.append((key, lead_in, [(p, piece, lead_row) for _, piece in pieces], lead_row))
     needed = sorted({row for _, _, items, lead in planned for row in [*(r for _, _, r in items), lead] if row is not None})
     vector_of = dict(zip(needed, store.unit_vectors(needed))) if needed else {}
     nodes: list[Node] = []

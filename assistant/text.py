@@ -25,7 +25,7 @@ jieba.setLogLevel(logging.WARNING)
 # the other way round. Only equivalences that hold in any report belong here; nothing that names one report's things.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     # statistical indicators (national, provincial, city and zone reports)
-    ("地区生产总值", "国内生产总值", "生产总值", "gdp"),
+    ("地区生产总值", "国内生产总值", "生产总值", "gdp", "经济总量"),
     ("居民消费价格", "消费价格", "物价", "cpi"),
     ("规模以上", "规上"),
     ("固定资产投资", "固投"),
@@ -62,6 +62,8 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("新冠肺炎疫情", "疫情", "新冠", "新冠肺炎", "covid"),
     ("疫情防控", "防疫", "抗疫"),
     ("党的建设", "党建"),
+    # the shortcomings every report lists after its review (存在一些问题：一是…)
+    ("问题", "不足", "不足之处", "短板", "困难", "薄弱环节"),
 )
 
 # Words that only say what kind of answer is wanted, not what it is about. They carry no topic, so they neither help
@@ -185,6 +187,38 @@ def topic_nouns(text: str) -> tuple[str, ...]:
         if flag == "eng" or jieba.dt.FREQ.get(word):
             nouns.append(word)
     return tuple(nouns)
+
+
+# Input that is not a question about a report. Greetings and thanks get a hint of what to ask; text that reads as code
+# (SQL, markup, a shell line) is refused before it reaches the search, whatever words it shares with a report.
+GREETING = re.compile(r"^(?:你好|您好|你们好|大家好|嗨|哈喽|哈啰|在吗|在不在|早上好|上午好|中午好|下午好|晚上好|早安|晚安|谢谢|多谢|感谢|"
+                      r"辛苦了|再见|拜拜|好的|嗯+|哦+|hi|hello|hey|hiya|thanks?(?: you)?|thank you|bye|goodbye|ok(?:ay)?)"
+                      r"[\s,，!！。.~～?？啊呀呢哈]*(?:你好|您好|谢谢|thanks|there)?[\s,，!！。.~～?？]*$", re.IGNORECASE)
+CODE_LIKE = re.compile(r"--\s*$|;\s*--|/\*|\*/|<\s*/?\s*(?:script|img|iframe|svg|a|div|body|html|style)\b|\$\{|\{\{|"
+                       r"\b(?:select|insert|update|delete|drop|union|alter|create)\b[^\u4e00-\u9fff]{0,40}"
+                       r"\b(?:from|table|into|set|select|where|database)\b|(?:^|\s)(?:rm|sudo|curl|wget)\s+-|"
+                       r"\b(?:eval|exec|import|function|def|print|alert|console\.log)\s*\(", re.IGNORECASE)
+
+
+def not_a_question(text: str) -> str:
+    """"greeting", "code" or "word" (a lone English word) when the text is that rather than a question about a
+    report, else ""."""
+    stripped = text.strip()
+    if GREETING.match(stripped):
+        return "greeting"
+    if CODE_LIKE.search(stripped):
+        return "code"
+    if re.fullmatch(r"[A-Za-z]+", stripped) and not stripped.isupper():
+        return "word"  # one English word (test, growth) asks nothing; an acronym (GDP, CPI) is a topic of its own
+    return ""
+
+
+@lru_cache(maxsize=4096)
+def place_names(text: str) -> tuple[str, ...]:
+    """The place names of a question (jieba's part-of-speech tag ns, two characters or more): 成都, 泸州, 长三角."""
+    import jieba.posseg as pseg
+
+    return tuple(dict.fromkeys(w for w, flag in pseg.lcut(normalize(text)) if flag == "ns" and len(w) >= 2))
 
 
 def is_english(text: str) -> bool:

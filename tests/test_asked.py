@@ -16,7 +16,11 @@ def test_kinds_of_figure_are_read_off_the_wording():
     assert read_question("同翔高新城规划面积多少平方公里？").kind == "area"
     assert read_question("刚脱贫的县还能享受多久的过渡期？").kind == "duration"
     assert read_question("厦门时代项目什么时候投产?").kind == "date"
-    assert read_question("今年失业率打算控制在什么水平？").kind == "any"
+    # A rate (失业率, 城镇化率) is a percentage, however the question words it in between (实际是多少, 打算控制在什么水平).
+    assert read_question("今年失业率打算控制在什么水平？").kind == "percent"
+    assert read_question("去年全省城镇调查失业率实际是多少").kind == "percent"
+    assert read_question("2021年高新区规上工业产值一共有多少?").kind == "amount"
+    assert read_question("中国的首都是哪里？").kind == "place"
     assert read_question("What was the gross industrial output above designated size in 2021?").kind == "amount"
     assert read_question("What share of the gross industrial output did high-tech industries account for?").kind == "percent"
 

@@ -1,0 +1,61 @@
+"""What people type into a public chat, through the real engine and the committed index: input that is not a question
+about the report is never answered with one of its sentences, and the ordinary ways of asking for a whole list get
+every item of it."""
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+NOT_QUESTIONS = [
+    # greetings and thanks
+    "hello", "Hi!", "你好！", "您好", "谢谢", "thanks",
+    # code
+    "'; DROP TABLE reports; --", "SELECT * FROM figures WHERE 1=1", "<script>alert(1)</script>", "{{7*7}}",
+    # random text and lone words
+    "lorem ipsum", "asdfgh", "qwertyuiop", "asdf qwer zxcv", "test", "啊啊啊啊",
+    # off-topic and general knowledge
+    "1+1等于几", "讲个笑话", "今天天气怎么样", "谁是美国总统", "地球有多大", "如何做红烧肉", "Python怎么安装",
+    "北京到上海多远", "What is the capital of France?", "Who won the world cup?",
+    # a stray English word in front of a question the report cannot answer (the seed has no GDP)
+    "alert 2021年GDP？",
+]
+
+# The seed's 2022 work plan has eight sections, (一) to (八).
+PLAN_QUESTIONS = [
+    "2022年重点做哪几方面工作", "2022年主要抓哪几个方面", "2022年的工作任务有哪些", "今年有哪些工作安排", "2022年工作要点有哪些",
+    "2022年计划做哪些工作", "2022年高新区的工作重点是什么", "22年打算干哪几件大事", "2022年的主要任务是什么",
+    "2022年工作分几大块",
+]
+# ...and its review names four problems, 一是… to 四是….
+PROBLEM_QUESTIONS = [
+    "高新区的主要问题有哪些", "高新区存在哪些不足", "高新区还有什么短板", "目前面临哪些困难和问题", "存在的问题是什么",
+    "高新区有哪些不足之处",
+]
+
+
+@pytest.mark.parametrize("text", NOT_QUESTIONS)
+def test_what_is_not_a_question_about_the_report_is_not_answered_from_it(bot, text):
+    answer = bot.ask(text)
+    assert answer.status in ("not_found", "invalid"), (answer.status, answer.answer)
+    assert not answer.citations
+
+
+@pytest.mark.parametrize("question", PLAN_QUESTIONS)
+def test_ordinary_ways_to_ask_for_the_plan_get_all_its_sections(bot, question):
+    answer = bot.ask(question)
+    assert answer.status == "answered", answer.answer
+    assert all(f"({n})" in answer.answer for n in "一二三四五六七八"), answer.answer
+    assert len(answer.citations) == 8
+
+
+@pytest.mark.parametrize("question", PROBLEM_QUESTIONS)
+def test_ordinary_ways_to_ask_for_the_problems_get_all_four(bot, question):
+    answer = bot.ask(question)
+    assert answer.status == "answered", answer.answer
+    for item in ("产业集群竞争力不够强", "创新要素集聚不足", "产业用地保障问题显现", "干部队伍能力作风有待进一步提升"):
+        assert item in answer.answer
+
+
+def test_a_list_that_does_not_have_the_number_of_items_asked_for_is_partial(bot):
+    answer = bot.ask("2022年工作要点的三个方面是什么")
+    assert answer.status == "partial" and "可能不是所问的完整清单" in answer.answer
