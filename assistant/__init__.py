@@ -22,6 +22,7 @@ from .embed import get_embedder
 from .figures import Figure, find_figures
 from .retrieve import PERIOD_WORDS, Retriever, split_question, understand
 from .scope import named_reports, profile, resolve
+from .settings import Settings, default_settings
 from .text import not_a_question, topic_nouns
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "validate_question"]
@@ -66,6 +67,14 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Cf"))
 
 
+NOT_A_QUESTION = {  # what a greeting, code or a lone English word gets instead of an answer
+    "greeting": "您好！请直接问报告里的内容，例如：去年规上工业总产值是多少？今年有哪些重点工作？"
+                "Hello! Ask about what the report says, e.g. “What is this year's growth target?”",
+    "code": "这看起来不是一个问题。请用一句话提问，例如：今年的GDP增长目标是多少？ This looks like code, not a question.",
+    "word": "请输入完整的问题，例如：今年的GDP增长目标是多少？ Please ask a whole question, e.g. “What is this year's GDP target?”",
+}
+
+
 def validate_question(question) -> tuple[str, str]:
     """The question to answer and a message for the user ('' when all is well). An empty question returns ('', msg)."""
     if isinstance(question, bytes):
@@ -75,16 +84,11 @@ def validate_question(question) -> tuple[str, str]:
     question = " ".join(_clean(question).split())
     if not question or not any(ch.isalnum() for ch in question):
         return "", "请输入一个问题，例如：去年规上工业总产值是多少？ Please type a question."
-    kind = not_a_question(question)
-    if kind == "greeting":
-        return "", ("您好！请直接问报告里的内容，例如：去年规上工业总产值是多少？今年有哪些重点工作？"
-                    "Hello! Ask about what the report says, e.g. “What is this year's growth target?”")
-    if kind == "code":
-        return "", "这看起来不是一个问题。请用一句话提问，例如：今年的GDP增长目标是多少？ This looks like code, not a question."
-    if kind == "word":
-        return "", "请输入完整的问题，例如：今年的GDP增长目标是多少？ Please ask a whole question, e.g. “What is this year's GDP target?”"
     if len(question) > MAX_QUESTION_CHARS:
         return question[:MAX_QUESTION_CHARS], f"问题太长，只使用了前{MAX_QUESTION_CHARS}个字。"
+    kind = not_a_question(question)
+    if kind:
+        return "", NOT_A_QUESTION[kind]
     return question, ""
 
 
@@ -109,13 +113,15 @@ def default_paths(seeds_dir=None, index_dir=None) -> tuple[Path, Path]:
 class Assistant:
     """The engine's facade: load an index, answer questions. Thread-safe; holds no per-user state."""
 
-    def __init__(self, index: indexmod.Index, embedder, seeds_dir: Path, index_dir: Path):
+    def __init__(self, index: indexmod.Index, embedder, seeds_dir: Path, index_dir: Path,
+                 settings: Settings | None = None):
         self.index = index
         self.embedder = embedder
         self.seeds_dir = seeds_dir
         self.index_dir = index_dir
-        self.retriever = Retriever(index, embedder)
-        self.answerer = Answerer(index)
+        self.settings = settings or default_settings()
+        self.retriever = Retriever(index, embedder, self.settings)
+        self.answerer = Answerer(index, self.settings)
         self.profiles = [profile(doc) for doc in index.documents]
         self._figures: list[FigureRow] | None = None
         self._lock = threading.Lock()
@@ -124,9 +130,11 @@ class Assistant:
 
     @classmethod
     def load(cls, seeds_dir: str | Path | None = None, index_dir: str | Path | None = None,
-             embedder: str | None = None, build: bool = True, store: str | None = None) -> Assistant:
+             embedder: str | None = None, build: bool = True, store: str | None = None,
+             settings: Settings | None = None) -> Assistant:
         """Load the index for seeds_dir (default seeds/) from index_dir (default index/), searched through `store`
-        ("local", the default, or "milvus:URI"; else $ASSISTANT_STORE).
+        ("local", the default, or "milvus:URI"; else $ASSISTANT_STORE), with `settings` (default: the committed ones,
+        assistant/settings.json).
 
         A missing, damaged or stale index (reports changed, other embedder, other format) is rebuilt; with
         build=False it is refused with a message that names the fix instead.
@@ -140,7 +148,7 @@ class Assistant:
                 raise
             indexmod.build(seeds, where, model, store=store)
             index = indexmod.load(where, seeds, model.id, model.dim, store=store)
-        return cls(index, model, seeds, where)
+        return cls(index, model, seeds, where, settings)
 
     @property
     def documents(self) -> list[Document]:

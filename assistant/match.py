@@ -13,10 +13,8 @@ from functools import lru_cache
 from . import text as textmod
 from .index import Index
 from .retrieve import Query
+from .settings import Settings, default_settings
 
-SYNONYM_MATCH_WEIGHT = 0.85  # a synonym of the question's word (上市 for IPO) counts a little less than the word itself
-HEADING_MATCH_WEIGHT = 0.5  # a topic word found only in the heading path counts half
-ANCHOR_SHARE = 0.5
 REFERS_BACK = re.compile(r"这个|这项|这一|这些|该项|该|其|它|这方面|这块|上述|this|that|it\b")
 # Units and their pieces as jieba cuts them (平方公里 → 平方, 公里): they say what kind of figure is asked, not what about.
 UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "人", "例", "所", "笔", "亩", "次", "天", "平方米",
@@ -42,8 +40,9 @@ class Topic(dict):
 class TopicMatcher:
     """Knows the reports' vocabulary: IDF of every token, and whether the reports mention a word at all."""
 
-    def __init__(self, index: Index):
+    def __init__(self, index: Index, settings: Settings | None = None):
         self.index = index
+        self.settings = settings or default_settings()
         self.n_docs = max(len(index.chunks), 1)
         self._df: dict[str, int] = {}
         for chunk in index.chunks:
@@ -122,7 +121,7 @@ class TopicMatcher:
 
     def anchors(self, query: Query, weights: Topic) -> tuple[str, ...]:
         """The main words of the question, with a follow-up's earlier question at its weight (its topic words of at
-        least ANCHOR_SHARE of the top weight): an answer's figure must be about one of them. None for English
+        least anchor_share of the top weight): an answer's figure must be about one of them. None for English
         questions, whose words come from a dictionary."""
         if query.lang == "en":
             return ()
@@ -133,7 +132,7 @@ class TopicMatcher:
         if not main:
             return ()
         top = max(main.values())
-        return tuple(sorted(t for t, w in main.items() if w >= ANCHOR_SHARE * top))
+        return tuple(sorted(t for t, w in main.items() if w >= self.settings.anchor_share * top))
 
     def coverage(self, text: str, heading: str, weights: Topic) -> tuple[float, frozenset[str]]:
         """Share of the topic's weight found in the text (a word only in the heading path counts half), and the topic
@@ -148,13 +147,13 @@ class TopicMatcher:
             if token.startswith("syn:") and token in keys:
                 # The question's own word beats a synonym of it (IPO over 上市) when both are there.
                 same_word = any(m in normalized for m in weights.named.get(token, []))
-                got += weight if same_word else SYNONYM_MATCH_WEIGHT * weight
+                got += weight if same_word else self.settings.synonym_match_weight * weight
                 matched.add(token)
             elif not token.startswith("syn:") and token.removeprefix("phr:") in normalized:
                 got += weight
                 matched.add(token)
             elif (token.startswith("syn:") and token in heading_keys) or token.removeprefix("phr:") in heading_normalized:
-                got += HEADING_MATCH_WEIGHT * weight
+                got += self.settings.heading_match_weight * weight
         return got / weights.total, frozenset(matched)
 
     def mentioned(self, word: str, scope: frozenset[str] | None = None) -> bool:

@@ -34,6 +34,8 @@ _INLINE_MARKERS = (
 _ENUMERATIONS = (
     (re.compile(r"([^。；;：:]{2,40})[：:]((?:[^、。；;：:]{2,16}、){2,}[^、。；;：:，,]{2,16})(?=[。；;，,]|$)"), "、"),
     (re.compile(r"([^。；;：:]{2,40})[：:]((?:[^。；;：:]{2,60}[；;]){2,}[^。；;：:]{2,60})(?=[。]|$)"), "；"),
+    # or by comma clauses that each give a figure (主要预期目标是：经济增长5%左右，规上工业增加值增长6.5%左右，…)
+    (re.compile(r"([^。；;：:，,]{2,40})[：:]((?:[^。；;：:，,]{2,40}[，,]){2,}[^。；;：:，,]{2,40})(?=[。]|$)"), "，"),
 )
 MIN_ENUMERATION = 3
 
@@ -74,9 +76,11 @@ def enumerations(text: str) -> list[tuple[int, str, list[tuple[int, str]]]]:
             if any(m.start(1) == start for start, _, _ in found):
                 continue
             pieces, at = [], m.start(2)
-            for piece in re.split(f"[{separator};]" if separator == "；" else separator, m.group(2)):
+            for piece in re.split({"；": "[；;]", "，": "[，,]"}.get(separator, separator), m.group(2)):
                 pieces.append((at, piece.strip()))
                 at += len(piece) + 1
+            if separator == "，" and sum(bool(re.search(r"\d", piece)) for _, piece in pieces) < MIN_ENUMERATION:
+                continue  # commas join any clauses; only a run of figures (targets) is a list
             if len(pieces) >= MIN_ENUMERATION:
                 found.append((m.start(1), m.group(1).strip().lstrip("，,"), pieces))
     return found

@@ -19,18 +19,11 @@ from .document import FIVE_YEAR_PLANS, Paragraph
 from .embed import Embedder
 from .english import EnglishTerms
 from .index import Index
+from .settings import Settings, default_settings
 
-RRF_K = 20
-BM25_WEIGHT = 1.0
-SENTENCE_WEIGHT = 1.0
-DENSE_WEIGHT = 1.0
 DENSE_UNITS = 400  # nearest units asked of the vector index; paragraphs with none among them get no dense vote
 HISTORY_WEIGHT = 0.5  # the earlier question helps a follow-up, but the question as asked leads
 CANDIDATES = 8
-YEAR_MATCH_BOOST = 1.35
-YEAR_MISMATCH_PENALTY = 0.55
-PERIOD_MATCH_BOOST = 1.15
-PERIOD_MISMATCH_PENALTY = 0.8
 QUERY_CACHE_SIZE = 1024
 MAX_EMBED_CHARS = 200
 
@@ -218,7 +211,8 @@ class Retriever:
     before fusing so that a paragraph sharing no word with the question gets no lexical vote.
     """
 
-    def __init__(self, index: Index, embedder: Embedder):
+    def __init__(self, index: Index, embedder: Embedder, settings: Settings | None = None):
+        self.settings = settings or default_settings()
         self.index = index
         self.embedder = embedder
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -299,13 +293,13 @@ class Retriever:
             first = np.sort(np.unique(owners, return_index=True)[1])
             order = owners[first]
             dense[order] = unit_scores[first]
-            fused[order] += DENSE_WEIGHT / (RRF_K + np.arange(1, len(order) + 1))
+            fused[order] += self.settings.dense_weight / (self.settings.rrf_k + np.arange(1, len(order) + 1))
         t3 = time.perf_counter()
 
-        for scores, weight in ((bm25, BM25_WEIGHT), (sentence, SENTENCE_WEIGHT)):
+        for scores, weight in ((bm25, self.settings.bm25_weight), (sentence, self.settings.sentence_weight)):
             order = np.argsort(-scores, kind="stable")
             order = order[scores[order] > 0]
-            fused[order] += weight / (RRF_K + np.arange(1, len(order) + 1))
+            fused[order] += weight / (self.settings.rrf_k + np.arange(1, len(order) + 1))
         fused *= self._priors(query)
         if in_scope is not None:
             fused *= in_scope
@@ -336,16 +330,16 @@ class Retriever:
                      else np.isin(meta["year"], query.years)) | (
                 known & np.isin(meta["year"] - meta["issue_year"], query.relative_years))
             judged = meta["body"] & meta["has_year"] & (bool(query.years) | known)
-            weights[judged & asked] *= YEAR_MATCH_BOOST
-            weights[judged & ~asked] *= YEAR_MISMATCH_PENALTY
+            weights[judged & asked] *= self.settings.year_match_boost
+            weights[judged & ~asked] *= self.settings.year_mismatch_penalty
         if query.span_asked:
-            weights[meta["body"] & ~meta["has_year"] & meta["span"]] *= YEAR_MATCH_BOOST
+            weights[meta["body"] & ~meta["has_year"] & meta["span"]] *= self.settings.year_match_boost
         elif (query.years or query.relative_years) and not query.plans:
             # A review of five years as a whole does not answer a question about one of them.
-            weights[meta["body"] & ~meta["has_year"] & meta["span"]] *= YEAR_MISMATCH_PENALTY
+            weights[meta["body"] & ~meta["has_year"] & meta["span"]] *= self.settings.year_mismatch_penalty
         if query.period:
             has_period = meta["body"] & (meta["period"] != "")
             same = meta["period"] == query.period
-            weights[has_period & same] *= PERIOD_MATCH_BOOST
-            weights[has_period & ~same] *= PERIOD_MISMATCH_PENALTY
+            weights[has_period & same] *= self.settings.period_match_boost
+            weights[has_period & ~same] *= self.settings.period_mismatch_penalty
         return weights

@@ -10,14 +10,11 @@ import re
 
 from .asked import Asked, holds_answer
 from .match import Topic, TopicMatcher
+from .settings import Settings, default_settings
 
 CLAUSE_SPLIT = re.compile(r"(?<=[;；])")
 COMMA_SPLIT = re.compile(r"(?<=[,，;；])")
 MAX_QUOTE_CHARS = 90  # comma clauses are weighed only in sentences longer than this
-KEEP_SHARE = 0.5  # a clause that scores this share of the best one stays if it adds a topic word the best lacks
-SAME_SHARE = 0.9  # ...or if it scores nearly as well
-KIND_BONUS = 0.12  # a clause holding the asked kind of figure (家 for 多少家) gains this much
-DENSE_WEIGHT = 4.0  # per unit of cosine below the closest clause: words decide, vectors break near-ties
 
 
 def _fit(asked: Asked, text: str, anchors: tuple[str, ...]) -> float:
@@ -35,11 +32,12 @@ def _parts(sentence: str, splitter: re.Pattern) -> list[str]:
 
 
 def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
-         similarity: dict[str, float] | None = None, anchors: tuple[str, ...] = ()) -> str:
+         similarity: dict[str, float] | None = None, anchors: tuple[str, ...] = (), settings: Settings | None = None) -> str:
     """Keep the clauses that match the question, contiguous. Parts split by ； are always weighed (they usually hold
     different facts: 平板显示…7.7%;计算机…15.1%); comma clauses only when the sentence is long. `similarity` gives
     the vector similarity to the question of the clauses that have vectors (the ；-parts of long sentences)."""
     similarity = similarity or {}
+    settings = settings or default_settings()
     for splitter, limit in ((CLAUSE_SPLIT, 0), (COMMA_SPLIT, MAX_QUOTE_CHARS)):
         if len(sentence) <= limit:
             break
@@ -48,11 +46,11 @@ def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
             continue
         covers = [matcher.coverage(p, "", weights) for p in parts]
         fits = [_fit(asked, p, anchors) for p in parts]
-        scored = [c[0] + KIND_BONUS * f for c, f in zip(covers, fits, strict=True)]
+        scored = [c[0] + settings.clause_kind_bonus * f for c, f in zip(covers, fits, strict=True)]
         sims = [similarity.get(p) for p in parts]
         if sum(s is not None for s in sims) >= 2:
             top = max(s for s in sims if s is not None)
-            scored = [x + DENSE_WEIGHT * (s - top) if s is not None else x for x, s in zip(scored, sims, strict=True)]
+            scored = [x + settings.clause_dense_weight * (s - top) if s is not None else x for x, s in zip(scored, sims, strict=True)]
         if re.search(r"[:：]", parts[0]):
             # "2022年预期目标:…" introduces what follows. If nothing after it matches, the whole list is the answer;
             # otherwise the matching items are, and the lead is context, not answer.
@@ -64,8 +62,8 @@ def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
         best = max(pool, key=lambda i: scored[i])
         # Another clause stays if it answers part of the question that the best one does not (a second figure asked
         # for), or answers it about as well.
-        keep = [i for i, s in enumerate(scored) if i == best or (s >= KEEP_SHARE * scored[best] > 0 and (
-            covers[i][1] - covers[best][1] or s >= SAME_SHARE * scored[best]))]
+        keep = [i for i, s in enumerate(scored) if i == best or (s >= settings.keep_share * scored[best] > 0 and (
+            covers[i][1] - covers[best][1] or s >= settings.same_share * scored[best]))]
         trimmed = "".join(parts[min(keep) : max(keep) + 1]).rstrip(",，;；")
         if not re.search(r"[。！？!?]$", trimmed):
             trimmed += "。"

@@ -20,7 +20,8 @@ from assistant import Assistant
 from assistant import index as indexmod
 from assistant.embed import get_embedder
 from assistant.evaluate import evidence_found, load_items
-from assistant.retrieve import RRF_K, understand
+from assistant.retrieve import understand
+from assistant.settings import default_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -72,7 +73,7 @@ def main() -> None:
                 sparse = (paragraphs @ question.T).toarray().ravel()
                 with_sparse = dict(fused)
                 for rank, i in enumerate(j for j in np.argsort(-sparse) if sparse[j] > 0):
-                    with_sparse[i] = with_sparse.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+                    with_sparse[i] = with_sparse.get(i, 0.0) + 1.0 / (default_settings().rrf_k + rank + 1)
                 lang = "en" if item.get("lang") == "en" else "zh"
                 hits[lang]["n"] += 1
                 for label, scores in (("base", fused), ("sparse", with_sparse)):
