@@ -73,6 +73,11 @@ class ProgressBar:
         self.stream.flush()
 
 
+# `figures` prints tab-separated columns under this header row (figure, label, clause, report, part, section, id),
+# the rows the web app's figure desk shows for the same keyword; none is exit status 1, with a message on stderr.
+FIGURE_HEADER = ("数字", "指标", "所在分句", "报告", "部分", "小节", "段落编号")
+
+
 def render(answer: dict) -> str:
     lines = [answer["answer"]]
     for c in answer["citations"]:
@@ -128,18 +133,21 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(answer, ensure_ascii=False, indent=1) if args.json else render(answer))
             return 0
         if args.command == "figures":
+            from . import figures_matching
             from .scope import resolve
 
             bot = _load(args)
-            keyword = args.keyword.strip()
             picked = resolve(args.report, bot.documents) if args.report else None
-            for row in bot.figure_rows():
-                if picked and row.report not in picked:
-                    continue
-                if keyword and keyword not in row.sentence and keyword not in row.section and keyword not in row.measure:
-                    continue
-                print(f"{row.figure}\t{row.measure}\t{row.clause}\t{row.report_name}\t{row.part} > {row.section}\t"
-                      f"{row.paragraph_id}")
+            rows = figures_matching(bot.figure_rows(), args.keyword, reports=picked)
+            if not rows:
+                keyword = args.keyword.strip()
+                print(f"没有与“{keyword}”相符的数字。No figure matches “{keyword}”." if keyword else
+                      "报告中没有数字。The reports hold no figures.", file=sys.stderr)
+                return 1
+            print("\t".join(FIGURE_HEADER))
+            for row in rows:
+                cells = (row.figure, row.measure, row.clause, row.report_name, row.part, row.section, row.paragraph_id)
+                print("\t".join(cell.replace("\t", " ") for cell in cells))
             return 0
         if args.command == "eval":
             from .evaluate import evaluate, format_report, load_items

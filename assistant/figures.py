@@ -95,7 +95,7 @@ _OPENERS = re.compile(r"^(?:[、,，\s]|其中|全年|年末|今年|去年|累�
 # 失业率全年控制在5.5%以内), taken off the end one at a time; a one-character one only where it is not the end of a word
 # (平均为5.1% keeps 平均, 接近 keeps 接近).
 _PREDICATE = re.compile(r"(?:[、,，\s]|(?:保持|控制|稳定|提高|提升|增加|降低|下降|扩大|减少)(?:到|至|在)|累计|新增|完成|实现|达到|超过|"
-                        r"突破|不到|不足|不少于|全年|分别|拟按|各|均|都|共|达|超|约|近|仅|为|是|按|拟|再)$")
+                        r"突破|不到|不足|不少于|全年|分别|拟按|共计|总计|合计|各|均|都|共|达|超|约|近|仅|为|是|按|拟|再)$")
 # A clause about change or share only: it measures the subject before it.
 _RELATIVE = re.compile(r"^(?:同比|比上年|较上年|比去年|较去年|增长|增速|增幅|下降|提高|提升|增加(?!值)|减少|占|比重|规模|总数|总量|"
                        r"总额|年度计划|计划)")
