@@ -128,21 +128,19 @@ def _labels(text: str, spans: list[tuple[int, int]]) -> list[str]:
             subject = ""
         tail = text[end : after[0] if after else clause_end]
         head = _head(text[max([clause_start, *before]) : start])
-        label, bare = _counted(tail, bool(after)), False
-        if label:
-            pass
-        elif not head or _RELATIVE.match(head):  # 同比增长13.9%: the subject before it grew
-            bare = True
+        label = counted_noun = _counted(tail, bool(after))
+        bare = not label and (not head or _RELATIVE.match(head) is not None)
+        if bare:  # 同比增长13.9%: the subject before it grew
             label = f"{subject} {head}".strip() if subject else head or _plain(tail)
-        elif head == counted:  # 1500亩工业用地仅42天就完成全过程审批: 工业用地 is what 1500亩 counts
+        elif not label and head == counted:  # 1500亩工业用地仅42天就完成全过程审批: 工业用地 is what 1500亩 counts
             label = _plain(tail)
-        else:
+        elif not label:
             label = _without_leading_verbs(head)
             if not _has_noun(label):  # 共派出3名委领导: the head names nothing
                 label = _plain(tail) or label
         if not bare and (start, end) in items:
             subject = _without_predicates(_CHANGE_AT_END.sub("", label)) or label
-        counted = label if after and label == _counted(tail, True) else ""
+        counted = counted_noun if after else ""
         labels.append(_shortened(label))
     return labels
 
@@ -205,6 +203,7 @@ def _head(words: str) -> str:
 
 
 def _without_predicates(words: str) -> str:
+    """The words without the quantity predicates they end in: 国家级高企超 → 国家级高企, 总数达 → 总数."""
     words = words.strip()
     while match := _PREDICATE.search(words):
         if len(match.group()) == 1 and match.start() and _ends_a_word(words):
