@@ -13,6 +13,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -264,7 +265,8 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def figures_matching(rows: list[FigureRow], keyword: str = "", part: str = "", reports=None) -> list[FigureRow]:
+def figures_matching(rows: list[FigureRow], keyword: str = "", part: str = "",
+                     reports: str | Iterable[str] | None = None) -> list[FigureRow]:
     """The rows whose figure, label, clause, headings or paragraph id hold every word of the keyword (width and case
     folded), in the part given and the reports given (document keys or report names); '' and None mean all.
 
