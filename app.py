@@ -29,7 +29,8 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
-from assistant import MAX_QUESTION_CHARS, Assistant, FigureRow
+from assistant import MAX_QUESTION_CHARS, Assistant, FigureRow, compare_figures, figures_matching
+from assistant import recurring_measures as measures
 from assistant.answer import Answer
 from assistant.service import FeedbackLog, Library, RateLimiter, default_library, feedback_target, open_feedback
 
@@ -77,7 +78,6 @@ FIGURE_COLUMNS = ["数字", "所在分句", "指标", "报告", "部分", "小�
 FIGURE_COLUMN_WIDTHS = ["90px", "290px", "140px", "150px", "130px", "160px", "220px"]
 COMPARE_COLUMNS = ["指标", "报告", "年份", "类型", "数字", "所在分句", "段落编号"]
 COMPARE_COLUMN_WIDTHS = ["140px", "150px", "80px", "60px", "90px", "290px", "220px"]
-MAX_MEASURES = 200  # the comparison's measure list: the labels found in most reports and years first
 ALL_PARTS = "全部"
 CSV_FORMULA_START = ("=", "+", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
@@ -328,21 +328,9 @@ def compare_table(rows: list[FigureRow]) -> pd.DataFrame:
 
 
 def filter_figures(rows: list[FigureRow], keyword: str, part: str, report: str = ALL_REPORTS) -> list[FigureRow]:
-    """Rows whose figure, clause, measure, headings or id hold every word of the keyword, in the chosen part and report.
-
-    The clause, not the whole sentence: a long sentence names many measures, and 外资 should not list every figure
-    of the sentence that mentions it once."""
-    words = str(keyword or "").casefold().split()
-    found = []
-    for r in rows:
-        if part and part != ALL_PARTS and r.part != part:
-            continue
-        if report and report != ALL_REPORTS and r.report_name != report:
-            continue
-        haystack = f"{r.figure} {r.clause} {r.measure} {r.part} {r.section} {r.paragraph_id}".casefold()
-        if all(w in haystack for w in words):
-            found.append(r)
-    return found
+    """The engine's figure filter (the CLI's too), the dropdowns' 全部 meaning no filter."""
+    return figures_matching(rows, keyword, "" if part == ALL_PARTS else part,
+                            None if report in (None, "", ALL_REPORTS) else report)
 
 
 def _csv_cell(value: str) -> str:
@@ -374,40 +362,9 @@ def write_csv(rows: list[FigureRow], directory: Path, columns: list[str] | None 
 
 
 # ---- one measure across reports and years ---------------------------------------------------------------------
-_MEASURE_NOISE = re.compile(r"^(?:其中|全年|年末|今年|去年|全国|全市|全区|累计|共|力争|争取|预计|实现|完成|同比|比上年)+|"
-                            r"(?:同比|比上年|分别|约|达|达到|为|超过|以上|左右)+$")
-
-
-def measure_key(measure: str) -> str:
-    """A figure's label for comparing: the words that say what is measured, without the qualifiers around them
-    (全年城镇新增就业 and 城镇新增就业 are one measure)."""
-    return _MEASURE_NOISE.sub("", re.sub(r"\s+", "", measure or "")).strip("，,、")
-
-
 def compare_row(row: FigureRow) -> list[str]:
     """A figure as a row of COMPARE_COLUMNS."""
     return [row.measure, row.report_name, row.year or "—", row.role or "—", row.figure, row.clause, row.paragraph_id]
-
-
-def measures(rows: list[FigureRow]) -> list[str]:
-    """The measures worth comparing: labels that occur in more than one report or year, the most widespread first.
-    Read off the figures' own labels: nothing is listed by hand."""
-    places: dict[str, set[tuple[str, str]]] = {}
-    for r in rows:
-        key = measure_key(r.measure)
-        if len(key) >= 2:
-            places.setdefault(key, set()).add((r.report, r.year))
-    shared = [key for key, seen in places.items() if len(seen) > 1]
-    return sorted(shared, key=lambda k: (-len(places[k]), k))[:MAX_MEASURES]
-
-
-def compare_figures(rows: list[FigureRow], measure: str) -> list[FigureRow]:
-    """Every figure of one measure, across reports and parts: by report, then year."""
-    wanted = measure_key(measure)
-    if not wanted:
-        return []
-    found = [r for r in rows if wanted in measure_key(r.measure)]
-    return sorted(found, key=lambda r: (r.report_name, r.year, r.paragraph_id, r.start))
 
 
 def figure_paragraph_html(row: FigureRow) -> str:

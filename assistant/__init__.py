@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import threading
 import time
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +27,8 @@ from .scope import named_reports, profile, resolve
 from .settings import Settings, default_settings
 from .text import not_a_question, topic_nouns
 
-__all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "validate_question"]
+__all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "compare_figures", "figures_matching", "measure_key",
+           "recurring_measures", "validate_question"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SEEDS = ROOT / "seeds"
@@ -38,6 +41,7 @@ CUT_NOTICE = "（问题太长，只回答了它的开头部分。）"
 SENTENCE_CANDIDATES = 8  # paragraphs whose sentences compete for the answer
 SECTION_CANDIDATES = 16  # paragraphs that vote for the section of a 哪些工作/安排 question
 MAX_REPORTS_COMPARED = 3  # with several reports and no pick, the best-ranked ones each answer and are compared
+MAX_MEASURES = 200  # the measures offered for comparison: those found in most reports and years first
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class FigureRow:
     clause: str
     sentence: str
     part: str
-    section: str
+    section: str  # the section heading, else the paragraph's own lead (主要经济指标平稳增长); "" when it has neither
     paragraph_id: str
     paragraph_text: str
     start: int  # offset of the figure in paragraph_text
@@ -252,6 +256,7 @@ def _rows(paragraph: Paragraph, report_name: str) -> list[FigureRow]:
         year = f"{paragraph.span[0]}–{paragraph.span[1]}"
     else:
         year = ""
+    section = paragraph.section or paragraph.lead.lstrip("—-－ ")
     rows = []
     for sentence in paragraph.sentences:
         target = paragraph.period == "plan" or bool(TARGET_WORDS.search(sentence.text))
@@ -260,7 +265,7 @@ def _rows(paragraph: Paragraph, report_name: str) -> list[FigureRow]:
             if f.kind == "date":
                 continue
             rows.append(FigureRow(f.text, f.kind, f.measure, _clause(sentence.text, f), sentence.text, paragraph.part,
-                                  paragraph.section, paragraph.id, paragraph.text, sentence.start + f.start,
+                                  section, paragraph.id, paragraph.text, sentence.start + f.start,
                                   sentence.start + f.end, paragraph.doc, report_name, year, role))
     return rows
 
@@ -269,3 +274,72 @@ def _clause(sentence: str, figure: Figure) -> str:
     starts = [i + 1 for i, ch in enumerate(sentence[: figure.start]) if ch in ",，;；:："]
     ends = [i for i, ch in enumerate(sentence) if i >= figure.end and ch in ",，;；。"]
     return sentence[(starts[-1] if starts else 0) : (ends[0] if ends else len(sentence))].strip()
+
+
+# ---- the figure desk: one filter and one comparison for the web app and the CLI ---------------------------------
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def figures_matching(rows: list[FigureRow], keyword: str = "", part: str = "",
+                     reports: str | Iterable[str] | None = None) -> list[FigureRow]:
+    """The rows whose figure, label, clause, headings or paragraph id hold every word of the keyword (width and case
+    folded), in the part given and the reports given (document keys or report names); '' and None mean all.
+
+    The clause, not the whole sentence: a long sentence names many measures, and 外资 should not list every figure of
+    the sentence that mentions it once. The web app's figure desk and `python -m assistant figures` both filter here.
+    """
+    words = _folded(str(keyword or "")).split()
+    wanted = None if reports is None else {reports} if isinstance(reports, str) else set(reports)
+    found = []
+    for r in rows:
+        if part and r.part != part:
+            continue
+        if wanted is not None and r.report not in wanted and r.report_name not in wanted:
+            continue
+        haystack = _folded(f"{r.figure} {r.measure} {r.clause} {r.part} {r.section} {r.paragraph_id}")
+        if all(w in haystack for w in words):
+            found.append(r)
+    return found
+
+
+_MEASURE_NOISE = re.compile(r"^(?:其中|全年|年末|今年|去年|全国|全市|全区|累计|共|力争|争取|预计|实现|完成)+|"
+                            r"(?:分别|约|达|达到|为|超过|以上|左右)+$|同比|比上年|较上年")
+_GROWTH_WORDS = re.compile(r"增速|增幅")
+
+
+def measure_key(measure: str) -> str:
+    """A label reduced to the measure it names, for comparing: without spaces, qualifiers and 同比, growth words as
+    增长 (全年城镇新增就业 = 城镇新增就业; 实际利用外资 同比增长 = 实际利用外资增长 = 实际利用外资增速)."""
+    return _GROWTH_WORDS.sub("增长", _MEASURE_NOISE.sub("", re.sub(r"\s+", "", measure or ""))).strip("，,、")
+
+
+def _comparable(row: FigureRow) -> bool:
+    """A quantity of a measure: not a rank (第一名), a span of years (三年行动, 十年前), an age, or a bare number, which
+    is mostly part of a name (PM2.5, 5G, 50强)."""
+    return (row.kind != "ordinal" and not re.fullmatch(r"[\d.]+", row.figure)
+            and not row.figure.endswith(("年", "周年", "个月", "月", "日", "岁")))
+
+
+def recurring_measures(rows: list[FigureRow]) -> list[str]:
+    """The measures worth comparing: labels (as measure_key reads them) found in more than one report or year (in one
+    report: a 2021 result and a 2022 target), those in most places first. Read off the labels; nothing is listed by
+    hand."""
+    places: dict[str, set[tuple[str, str]]] = {}
+    for r in filter(_comparable, rows):
+        key = measure_key(r.measure)
+        if len(key) >= 2:
+            places.setdefault(key, set()).add((r.report, r.year or r.part))
+    shared = [key for key, seen in places.items() if len(seen) > 1]
+    return sorted(shared, key=lambda k: (-len(places[k]), k))[:MAX_MEASURES]
+
+
+def compare_figures(rows: list[FigureRow], measure: str) -> list[FigureRow]:
+    """Every quantity of one measure across reports and years, by report, then year: the rows whose label is that
+    measure; for a measure typed by hand that no label is exactly, the rows whose label holds it."""
+    wanted = measure_key(measure)
+    if not wanted:
+        return []
+    rows = [r for r in rows if _comparable(r)]
+    found = [r for r in rows if measure_key(r.measure) == wanted] or [r for r in rows if wanted in measure_key(r.measure)]
+    return sorted(found, key=lambda r: (r.report_name, r.year, r.paragraph_id, r.start))

@@ -119,6 +119,11 @@ def excerpt(text: str, quote: str, width: int = EXCERPT_CHARS) -> str:
     return f"{'…' if start else ''}{text[start:end]}{'…' if end < len(text) else ''}"
 
 
+# `figures` prints tab-separated columns under this header row (figure, label, clause, report, part, section, id),
+# the rows the web app's figure desk shows for the same keyword; none is exit status 1, with a message on stderr.
+FIGURE_HEADER = ("数字", "指标", "所在分句", "报告", "部分", "小节", "段落编号")
+
+
 def render(answer: dict, full: bool = False) -> str:
     """The answer, then each citation: its section and id, and the paragraph (whole with full, else around the quote)."""
     lines = [answer["answer"]]
@@ -152,8 +157,10 @@ def main(argv: list[str] | None = None) -> int:
                                          "or changed paragraphs")
     p_fig = sub.add_parser("figures", help="查数字 / list every figure with its sentence, section and paragraph id",
                            add_help=False)
-    p_fig.add_argument("keyword", nargs="?", default="")
-    p_fig.add_argument("--report", action="append", help="figures of this report only (key or title; repeatable)")
+    p_fig.add_argument("keyword", nargs="?", default="",
+                       help="关键词，在数字所在分句中查找（空则列出全部） / a word to find in the figure's clause (none: all)")
+    p_fig.add_argument("--report", action="append",
+                       help="只查这份报告（键或标题，可重复） / figures of this report only (key or title; repeatable)")
     p_eval = sub.add_parser("eval", help="评测 / metrics over a JSONL question set", add_help=False,
                             description="评测 / metrics over JSONL question sets (e.g. tests/data/heldout/*.jsonl)")
     p_eval.add_argument("file", nargs="+", help="问题集 / one or more question files (JSONL)")
@@ -194,18 +201,21 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(answer, ensure_ascii=False, indent=1) if args.json else render(answer, args.full))
             return 0
         if args.command == "figures":
+            from . import figures_matching
             from .scope import resolve
 
             bot = _load(args)
-            keyword = args.keyword.strip()
             picked = resolve(args.report, bot.documents) if args.report else None
-            for row in bot.figure_rows():
-                if picked and row.report not in picked:
-                    continue
-                if keyword and keyword not in row.sentence and keyword not in row.section and keyword not in row.measure:
-                    continue
-                print(f"{row.figure}\t{row.measure}\t{row.clause}\t{row.report_name}\t{row.part} > {row.section}\t"
-                      f"{row.paragraph_id}")
+            rows = figures_matching(bot.figure_rows(), args.keyword, reports=picked)
+            if not rows:
+                keyword = args.keyword.strip()
+                print(f"没有与“{keyword}”相符的数字。No figure matches “{keyword}”." if keyword else
+                      "报告中没有数字。The reports hold no figures.", file=sys.stderr)
+                return 1
+            print("\t".join(FIGURE_HEADER))
+            for row in rows:
+                cells = (row.figure, row.measure, row.clause, row.report_name, row.part, row.section, row.paragraph_id)
+                print("\t".join(cell.replace("\t", " ") for cell in cells))
             return 0
         if args.command == "eval":
             from .evaluate import evaluate, format_report, load_items

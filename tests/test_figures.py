@@ -43,3 +43,32 @@ def test_number_guard_ignores_citation_marks_and_catches_invented_numbers():
     assert unsupported_numbers("总产值3453.8亿元[1],增长13.9%[1]。", source) == []
     assert unsupported_numbers("总产值约3454亿元[1]", source) == ["3454"]
     assert unsupported_numbers("增长14%[2]", source) == ["14"]
+
+
+def labels(text):
+    return {f.text: f.measure for f in find_figures(text) if f.kind != "date"}
+
+
+def test_a_bare_growth_or_share_clause_measures_the_subject_before_it():
+    found = labels("完成规上工业总产值3453.8亿元,约占全市42%,同比增长13.9%。")
+    assert found == {"3453.8亿元": "规上工业总产值", "42%": "规上工业总产值 占全市", "13.9%": "规上工业总产值 同比增长"}
+    assert labels("新增国家级专精特新“小巨人”企业9家,总数达29家")["29家"] == "国家级专精特新“小巨人”企业 总数"
+
+
+def test_the_subject_is_not_carried_into_the_next_sentence():
+    assert labels("完成规上工业总产值3453.8亿元。同比增长13.9%。")["13.9%"] == "同比增长"
+
+
+def test_each_item_of_a_list_is_labelled_with_its_own_noun():
+    found = labels("新增8家省级企业技术中心、10家省级新型研发机构和2家市级新型研发机构")
+    assert found == {"8家": "省级企业技术中心", "10家": "省级新型研发机构", "2家": "市级新型研发机构"}
+    found = labels("新认定火炬创新研究院2家、火炬域外研发中心4家")
+    assert found["4家"] == "火炬域外研发中心" and "火炬创新研究院" in found["2家"]
+
+
+def test_quantity_predicates_go_and_words_stay_whole():
+    assert labels("固定资产投资完成332.5亿元")["332.5亿元"] == "固定资产投资"
+    assert labels("城镇调查失业率平均为5.1%")["5.1%"] == "城镇调查失业率平均"
+    assert labels("国家级高企超1200家")["1200家"] == "国家级高企"
+    label = labels("其中规上工业增加值增速和固定资产投资额增长两位数以上")["两位数"]
+    assert label == "规上工业增加值增速和固定资产投资额增长"
