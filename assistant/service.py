@@ -22,7 +22,7 @@ from . import index as indexmod
 
 log = logging.getLogger("assistant.service")
 
-DEFAULT_FEEDBACK = "feedback.db"
+DEFAULT_FEEDBACK = "data/feedback.db"  # relative to the working directory; data/ is git-ignored
 FEEDBACK_ENV = "ASSISTANT_FEEDBACK"
 LEGACY_FEEDBACK_ENV = "ASSISTANT_FEEDBACK_LOG"
 
@@ -209,7 +209,8 @@ class PostgresFeedback:
 
 
 def feedback_target(given: str | Path | None = None) -> str:
-    """Where votes go: as given, else $ASSISTANT_FEEDBACK (or the older $ASSISTANT_FEEDBACK_LOG), else feedback.db."""
+    """Where votes go: as given, else $ASSISTANT_FEEDBACK (or the older $ASSISTANT_FEEDBACK_LOG), else
+    data/feedback.db."""
     return str(given or os.environ.get(FEEDBACK_ENV) or os.environ.get(LEGACY_FEEDBACK_ENV) or DEFAULT_FEEDBACK)
 
 
