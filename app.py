@@ -64,8 +64,9 @@ ALL_REPORTS = "全部报告"
 STAFF_TOKEN_ENV = "GOV_ASSISTANT_STAFF_TOKEN"
 STAFF_HEADER = "x-staff-token"
 STAFF_ATTEMPTS_PER_MINUTE = 10  # token checks a client may make: enough for staff, far too few to guess one
-STAFF_ATTEMPTS_BURST = 5
-STAFF_ONLY_TEXT = "这是工作人员的操作，需要工作人员令牌。Staff only: a staff token is required."
+STAFF_ATTEMPTS_BURST = 10
+STAFF_ONLY_TEXT = ("这是工作人员的操作，需要工作人员令牌（试错太多时请一分钟后再试）。"
+                   "Staff only: a staff token is required (after many wrong tries, wait a minute).")
 
 STATUS_HEAD = {  # how an answer that is not a plain answer announces itself, by the question's language
     "zh": {"partial": "部分回答：报告中没有所问的确切内容，下面是报告中相关的信息", "not_found": "报告中没有这方面的内容",
