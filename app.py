@@ -101,7 +101,7 @@ SHOW_LAST_QUESTION = """() => {
     while (box && box !== document.body && !(box.scrollHeight > box.clientHeight + 1 &&
            ['auto', 'scroll'].includes(getComputedStyle(box).overflowY))) box = box.parentElement;
     if (box && box !== document.body) {
-      box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 36;  // below the Chatbot's own clear icon
     }
     const top = last.getBoundingClientRect().top;
     if (top < 0 || top > window.innerHeight * 0.6) window.scrollBy(0, top - 8);
