@@ -1,5 +1,5 @@
 """The web app: 问答 (chat for the public), 数据速查 (every figure, and one measure across reports), 原文 (the reports;
-#p=<paragraph id> opens one), a staff box (reloading the reports, timings, the votes) when a staff token is set,
+#p=<paragraph id> opens one), a staff box (adding and reloading reports, timings, the votes) when a staff token is set,
 and the API.
 
     python app.py [--host 127.0.0.1] [--port 7860] [--feedback data/feedback.db] [--rate 30] [--watch 10]
@@ -37,6 +37,7 @@ import pandas as pd
 
 from assistant import MAX_QUESTION_CHARS, Assistant, FigureRow
 from assistant.answer import Answer
+from assistant.formats import SUPPORTED
 from assistant.scope import resolve
 from assistant.service import FeedbackLog, Library, RateLimiter, default_library, feedback_target, open_feedback
 
@@ -769,7 +770,17 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
     def reload_reports(staff):
         if not staff:  # the event exists in the page's config: only a session that logged in may run it
             return (f'<div class="figure-count">{_escape(STAFF_ONLY_TEXT)}</div>', *[gr.skip()] * 7)
-        message = library.reload()
+        return reloaded(library.reload())
+
+    def add_report(staff, upload):
+        if not staff:
+            return (f'<div class="figure-count">{_escape(STAFF_ONLY_TEXT)}</div>', *[gr.skip()] * 7)
+        if not upload:
+            return ('<div class="figure-count">请先选择报告文件。</div>', *[gr.skip()] * 7)
+        return reloaded(library.add_report(upload, Path(upload).name))
+
+    def reloaded(message: str):
+        """The page brought up to date with the engine after a reload: the report, menus, measures and examples."""
         bot = library.bot
         rows = bot.figure_rows()
         choices = report_choices(bot)
@@ -891,6 +902,10 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
                                                   scale=3)
                         export_button = gr.Button("导出反馈 CSV", elem_id="feedback-export", scale=1, min_width=110)
                         logout_button = gr.Button("退出", elem_id="staff-logout", scale=1, min_width=64)
+                    with gr.Row(equal_height=True):
+                        new_report = gr.File(label=f"添加报告（{' '.join(SUPPORTED)}）", file_types=list(SUPPORTED),
+                                             type="filepath", elem_id="add-report-file", scale=3)
+                        add_button = gr.Button("添加并载入", elem_id="add-report", scale=1, min_width=110)
                     reload_status = gr.HTML("", elem_id="reload-status")
                     feedback_file = gr.File(label="反馈记录", visible=False, interactive=False,
                                             elem_id="feedback-file")
@@ -917,8 +932,9 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
             for trigger in (login_button.click, token_box.submit):
                 trigger(staff_login, [token_box], [staff, login_row, tools, token_box, login_status], **instant)
             logout_button.click(staff_logout, None, [staff, login_row, tools, login_status], **instant)
-            reload_button.click(reload_reports, [staff], [reload_status, report, chat_report, figure_report, part,
-                                                          measure, examples.dataset], concurrency_limit=1, **private)
+            reloaded_outputs = [reload_status, report, chat_report, figure_report, part, measure, examples.dataset]
+            reload_button.click(reload_reports, [staff], reloaded_outputs, concurrency_limit=1, **private)
+            add_button.click(add_report, [staff, new_report], reloaded_outputs, concurrency_limit=1, **private)
             export_button.click(export_feedback, [staff], [feedback_file], **private)
             gr.api(reload_api, api_name="reload", concurrency_limit=1)
             gr.api(feedback_export_api, api_name="feedback_export", concurrency_limit=None)

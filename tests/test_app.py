@@ -21,7 +21,7 @@ import app as webapp
 from assistant import service
 from assistant.answer import Answer, Citation
 
-from .conftest import ROOT, STAFF_TOKEN, free_port, serve
+from .conftest import REPORTS, ROOT, STAFF_TOKEN, free_port, serve
 
 QUESTION = "2021年规上工业总产值是多少?"
 FIGURE = "3453.8亿元"
@@ -446,6 +446,48 @@ def test_a_burst_beyond_the_queue_is_told_busy_and_answered_afterwards(gated_app
     for job in [running, *waiting]:
         assert FIGURE in job.result(timeout=20)["answer"]
     assert FIGURE in client.predict(QUESTION, [], api_name="/ask")["answer"]
+
+
+# ---- staff adding a report ------------------------------------------------------------------------------------
+class _Engine:
+    """What Library.add_report touches of an engine: its seeds folder and its documents (the loader's list)."""
+
+    def __init__(self, seeds):
+        self.seeds_dir = seeds
+        self.documents = [type("Doc", (), {"key": p.stem})() for p in sorted(seeds.glob("*.txt"))]
+
+
+@pytest.fixture
+def seeds_library(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("甲报告\n一、总结\n完成产值10亿元。", encoding="utf-8")
+    return seeds, service.Library(_Engine(seeds), loader=lambda build: _Engine(seeds))
+
+
+def test_staff_add_a_report_file_and_it_is_loaded(seeds_library, tmp_path):
+    seeds, library = seeds_library
+    upload = tmp_path / "upload" / "new report.txt"
+    upload.parent.mkdir()
+    upload.write_bytes(REPORTS["gov2022"].read_bytes())
+    message = library.add_report(upload, "../../new report.txt")  # a path in the name is dropped
+    assert message.startswith("已添加 new_report.txt。") and "已载入 2 份报告" in message
+    assert sorted(p.name for p in seeds.iterdir()) == ["a.txt", "new_report.txt"]  # nothing half-written left
+    assert (seeds / "new_report.txt").read_bytes() == upload.read_bytes()
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("report.exe", "报告", "只能添加"),
+    ("empty.txt", "", "文件为空"),
+    ("a.html", "<p>甲报告</p>", "已是同一份报告"),  # the same key as a.txt: one report in two formats
+])
+def test_a_file_that_is_not_a_new_report_is_refused_and_seeds_left_alone(seeds_library, tmp_path, name, content,
+                                                                          said):
+    seeds, library = seeds_library
+    upload = tmp_path / name
+    upload.write_text(content, encoding="utf-8")
+    assert said in library.add_report(upload, name)
+    assert [p.name for p in seeds.iterdir()] == ["a.txt"] and library.generation == 1
 
 
 # ---- the feedback store replicas share ------------------------------------------------------------------------

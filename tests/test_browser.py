@@ -366,3 +366,21 @@ def test_staff_reload_a_new_report_without_restarting(page, growing_app):
     expect(page.locator("#examples")).to_contain_text("政府工作任务")  # examples from the new report too
     answer = ask(page, "今年GDP增长目标是多少？")
     expect(answer.locator(".ans-text")).to_contain_text("《2022年政府工作报告》")
+
+
+def test_staff_add_a_report_from_the_page(page, growing_app):
+    url, seeds = growing_app
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.wait_for_selector("#question textarea")
+    page.locator("#staff-box").get_by_text("工作人员").first.click()
+    page.fill("#staff-token input", STAFF_TOKEN)
+    page.locator("#staff-login").click()
+    page.locator("#add-report-file input[type=file]").set_input_files(REPORTS["gov2022"])
+    expect(page.locator("#add-report-file")).to_contain_text(REPORTS["gov2022"].name)
+    page.locator("#add-report").click()
+    expect(page.locator("#reload-status")).to_contain_text("已载入 2 份报告")
+    assert (seeds / REPORTS["gov2022"].name).read_bytes() == REPORTS["gov2022"].read_bytes()
+    expect(page.locator("#chat-report")).to_be_visible()
+    answer = ask(page, "今年GDP增长目标是多少？")
+    expect(answer.locator(".ans-text")).to_contain_text("《2022年政府工作报告》")
