@@ -389,10 +389,13 @@ def answer_html(answer: Answer, scope: str = "", timings: bool = False) -> str:
     return "".join(out)
 
 
-def answer_text(answer: Answer) -> str:
-    """One answer as plain text for API clients: status line, answer, and the cited sentences with their ids."""
+def answer_text(answer: Answer, scope: str = "") -> str:
+    """One answer as plain text for API clients: status line, answer, what the reports cover (under a refusal), and
+    the cited sentences with their ids."""
     head, body = status_head(answer), answer_body(answer)
     lines = [line for line in (head, body) if line] or [ERROR_TEXT]
+    if answer.status == "not_found" and scope:
+        lines.append(scope)
     for c in answer.citations:
         lines.append(f"[{c.n}] {c.section}（{c.id}）：{c.quote}")
     return "\n".join(lines)
@@ -813,7 +816,10 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
                  request: gr.Request = None) -> str:
         """Answer one message in a conversation; history: earlier messages ({"role", "content"}) or questions;
         report: a report's key or title to answer from (default: all)."""
-        return answer_text(checked_ask(message, user_questions(history), report, request))
+        questions = user_questions(history)
+        answer = checked_ask(message, questions, report, request)
+        scope = refusal_scope(answer.question, questions, report) if answer.status == "not_found" else ""
+        return answer_text(answer, scope)
 
     def ask_api(question: str, history: list | None = None, report: str | None = None,
                 request: gr.Request = None) -> dict:

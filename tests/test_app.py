@@ -111,6 +111,11 @@ def test_a_client_over_its_rate_is_told_to_wait(bot, tmp_path):
         demo.close()
 
 
+def test_a_refusal_through_the_chat_api_says_what_the_report_covers(client):
+    reply = client.predict("2023年高新区计划落地多少个招商项目?", [], api_name="/chat")
+    assert reply.count("报告中没有") == 1 and "2022年工作要点" in reply
+
+
 def test_a_request_far_too_long_is_refused_unread(client):
     reply = client.predict("问" * (webapp.MAX_REQUEST_CHARS + 1), [], api_name="/ask")
     assert reply["status"] == "invalid" and reply["answer"] == webapp.TOO_LONG_TEXT
