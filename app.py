@@ -1,11 +1,14 @@
-"""The web app: 问答 (chat for the public), 数据速查 (every figure, and one measure across reports, for staff), 原文 (the
-reports, and reloading them), and the API.
+"""The web app: 问答 (chat for the public), 数据速查 (every figure, and one measure across reports), 原文 (the reports;
+#p=<paragraph id> opens one), a staff box (adding and reloading reports, timings, the votes) when a staff token is set,
+and the API.
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--feedback feedback.db] [--rate 30] [--watch 10]
+    python app.py [--host 127.0.0.1] [--port 7860] [--feedback data/feedback.db] [--rate 30] [--watch 10]
+                  [--staff-token TOKEN]
 
 API (gradio_client): `/chat` (message, history, report) -> reply text; `/ask` (question, history, report) -> the
 Answer JSON; `report` (optional) is a report's key or title; `/feedback` (question, answer, vote, citations) records a
-vote where the page's thumbs do.
+vote where the page's thumbs do. With a staff token: `/reload` and `/feedback_export`, the token in the X-Staff-Token
+header (`Client(url, headers={"X-Staff-Token": token})`); without it they are refused.
 Everything shown is escaped here: visitor and document text are text, never HTML or Markdown (the Chatbot renders
 raw HTML, so its Markdown is off and every message is built from escaped pieces). The app holds no retrieval logic:
 it formats the engine's Answers and FigureRows.
@@ -18,13 +21,16 @@ import atexit
 import csv
 import functools
 import hashlib
+import hmac
 import html
 import io
 import logging
+import os
 import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import gradio as gr
 import pandas as pd
@@ -32,6 +38,8 @@ import pandas as pd
 from assistant import MAX_QUESTION_CHARS, Assistant, FigureRow, compare_figures, figures_matching
 from assistant import recurring_measures as measures
 from assistant.answer import Answer
+from assistant.formats import SUPPORTED
+from assistant.scope import resolve
 from assistant.service import FeedbackLog, Library, RateLimiter, default_library, feedback_target, open_feedback
 
 log = logging.getLogger("app")
@@ -53,23 +61,24 @@ MAX_REQUEST_CHARS = 4000
 BUSY_TEXT = "请求太频繁，请稍等片刻再问。Too many questions at once; please wait a moment."
 TOO_LONG_TEXT = f"问题太长（超过 {MAX_REQUEST_CHARS} 个字），请只输入问题本身。The question is too long."
 ALL_REPORTS = "全部报告"
+# Staff: whoever gives the token (`--staff-token` or $GOV_ASSISTANT_STAFF_TOKEN) in the page's staff box, or in this
+# header of an API call, may reload the reports, see timings and export the votes. No token configured: no staff.
+STAFF_TOKEN_ENV = "GOV_ASSISTANT_STAFF_TOKEN"
+STAFF_HEADER = "x-staff-token"
+STAFF_ATTEMPTS_PER_MINUTE = 10  # token checks a client may make: enough for staff, far too few to guess one
+STAFF_ATTEMPTS_BURST = 10
+STAFF_ONLY_TEXT = ("这是工作人员的操作，需要工作人员令牌（试错太多时请一分钟后再试）。"
+                   "Staff only: a staff token is required (after many wrong tries, wait a minute).")
 
-EXAMPLES = [
-    "2021年规上工业总产值是多少?",
-    "2022年实际利用外资的目标是多少?",
-    "2021年平板显示产业的产值是多少?",
-    "2022年有哪些招商工作安排?",
-    "高新区2021年新净增企业多少家?",
-    "What was the industrial output in 2021?",
-]
 STATUS_HEAD = {  # how an answer that is not a plain answer announces itself, by the question's language
-    "zh": {"partial": "⚠️ 部分回答：报告中没有所问的确切内容，下面是报告中相关的信息",
-           "not_found": "🚫 报告中没有这方面的内容", "invalid": "✏️ 请换个问法", "error": "😵 出错了",
-           "busy": "⏳ 请稍候"},
-    "en": {"partial": "⚠️ Partial answer: the report does not give exactly this; related information below",
-           "not_found": "🚫 Not in the report", "invalid": "✏️ Please rephrase", "error": "😵 Something went wrong",
-           "busy": "⏳ Please wait"},
+    "zh": {"partial": "部分回答：报告中没有所问的确切内容，下面是报告中相关的信息", "not_found": "报告中没有这方面的内容",
+           "invalid": "请换个问法", "error": "出错了", "busy": "请稍候"},
+    "en": {"partial": "Partial answer: the report does not give exactly this; related information below",
+           "not_found": "Not in the report", "invalid": "Please rephrase", "error": "Something went wrong",
+           "busy": "Please wait"},
 }
+SCOPE_HEADINGS = 5  # headings named under a refusal, per report
+GROWTH_WORDS = re.compile("增长|增速|增幅|下降|提高|占比|比重|率")  # a measure of change, not an amount to ask for
 ERROR_TEXT = "抱歉，处理这个问题时出错了。请换个问法，或稍后再试。"
 STAGE_NAMES = {"understand": "理解问题", "bm25": "关键词检索", "embed": "向量化", "dense": "向量检索",
                "fusion": "融合排序", "retrieve": "检索合计", "answer": "组织答案", "total": "总计"}
@@ -81,6 +90,87 @@ COMPARE_COLUMN_WIDTHS = ["140px", "150px", "80px", "60px", "90px", "290px", "220
 ALL_PARTS = "全部"
 CSV_FORMULA_START = ("=", "+", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
+# After a reply: the newest question at the top of the chat, so it and the start of its answer are in view (the
+# Chatbot's own autoscroll would show the end of the last cited paragraph). The page itself scrolls only when the
+# question would be off screen, as on a phone.
+SHOW_LAST_QUESTION = """() => {
+  const show = (tries) => {
+    const asked = document.querySelectorAll('#chat [data-testid="user"]');
+    const last = asked[asked.length - 1];
+    if (!last) { if (tries > 0) setTimeout(() => show(tries - 1), 50); return; }
+    let box = last.parentElement;
+    while (box && box !== document.body && !(box.scrollHeight > box.clientHeight + 1 &&
+           ['auto', 'scroll'].includes(getComputedStyle(box).overflowY))) box = box.parentElement;
+    if (box && box !== document.body) {
+      box.scrollTop += last.getBoundingClientRect().top - box.getBoundingClientRect().top - 36;  // below the Chatbot's own clear icon
+    }
+    const top = last.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.6) window.scrollBy(0, top - 8);
+  };
+  setTimeout(() => show(20), 30);
+}"""
+
+# Paragraph links: #p=<paragraph id> (from a [n] mark, a citation header, or a shared address) opens 原文 with that
+# paragraph scrolled to and highlighted. Ids are looked up with getElementById inside #report, never as selectors.
+PAGE_JS = """() => {
+  const open = (id, tries) => {
+    const tab = [...document.querySelectorAll('button[role="tab"]')].find(b => b.textContent.trim() === '原文');
+    if (tab && tab.getAttribute('aria-selected') !== 'true') tab.click();
+    const target = document.getElementById(id);
+    if (!target || !target.closest('#report') || target.offsetParent === null) {
+      if (tries > 0) setTimeout(() => open(id, tries - 1), 100);
+      return;
+    }
+    document.querySelectorAll('#report .linked').forEach(e => e.classList.remove('linked'));
+    target.classList.add('linked');
+    target.scrollIntoView({block: 'center'});
+  };
+  const fromAddress = () => {
+    const found = location.hash.match(/^#p=(.+)$/);
+    if (!found) return;
+    let id;
+    try { id = decodeURIComponent(found[1]); } catch (error) { return; }
+    open(id, 100);
+  };
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[href^="#p="]');
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const address = link.getAttribute('href');
+    if (location.hash !== address) history.pushState(null, '', address);
+    fromAddress();
+  }, true);
+  window.addEventListener('hashchange', fromAddress);
+  fromAddress();
+}"""
+
+# Status icons drawn from inline SVG masks in the text's colour: no emoji font needed.
+_ICONS = {
+    "partial": "<path d='M8 1 15.5 14.5H.5z M7.1 5.5v5h1.8v-5z M7.1 11.5v1.8h1.8v-1.8z' fill-rule='evenodd'/>",
+    "not_found": "<path d='M8 .8a7.2 7.2 0 1 1 0 14.4A7.2 7.2 0 0 1 8 .8zm0 1.8a5.4 5.4 0 1 0 0 10.8A5.4 5.4 0 0 0 8 "
+                 "2.6z' fill-rule='evenodd'/><rect x='7.1' y='1.6' width='1.8' height='12.8' "
+                 "transform='rotate(45 8 8)'/>",
+    "invalid": "<path d='M11.3 1.2 14.8 4.7 5.2 14.3H1.7v-3.5z'/>",
+    "error": "<path d='M8 .8a7.2 7.2 0 1 1 0 14.4A7.2 7.2 0 0 1 8 .8zm0 1.8a5.4 5.4 0 1 0 0 10.8A5.4 5.4 0 0 0 8 "
+             "2.6z' fill-rule='evenodd'/><rect x='7.1' y='3.5' width='1.8' height='9' transform='rotate(45 8 8)'/>"
+             "<rect x='7.1' y='3.5' width='1.8' height='9' transform='rotate(-45 8 8)'/>",
+    "busy": "<path d='M3 1h10v2.5c0 2-2 3.3-3.3 4.5C11 9.2 13 10.5 13 12.5V15H3v-2.5c0-2 2-3.3 3.3-4.5C5 6.8 3 5.5 3 "
+            "3.5z'/>",
+    "timings": "<path d='M8 .8a7.2 7.2 0 1 1 0 14.4A7.2 7.2 0 0 1 8 .8zm0 1.8a5.4 5.4 0 1 0 0 10.8A5.4 5.4 0 0 0 8 "
+               "2.6z' fill-rule='evenodd'/><path d='M7.1 4h1.8v3.6l2.6 2.6-1.3 1.3-3.1-3.1z'/>",
+}
+
+
+def _icon_css() -> str:
+    rules = []
+    for name, shape in _ICONS.items():
+        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>{shape}</svg>"
+        where = "details.timings summary" if name == "timings" else f"#chat .ans-{name} .ans-head"
+        rules.append(f'{where}::before {{ --icon: url("data:image/svg+xml,{svg}"); }}')
+    return "\n".join(rules)
+
+
 CSS = """
 .gradio-container { max-width: min(1100px, 100vw) !important; margin: 0 auto; }
 /* Gradio scopes rules inside @media to its content, so the page margin shrinks with the screen out here */
@@ -91,8 +181,15 @@ CSS = """
 #chat .ans-not_found, #chat .ans-invalid, #chat .ans-error { border-left: 4px solid #9ca3af; padding-left: .6em; }
 #chat .ans-not_found .ans-head, #chat .ans-error .ans-head { color: #b91c1c; }
 #chat .ans-invalid .ans-head { color: #4b5563; }
+#chat .ans-head::before, details.timings summary::before { content: ""; display: inline-block; width: 1em;
+  height: 1em; margin-right: .35em; vertical-align: -.15em; background-color: currentColor;
+  -webkit-mask: var(--icon) center / contain no-repeat; mask: var(--icon) center / contain no-repeat; }
+#chat .ans-answered .ans-head::before { content: none; }
+#chat a.ref-link, #chat a.cite-link { color: inherit; text-decoration: none; }
+#chat a.cite-link:hover, #chat a.ref-link:hover { text-decoration: underline; }
+#chat a.ref-link { color: #2563eb; }
+.report .linked { background: #fef9c3; box-shadow: 0 0 0 3px #facc15; border-radius: 4px; transition: background 1s; }
 .ans-scope { color: #6b7280; font-size: .9em; margin-top: .4em; }
-.empty-question { color: #9ca3af; }
 sup.ref { color: #2563eb; font-size: .75em; margin-left: 1px; }
 .cites { margin-top: .6em; border-top: 1px solid #e5e7eb; padding-top: .4em; }
 .cites-title { font-size: .85em; color: #6b7280; }
@@ -123,7 +220,7 @@ details.timings { margin-top: .4em; font-size: .8em; color: #6b7280; }
   h1 { font-size: 1.15em !important; }
   .report p, .cite-text { font-size: .95em; }
 }
-"""
+""" + _icon_css()
 
 
 # ---- text and HTML --------------------------------------------------------------------------------------------
@@ -225,67 +322,146 @@ def safe_ask(bot, question, history, report=None) -> Answer:
         return Answer(str(question)[:MAX_QUESTION_CHARS], "error", ERROR_TEXT, note=ERROR_TEXT)
 
 
-def report_scope(documents) -> str:
-    """What the reports cover, to say alongside a refusal."""
-    parts = []
-    for doc in documents:
-        heads = "；".join(doc.parts) or "正文"
-        parts.append(f"《{doc.title}》（{heads}）")
-    return "本助手只依据" + "、".join(parts) + "回答。" if parts else ""
+def paragraph_link(paragraph_id: str) -> str:
+    """The page address of a paragraph in 原文 (#p=<id>), escaped for an href: opening it shows the paragraph."""
+    return html.escape("#p=" + quote(paragraph_id, safe=""), quote=True)
+
+
+def linked_refs(rendered: str, citations) -> str:
+    """Each [n] mark of rendered answer HTML made a link to its cited paragraph. Only our own <sup class="ref"> tags
+    are touched: visitor and document text arrive escaped, so they hold no tag of their own."""
+    targets = {c.n: c.id for c in citations}
+
+    def link(match: re.Match) -> str:
+        n = int(match.group(1))
+        if n not in targets:
+            return match.group(0)
+        return f'<sup class="ref"><a class="ref-link" href="{paragraph_link(targets[n])}">[{n}]</a></sup>'
+
+    return re.sub(r'<sup class="ref">\[(\d+)\]</sup>', link, rendered)
 
 
 def status_head(answer: Answer) -> str:
     return STATUS_HEAD["en" if answer.lang == "en" else "zh"].get(answer.status, "")
 
 
-def answer_html(answer: Answer, scope: str = "") -> str:
-    """One answer as a chat message: status line, answer with figures bold and [n] marks, cited paragraphs, timings."""
+def answer_body(answer: Answer) -> str:
+    """What an answer says below its status line. A refusal's text is the status line and then its note (which
+    year or figure the report lacks), so the note alone follows the line and the refusal speaks once."""
+    if answer.status == "not_found":
+        return answer.note
+    return answer.answer or answer.note or ERROR_TEXT
+
+
+def answer_html(answer: Answer, scope: str = "", timings: bool = False) -> str:
+    """One answer as a chat message: status line, answer with figures bold and [n] linked to the cited paragraphs,
+    cited paragraphs, and (for staff) timings. `scope` says what the reports do cover, under a refusal."""
     figures = [f.get("text", "") for f in answer.figures]
-    text = answer.answer or answer.note or ERROR_TEXT
+    text = answer_body(answer)
     spans = {"b": figure_spans(text, figures), "ref": [m.span() for m in re.finditer(r"\[\d+\]", text)]}
     head = status_head(answer)
     out = [f'<div class="ans ans-{html.escape(answer.status)}">']
     if head:
         out.append(f'<div class="ans-head">{_escape(head)}</div>')
-    out.append(f'<div class="ans-text">{marked_html(text, spans)}</div>')
+    if text:
+        out.append(f'<div class="ans-text">{linked_refs(marked_html(text, spans), answer.citations)}</div>')
     if answer.status == "not_found" and scope:
         out.append(f'<div class="ans-scope">{_escape(scope)}</div>')
     if answer.citations:
-        out.append('<div class="cites"><div class="cites-title">引用原文</div>')
+        out.append('<div class="cites"><div class="cites-title">引用原文（点击查看原文）</div>')
         for c in answer.citations:
             marks = quote_spans(c.text, c.quote)
             bold = [s for s in figure_spans(c.text, figures) if any(a <= s[0] < b for a, b in marks)]
             source = f"《{c.report_name}》" if getattr(c, "report_name", "") else ""
             out.append(
-                f'<div class="cite"><div class="cite-head"><sup class="ref">[{c.n}]</sup> {_escape(source)}{_escape(c.section)} '
-                f'<span class="pid">{_escape(c.id)}</span></div>'
+                f'<div class="cite"><div class="cite-head"><a class="cite-link" href="{paragraph_link(c.id)}">'
+                f'<sup class="ref">[{c.n}]</sup> {_escape(source)}{_escape(c.section)} '
+                f'<span class="pid">{_escape(c.id)}</span></a></div>'
                 f'<div class="cite-text">{marked_html(c.text, {"mark": marks, "b": bold})}</div></div>'
             )
         out.append("</div>")
-    if answer.timings_ms:
+    if timings and answer.timings_ms:
         total = answer.timings_ms.get("total", sum(answer.timings_ms.values()))
         stages = " · ".join(f"{STAGE_NAMES.get(k, k)} {v:.1f}" for k, v in answer.timings_ms.items())
-        out.append(f'<details class="timings"><summary>⏱ 用时 {total:.0f} 毫秒</summary>'
+        out.append(f'<details class="timings"><summary>用时 {total:.0f} 毫秒</summary>'
                    f"{_escape(stages)}（毫秒）</details>")
     out.append("</div>")
     return "".join(out)
 
 
-def answer_text(answer: Answer) -> str:
-    """One answer as plain text for API clients: status line, answer, and the cited sentences with their ids."""
-    head = status_head(answer)
-    lines = [head] if head else []
-    lines.append(answer.answer or answer.note or ERROR_TEXT)
+def answer_text(answer: Answer, scope: str = "") -> str:
+    """One answer as plain text for API clients: status line, answer, what the reports cover (under a refusal), and
+    the cited sentences with their ids."""
+    head, body = status_head(answer), answer_body(answer)
+    lines = [line for line in (head, body) if line] or [ERROR_TEXT]
+    if answer.status == "not_found" and scope:
+        lines.append(scope)
     for c in answer.citations:
         lines.append(f"[{c.n}] {c.section}（{c.id}）：{c.quote}")
     return "\n".join(lines)
 
 
 def question_html(question: str) -> str:
-    if not question.strip():
-        return '<span class="empty-question">（空白）</span>'
     shown = question if len(question) <= MAX_QUESTION_CHARS else question[:MAX_QUESTION_CHARS] + "…"
     return _escape(shown)
+
+
+# ---- what the reports cover -------------------------------------------------------------------------------------
+def _heading_text(heading: str) -> str:
+    """A heading without its numbering: 二、2022年工作要点 → 2022年工作要点, (一)… → …"""
+    return re.sub(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])\s*", "", heading).strip()
+
+
+def covered_headings(doc, limit: int = SCOPE_HEADINGS) -> list[str]:
+    """A few headings that say what a report covers: its parts, or its sections when it is not divided in parts."""
+    headings = [h for h in doc.parts if h and h != "正文"]
+    if len(headings) < 2:
+        headings += [s for s in dict.fromkeys(p.section for p in doc.paragraphs if p.section and p.kind == "body")
+                     if s not in headings]
+    return headings[:limit]
+
+
+def report_scope(bot, picked: frozenset[str] | None = None) -> str:
+    """What the reports in scope (the picked ones, else all) cover, to say under a refusal."""
+    docs = [d for d in bot.documents if picked is None or d.key in picked]
+    named = [f"《{bot.answerer.report_name(d.key)}》涉及：{'；'.join(covered_headings(d)) or '正文'}。" for d in docs]
+    return "".join(named)
+
+
+def elsewhere(bot, question: str, history: list[str], picked: frozenset[str] | None) -> str:
+    """When one report was picked and did not say: the other loaded report that answers the question, if any."""
+    if picked is None or len(bot.documents) < 2:
+        return ""
+    answer = safe_ask(bot, question, history)
+    if answer.status not in ("answered", "partial"):
+        return ""
+    names = [c.report_name or c.report for c in answer.citations if c.report and c.report not in picked]
+    if not names:
+        return ""
+    return f"《{names[0]}》中有相关内容：在“报告范围”中选择它，或选“{ALL_REPORTS}”再问一次。"
+
+
+def example_questions(bot, per_report: int = 2) -> list[str]:
+    """Questions to try, made from the loaded reports: one about a part that plans work (its heading), one about a
+    measure the report states as an amount in a year, per report. Nothing is written by hand."""
+    rows_by_report: dict[str, list[FigureRow]] = {}
+    for r in bot.figure_rows():
+        rows_by_report.setdefault(r.report, []).append(r)
+    questions = []
+    for doc in bot.documents:
+        made = []
+        amounts = [r for r in rows_by_report.get(doc.key, []) if r.kind == "amount" and re.fullmatch(r"\d{4}", r.year)]
+        for r in amounts:
+            key = measure_key(r.measure)
+            if 3 <= len(key) <= 12 and re.fullmatch(r"[\u4e00-\u9fff]+", key) and not GROWTH_WORDS.search(key):
+                made.append(f"{r.year}年{key}是多少？")
+                break
+        plan_parts = [p.part for p in doc.paragraphs if p.period == "plan" and p.kind == "body" and p.part]
+        if plan_parts:
+            part = max(dict.fromkeys(plan_parts), key=plan_parts.count)  # the part with most plan paragraphs
+            made.append(f"{_heading_text(part)}有哪些安排？")
+        questions.extend(made[:per_report])
+    return list(dict.fromkeys(questions))
 
 
 # ---- feedback -------------------------------------------------------------------------------------------------
@@ -296,8 +472,33 @@ def vote_name(liked) -> str:
     return str(liked) if liked else "withdrawn"
 
 
+FEEDBACK_COLUMNS = ["time", "vote", "question", "answer", "status", "report", "citations", "history", "via"]
+
+
+def feedback_csv(records: list[dict], directory: Path) -> str:
+    """The votes as a UTF-8 CSV for staff (spreadsheet formulas defused), named by its content."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(FEEDBACK_COLUMNS)
+    for record in records:
+        cells = [record.get(k, "") for k in FEEDBACK_COLUMNS]
+        writer.writerow([_csv_cell("；".join(map(str, v)) if isinstance(v, list) else str(v)) for v in cells])
+    data = buffer.getvalue().encode("utf-8-sig")
+    path = directory / f"feedback-{hashlib.sha1(data).hexdigest()[:12]}.csv"
+    path.write_bytes(data)
+    return str(path)
+
+
+def token_matches(given, configured: str | None) -> bool:
+    """Whether a token given by a visitor or an API client is the staff token (in constant time)."""
+    if not configured or not isinstance(given, str) or not given:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), configured.encode("utf-8"))
+
+
 def feedback_path(given: str | Path | None = None) -> str:
-    """Where votes go: as given, else $ASSISTANT_FEEDBACK, else feedback.db (a SQLite file every replica shares)."""
+    """Where votes go: as given, else $ASSISTANT_FEEDBACK, else data/feedback.db (a SQLite file every replica shares,
+    in a folder git ignores)."""
     return feedback_target(given)
 
 
@@ -428,12 +629,16 @@ def page_title(bot: Assistant) -> str:
 
 def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, *,
                concurrency: int = DEFAULT_CONCURRENCY, max_queue: int = DEFAULT_MAX_QUEUE,
-               rate: float = 0, burst: int = DEFAULT_BURST, trust_proxy: bool = False) -> gr.Blocks:
+               rate: float = 0, burst: int = DEFAULT_BURST, trust_proxy: bool = False,
+               staff_token: str | None = None) -> gr.Blocks:
     """The whole app around a loaded engine (an Assistant, or a Library that can reload it), queue configured;
-    launch it with launch(). `rate` > 0 limits each client to that many questions a minute (bursts of `burst`)."""
+    launch it with launch(). `rate` > 0 limits each client to that many questions a minute (bursts of `burst`).
+    `staff_token` turns on the staff actions (reload, timings, feedback export) for whoever gives it: in the page's
+    staff box, or in the STAFF_HEADER of an API call. Without it there are no staff actions at all."""
     library = engine if isinstance(engine, Library) else Library(engine)
     votes = open_feedback(feedback)
     limiter = RateLimiter(rate, burst)
+    guesses = RateLimiter(STAFF_ATTEMPTS_PER_MINUTE, STAFF_ATTEMPTS_BURST)  # token tries, per client
     csv_dir = scratch_dir()
     bot0 = library.bot
     rows0 = bot0.figure_rows()
@@ -448,13 +653,25 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
         picked = None if not report or report == ALL_REPORTS else report
         return safe_ask(library.bot, text, history, picked)
 
-    def respond(message, chat_history, turns, report, request: gr.Request):
+    def refusal_scope(question: str, history: list[str], report) -> str:
+        """Under a refusal: what the reports in scope cover, and another loaded report that answers, if one does."""
+        bot = library.bot
+        try:
+            picked = resolve(report, bot.documents) if report and report != ALL_REPORTS else None
+        except ValueError:
+            picked = None
+        return report_scope(bot, picked) + elsewhere(bot, question, history, picked)
+
+    def respond(message, chat_history, turns, report, staff, request: gr.Request):
         chat_history, turns = list(chat_history or []), list(turns or [])
         question = message if isinstance(message, str) else ""
+        if not question.strip():
+            return chat_history, turns, ""  # an empty send does nothing
         history = [t["question"] for t in turns]
         answer = checked_ask(question, history, report, request)
+        scope = refusal_scope(answer.question, history, report) if answer.status == "not_found" else ""
         chat_history.append({"role": "user", "content": question_html(question)})
-        chat_history.append({"role": "assistant", "content": answer_html(answer, report_scope(library.bot.documents))})
+        chat_history.append({"role": "assistant", "content": answer_html(answer, scope, timings=bool(staff))})
         turns.append({"index": len(chat_history) - 1, "question": question, "history": history,
                       "answer": answer.answer, "status": answer.status, "citations": [c.id for c in answer.citations],
                       "report": report or ALL_REPORTS})
@@ -474,6 +691,8 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
         except Exception:  # a locked or unreachable database must not cost the visitor the page
             log.exception("could not store feedback")
             gr.Warning("反馈没有保存成功，请稍后再试。")
+            return
+        gr.Info("已撤回评价。" if record["vote"] == "withdrawn" else "已记录您的评价，谢谢！", duration=3)
 
     def clear():
         return [], [], ""
@@ -493,8 +712,35 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
         rows = compare_figures(library.bot.figure_rows(), measure)
         return compare_table(rows), write_csv(rows, csv_dir, COMPARE_COLUMNS, compare_row)
 
-    def reload_reports():
-        message = library.reload()
+    def is_staff(given: str | None, request: gr.Request | None) -> bool:
+        """Whether `given` is the staff token; a client is allowed a few tries a minute, so it cannot be guessed."""
+        if not staff_token or not guesses.allow(client_of(request, trust_proxy)):
+            return False
+        return token_matches(given, staff_token)
+
+    def staff_login(token, request: gr.Request):
+        ok = is_staff(token, request)
+        message = "" if ok else "令牌不对，或尝试太频繁。Wrong token, or too many tries."
+        return (ok, gr.update(visible=not ok), gr.update(visible=ok), gr.update(value=""),
+                f'<div class="figure-count">{_escape(message)}</div>')
+
+    def staff_logout():
+        return False, gr.update(visible=True), gr.update(visible=False), ""
+
+    def reload_reports(staff):
+        if not staff:  # the event exists in the page's config: only a session that logged in may run it
+            return (f'<div class="figure-count">{_escape(STAFF_ONLY_TEXT)}</div>', *[gr.skip()] * 7)
+        return reloaded(library.reload())
+
+    def add_report(staff, upload):
+        if not staff:
+            return (f'<div class="figure-count">{_escape(STAFF_ONLY_TEXT)}</div>', *[gr.skip()] * 7)
+        if not upload:
+            return ('<div class="figure-count">请先选择报告文件。</div>', *[gr.skip()] * 7)
+        return reloaded(library.add_report(upload, Path(upload).name))
+
+    def reloaded(message: str):
+        """The page brought up to date with the engine after a reload: the report, menus, measures and examples."""
         bot = library.bot
         rows = bot.figure_rows()
         choices = report_choices(bot)
@@ -502,13 +748,35 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
                 gr.update(choices=choices, value=ALL_REPORTS, visible=len(choices) > 2),
                 gr.update(choices=choices, value=ALL_REPORTS, visible=len(choices) > 2),
                 gr.update(choices=[ALL_PARTS, *dict.fromkeys(r.part for r in rows)], value=ALL_PARTS),
-                gr.update(choices=measures(rows), value=None))
+                gr.update(choices=measures(rows), value=None),
+                gr.Dataset(samples=[[q] for q in example_questions(bot)]))
+
+    def export_feedback(staff):
+        if not staff:
+            return gr.update(value=None, visible=False)
+        return gr.update(value=feedback_csv(votes.records(), csv_dir), visible=True)
+
+    def reload_api(request: gr.Request = None) -> str:
+        """Staff: load the reports now in seeds/ (new or changed ones are indexed). Needs the staff token in the
+        X-Staff-Token header; returns what happened."""
+        if not is_staff((request.headers or {}).get(STAFF_HEADER) if request else None, request):
+            raise gr.Error(STAFF_ONLY_TEXT)
+        return library.reload()
+
+    def feedback_export_api(request: gr.Request = None) -> list:
+        """Staff: every vote recorded, oldest first. Needs the staff token in the X-Staff-Token header."""
+        if not is_staff((request.headers or {}).get(STAFF_HEADER) if request else None, request):
+            raise gr.Error(STAFF_ONLY_TEXT)
+        return votes.records()
 
     def chat_api(message: str, history: list | None = None, report: str | None = None,
                  request: gr.Request = None) -> str:
         """Answer one message in a conversation; history: earlier messages ({"role", "content"}) or questions;
         report: a report's key or title to answer from (default: all)."""
-        return answer_text(checked_ask(message, user_questions(history), report, request))
+        questions = user_questions(history)
+        answer = checked_ask(message, questions, report, request)
+        scope = refusal_scope(answer.question, questions, report) if answer.status == "not_found" else ""
+        return answer_text(answer, scope)
 
     def ask_api(question: str, history: list | None = None, report: str | None = None,
                 request: gr.Request = None) -> dict:
@@ -543,8 +811,10 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
             with gr.Tab("问答", id="chat-tab"):
                 chat_report = gr.Dropdown(choices, value=ALL_REPORTS, label="报告范围", elem_id="chat-report",
                                           visible=several, interactive=True)
+                # No autoscroll to the end of a long answer: after a reply the page shows the question and the
+                # start of its answer (SHOW_LAST_QUESTION).
                 chatbot = gr.Chatbot(elem_id="chat", label="问答", show_label=False, height="min(62vh, 640px)",
-                                     render_markdown=False, sanitize_html=True, allow_tags=False, latex_delimiters=[],
+                                     autoscroll=False, render_markdown=False, sanitize_html=True, allow_tags=False, latex_delimiters=[],
                                      buttons=[],  # a copy button would copy our HTML, not the text
                                      placeholder="问一个关于报告的问题，例如：2021年规上工业总产值是多少？")
                 turns = gr.State([])
@@ -553,7 +823,8 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
                                           placeholder="输入问题，按回车发送（也可以用英文提问）", lines=1, max_lines=4)
                     send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=64)
                     clear_button = gr.Button("清空", elem_id="clear", scale=1, min_width=64)
-                gr.Examples(EXAMPLES, inputs=[question], label="示例问题（点击填入）")
+                examples = gr.Examples(example_questions(bot0) or [""], inputs=[question],
+                                       label="示例问题（点击填入）", elem_id="examples")
             with gr.Tab("数据速查", id="figures-tab"):
                 with gr.Row(equal_height=True):
                     keyword = gr.Textbox(elem_id="figure-filter", label="关键词", placeholder="例如：外资、产值、高企",
@@ -578,14 +849,34 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
                     compare = gr.Dataframe(compare_table([]), elem_id="compare", interactive=False, wrap=True,
                                            max_height=420, datatype="str", column_widths=COMPARE_COLUMN_WIDTHS)
             with gr.Tab("原文", id="report-tab"):
-                with gr.Row(equal_height=True):
-                    reload_button = gr.Button("重新载入报告（seeds/ 中新增或修改的报告）", elem_id="reload", scale=3)
-                    reload_status = gr.HTML("", elem_id="reload-status")
                 report = gr.HTML(report_html(bot0.documents), elem_id="report")
+        staff = gr.State(False)  # server-side, per visitor: set only by a login with the right token
+        if staff_token:
+            with gr.Accordion("工作人员", open=False, elem_id="staff-box"):
+                with gr.Row(equal_height=True) as login_row:
+                    token_box = gr.Textbox(type="password", label="工作人员令牌", elem_id="staff-token", scale=3,
+                                           min_width=160)
+                    login_button = gr.Button("登录", elem_id="staff-login", scale=1, min_width=64)
+                login_status = gr.HTML("", elem_id="staff-status")
+                with gr.Column(visible=False, elem_id="staff-tools") as tools:
+                    gr.HTML('<div class="figure-count">已登录：回答下方显示用时。</div>')
+                    with gr.Row(equal_height=True):
+                        reload_button = gr.Button("重新载入报告（seeds/ 中新增或修改的报告）", elem_id="reload",
+                                                  scale=3)
+                        export_button = gr.Button("导出反馈 CSV", elem_id="feedback-export", scale=1, min_width=110)
+                        logout_button = gr.Button("退出", elem_id="staff-logout", scale=1, min_width=64)
+                    with gr.Row(equal_height=True):
+                        new_report = gr.File(label=f"添加报告（{' '.join(SUPPORTED)}）", file_types=list(SUPPORTED),
+                                             type="filepath", elem_id="add-report-file", scale=3)
+                        add_button = gr.Button("添加并载入", elem_id="add-report", scale=1, min_width=110)
+                    reload_status = gr.HTML("", elem_id="reload-status")
+                    feedback_file = gr.File(label="反馈记录", visible=False, interactive=False,
+                                            elem_id="feedback-file")
 
-        chat_inputs, chat_outputs = [question, chatbot, turns, chat_report], [chatbot, turns, question]
+        chat_inputs, chat_outputs = [question, chatbot, turns, chat_report, staff], [chatbot, turns, question]
         for trigger in (question.submit, send.click):
-            trigger(respond, chat_inputs, chat_outputs, concurrency_id=ANSWER_GROUP, **private)
+            trigger(respond, chat_inputs, chat_outputs, concurrency_id=ANSWER_GROUP, **private).then(
+                None, js=SHOW_LAST_QUESTION, **private)
         clear_button.click(clear, None, [chatbot, turns, question], **instant)
         chatbot.clear(clear, None, [chatbot, turns, question], **instant)  # the Chatbot's own trash icon
         chatbot.like(record_vote, [turns], None, **instant)
@@ -597,19 +888,27 @@ def build_demo(engine: Assistant | Library, feedback: str | Path | None = None, 
         table.select(show_paragraph, None, [paragraph], **instant)
         compare.select(show_paragraph, None, [paragraph], **instant)
         measure.change(show_comparison, [measure], [compare, compare_download], trigger_mode="always_last", **instant)
-        reload_button.click(reload_reports, None, [reload_status, report, chat_report, figure_report, part, measure],
-                            concurrency_limit=1, **private)
         gr.api(chat_api, api_name="chat", concurrency_id=ANSWER_GROUP)
         gr.api(ask_api, api_name="ask", concurrency_id=ANSWER_GROUP)
         gr.api(feedback_api, api_name="feedback", concurrency_limit=None)
+        if staff_token:
+            for trigger in (login_button.click, token_box.submit):
+                trigger(staff_login, [token_box], [staff, login_row, tools, token_box, login_status], **instant)
+            logout_button.click(staff_logout, None, [staff, login_row, tools, login_status], **instant)
+            reloaded_outputs = [reload_status, report, chat_report, figure_report, part, measure, examples.dataset]
+            reload_button.click(reload_reports, [staff], reloaded_outputs, concurrency_limit=1, **private)
+            add_button.click(add_report, [staff, new_report], reloaded_outputs, concurrency_limit=1, **private)
+            export_button.click(export_feedback, [staff], [feedback_file], **private)
+            gr.api(reload_api, api_name="reload", concurrency_limit=1)
+            gr.api(feedback_export_api, api_name="feedback_export", concurrency_limit=None)
     demo.queue(default_concurrency_limit=concurrency, max_size=max_queue)
     return demo
 
 
 def launch(demo: gr.Blocks, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, **options):
-    """Serve the app on host:port, never shared, serving no files beyond Gradio's own cache."""
-    settings = {"theme": gr.themes.Soft(), "css": CSS, "share": False, "allowed_paths": [], "ssr_mode": False,
-                "show_error": False, **options}
+    """Serve the app on host:port, never shared, serving no files beyond Gradio's own cache, with no Gradio footer."""
+    settings = {"theme": gr.themes.Soft(), "css": CSS, "js": PAGE_JS, "share": False, "allowed_paths": [],
+                "ssr_mode": False, "show_error": False, "footer_links": [], **options}
     return demo.launch(server_name=host, server_port=port, **settings)
 
 
@@ -618,8 +917,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default=DEFAULT_HOST, help=f"interface to bind (default {DEFAULT_HOST})")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     parser.add_argument("--feedback", "--feedback-log", dest="feedback",
-                        help="where votes go: a SQLite file (default feedback.db, shared by every replica on the "
-                             "machine), sqlite:///PATH, postgresql://… (replicas on several machines) or a *.jsonl "
+                        help="where votes go: a SQLite file (default data/feedback.db, shared by every replica on "
+                             "the machine), sqlite:///PATH, postgresql://… (replicas on several machines) or a *.jsonl "
                              "file; default $ASSISTANT_FEEDBACK")
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="answers computed at once")
     parser.add_argument("--max-queue", type=int, default=DEFAULT_MAX_QUEUE,
@@ -632,18 +931,37 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--watch", type=float, default=0,
                         help="every N seconds, load the index when another process rebuilt it (0: only the button)")
     parser.add_argument("--store", help="local (default) or milvus:URI; default $ASSISTANT_STORE")
+    parser.add_argument("--staff-token", default=os.environ.get(STAFF_TOKEN_ENV) or None,
+                        help="turn on staff actions (reload, timings, feedback export) for whoever gives this token, "
+                             f"in the page or in the X-Staff-Token header of API calls; default ${STAFF_TOKEN_ENV}; "
+                             "none: no staff actions")
     return parser.parse_args(argv)
+
+
+def quiet_libraries() -> None:
+    """Our own INFO lines only: no per-request lines from httpx (Gradio's startup checks), no index-building DEBUG
+    lines from bm25s (it sets its own logger to DEBUG)."""
+    for name in ("httpx", "bm25s", "urllib3"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_libraries()
     library = default_library(store=args.store)
+    docs = library.bot.documents
+    log.info("loaded %d report(s) from %s: %s", len(docs), library.bot.seeds_dir, "、".join(d.title for d in docs))
     if args.watch > 0:
         library.watch(args.watch)
     demo = build_demo(library, args.feedback, concurrency=args.concurrency, max_queue=args.max_queue,
-                      rate=args.rate, burst=args.burst, trust_proxy=args.trust_proxy)
-    launch(demo, args.host, args.port)
+                      rate=args.rate, burst=args.burst, trust_proxy=args.trust_proxy, staff_token=args.staff_token)
+    target = feedback_path(args.feedback)
+    log.info("votes go to %s; staff actions %s", target.split("://")[0] + "://…" if "://" in target else target,
+             "on (token required)" if args.staff_token else "off (no --staff-token)")
+    _, url, _ = launch(demo, args.host, args.port, quiet=True, prevent_thread_lock=True)
+    log.info("listening on %s", url)
+    demo.block_thread()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,10 @@ import json
 import logging
 import os
 import random
+import re
+import shutil
 import sqlite3
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -19,12 +22,15 @@ from pathlib import Path
 
 from . import Assistant, default_paths
 from . import index as indexmod
+from .document import doc_key, parse_file
+from .formats import SUPPORTED, UnreadableReport, report_files
 
 log = logging.getLogger("assistant.service")
 
-DEFAULT_FEEDBACK = "feedback.db"
+DEFAULT_FEEDBACK = "data/feedback.db"  # relative to the working directory; data/ is git-ignored
 FEEDBACK_ENV = "ASSISTANT_FEEDBACK"
 LEGACY_FEEDBACK_ENV = "ASSISTANT_FEEDBACK_LOG"
+MAX_REPORT_BYTES = 50 * 1024 * 1024  # an added report file; the largest national report as PDF is a few MB
 
 
 # ---- the engine, swapped whole ---------------------------------------------------------------------------------
@@ -81,6 +87,38 @@ class Library:
             return self.message
         finally:
             self._reloading.release()
+
+    def add_report(self, source: str | Path, name: str) -> str:
+        """Put a report file (an upload) into seeds/ under `name` and reload; returns what happened, in words for staff.
+
+        The file is read first, under its own name in a scratch folder, and refused with the reason when it is not a
+        report this reads or when another file in seeds/ gives the same report key; it is then written under a
+        hidden name and renamed, so seeds/ never holds a half-written or unreadable report. The same name replaces
+        the report (a corrected version)."""
+        source = Path(source)
+        clean = re.sub(r"[^\w.()（）-]+", "_", Path(str(name)).name).lstrip(".~_") or "report.txt"
+        if Path(clean).suffix.lower() not in SUPPORTED:
+            return f"没有添加：只能添加 {'、'.join(SUPPORTED)} 格式的报告。"
+        if not source.is_file() or not 0 < source.stat().st_size <= MAX_REPORT_BYTES:
+            return f"没有添加：文件为空或大于 {MAX_REPORT_BYTES // 2**20} MB。"
+        seeds = Path(self._bot.seeds_dir)
+        same_key = [p.name for p in report_files(seeds) if doc_key(p) == doc_key(Path(clean)) and p.name != clean]
+        if same_key:
+            return f"没有添加：{same_key[0]} 已是同一份报告（编号 {doc_key(Path(clean))}），请先移除它或换个文件名。"
+        with tempfile.TemporaryDirectory(prefix="report-") as scratch:
+            copy = Path(scratch) / clean
+            shutil.copyfile(source, copy)
+            try:
+                document = parse_file(copy)
+            except (UnreadableReport, OSError) as exc:  # say why, and leave seeds/ as it was
+                return f"没有添加：{str(exc).replace(str(copy), clean)}"
+            if not document.paragraphs:
+                return "没有添加：文件里没有读到报告的段落。"
+            hidden = seeds / f".{clean}.adding"
+            shutil.copyfile(copy, hidden)
+            os.replace(hidden, seeds / clean)
+        log.info("report added to %s: %s", seeds, clean)
+        return f"已添加 {clean}。" + self.reload()
 
     def watch(self, seconds: float) -> threading.Thread:
         """Follow the index on disk: every `seconds`, load it if its manifest changed and it is complete and fresh."""
@@ -209,7 +247,8 @@ class PostgresFeedback:
 
 
 def feedback_target(given: str | Path | None = None) -> str:
-    """Where votes go: as given, else $ASSISTANT_FEEDBACK (or the older $ASSISTANT_FEEDBACK_LOG), else feedback.db."""
+    """Where votes go: as given, else $ASSISTANT_FEEDBACK (or the older $ASSISTANT_FEEDBACK_LOG), else
+    data/feedback.db."""
     return str(given or os.environ.get(FEEDBACK_ENV) or os.environ.get(LEGACY_FEEDBACK_ENV) or DEFAULT_FEEDBACK)
 
 

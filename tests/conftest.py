@@ -30,6 +30,11 @@ REPORTS = {
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"
+ARTIFACTS = ROOT / "test-artifacts"  # git-ignored
+# Screenshots go to test-artifacts/; with UPDATE_DOCS_SCREENSHOTS=1 they refresh the README's pictures in docs/:
+#   UPDATE_DOCS_SCREENSHOTS=1 python -m pytest tests/test_browser.py
+UPDATE_DOCS_ENV = "UPDATE_DOCS_SCREENSHOTS"
+STAFF_TOKEN = "staff-token-for-tests"
 
 
 def free_port() -> int:
@@ -171,9 +176,20 @@ def watch(page, url):
 
 
 @pytest.fixture(scope="session")
-def docs_dir() -> Path:
-    DOCS.mkdir(exist_ok=True)
-    return DOCS
+def screenshot_dir() -> Path:
+    """Where the browser tests save their screenshots: test-artifacts/, or docs/ when asked to refresh those."""
+    folder = DOCS if os.environ.get(UPDATE_DOCS_ENV, "") in ("1", "true", "yes") else ARTIFACTS
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def staff_app_url(bot, tmp_path_factory):
+    """The app with staff actions on (STAFF_TOKEN), its votes in a file of its own."""
+    demo = webapp.build_demo(bot, tmp_path_factory.mktemp("feedback-staff") / "feedback.db", staff_token=STAFF_TOKEN)
+    url = serve(demo)
+    yield url
+    demo.close()
 
 
 @pytest.fixture(scope="session")
@@ -203,7 +219,7 @@ def growing_app(built_index, tmp_path):
             indexmod.build(seeds, where, get_embedder(), reuse_from=(ROOT / "index", multi_index))
         return Assistant.load(seeds, where, build=False)
 
-    demo = webapp.build_demo(Library(load(False), loader=load), tmp_path / "feedback.db")
+    demo = webapp.build_demo(Library(load(False), loader=load), tmp_path / "feedback.db", staff_token=STAFF_TOKEN)
     url = serve(demo)
     yield url, seeds
     demo.close()

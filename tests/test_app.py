@@ -6,6 +6,8 @@ import csv
 import html
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +21,7 @@ import app as webapp
 from assistant import service
 from assistant.answer import Answer, Citation
 
-from .conftest import serve
+from .conftest import REPORTS, ROOT, STAFF_TOKEN, free_port, serve
 
 QUESTION = "2021年规上工业总产值是多少?"
 FIGURE = "3453.8亿元"
@@ -49,6 +51,46 @@ def test_only_chat_ask_and_feedback_are_public_endpoints(client):
                                                                                               "/feedback"}
 
 
+@pytest.fixture(scope="module")
+def staff_demo(bot, tmp_path_factory):
+    """An app with staff actions on; its reload swaps in the same engine (fast, and the index is left alone)."""
+    library = service.Library(bot, loader=lambda build: bot)
+    demo = webapp.build_demo(library, tmp_path_factory.mktemp("staff") / "feedback.db", staff_token=STAFF_TOKEN)
+    url = serve(demo)
+    yield url, library
+    demo.close()
+
+
+def test_the_api_refuses_a_reload_without_the_staff_token_and_accepts_it_with_the_token(staff_demo):
+    from gradio_client import Client
+
+    url, library = staff_demo
+    before = library.generation
+    for headers in ({}, {"X-Staff-Token": "wrong"}, {"X-Staff-Token": STAFF_TOKEN[:-1]}):
+        with pytest.raises(Exception, match="staff token"):
+            Client(url, verbose=False, headers=headers).predict(api_name="/reload")
+        with pytest.raises(Exception, match="staff token"):
+            Client(url, verbose=False, headers=headers).predict(api_name="/feedback_export")
+    assert library.generation == before
+    staff = Client(url, verbose=False, headers={"X-Staff-Token": STAFF_TOKEN})
+    assert "已载入 1 份报告" in staff.predict(api_name="/reload")
+    assert library.generation == before + 1
+    assert staff.predict("问", "答", "up", [], api_name="/feedback") == "ok"
+    assert [r["vote"] for r in staff.predict(api_name="/feedback_export")] == ["up"]
+
+
+def test_without_a_staff_token_there_are_no_staff_endpoints(client):
+    names = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert not names & {"/reload", "/feedback_export"}
+
+
+def test_the_staff_token_is_compared_whole():
+    assert webapp.token_matches("abc", "abc")
+    assert not webapp.token_matches("ab", "abc") and not webapp.token_matches("abcd", "abc")
+    assert not webapp.token_matches("", "") and not webapp.token_matches(None, "abc")
+    assert not webapp.token_matches("abc", None)  # no token configured: nobody is staff
+
+
 def test_ask_takes_a_report_and_names_it(client):
     answer = client.predict(QUESTION, [], "厦门火炬高新区", api_name="/ask")
     assert FIGURE in answer["answer"] and answer["citations"][0]["report"].startswith("xiamen")
@@ -67,6 +109,11 @@ def test_a_client_over_its_rate_is_told_to_wait(bot, tmp_path):
         assert webapp.BUSY_TEXT in client.predict(QUESTION, [], api_name="/chat")
     finally:
         demo.close()
+
+
+def test_a_refusal_through_the_chat_api_says_what_the_report_covers(client):
+    reply = client.predict("2023年高新区计划落地多少个招商项目?", [], api_name="/chat")
+    assert reply.count("报告中没有") == 1 and "2022年工作要点" in reply
 
 
 def test_a_request_far_too_long_is_refused_unread(client):
@@ -149,24 +196,70 @@ def test_visitor_text_is_escaped(text):
     answer = Answer(text, "answered", f"{text}[1]", [Citation(1, "p:1", text, f"前文{text}后文", text, 1.0)],
                     [{"text": text, "n": 1}])
     rendered = webapp.answer_html(answer)
-    assert "<img" not in rendered and "<script" not in rendered and "<b>" not in rendered and "<a " not in rendered
+    assert "<img" not in rendered and "<script" not in rendered and "<b>" not in rendered
+    assert re.findall(r"<a [^>]*>", rendered) == ['<a class="ref-link" href="#p=p%3A1">', '<a class="cite-link" href="#p=p%3A1">']
 
 
 def test_an_answer_shows_figures_bold_citations_and_the_quote_highlighted(bot):
     rendered = webapp.answer_html(bot.ask(QUESTION))
     assert f"<strong>{FIGURE}</strong>" in rendered
-    assert '<sup class="ref">[1]</sup>' in rendered
+    link = f'href="#p={PARAGRAPH.replace(":", "%3A")}"'
+    assert f'<sup class="ref"><a class="ref-link" {link}>[1]</a></sup>' in rendered  # the mark in the answer
+    assert f'<a class="cite-link" {link}>' in rendered  # the citation's header
     assert PARAGRAPH in rendered and "一、2021年工作总结" in rendered
     assert f"<mark><strong>{FIGURE}</strong></mark>" in rendered
-    assert '<details class="timings">' in rendered
+    assert "timings" not in rendered  # for staff only
+    assert '<details class="timings">' in webapp.answer_html(bot.ask(QUESTION), timings=True)
+
+
+def test_paragraph_links_escape_the_id():
+    assert webapp.paragraph_link('a:1.0.2"<x>&y z') == "#p=a%3A1.0.2%22%3Cx%3E%26y%20z"
+    answer = Answer("q", "answered", "甲[1]乙[2]", [Citation(1, 'p:"1"', "s", "甲", "甲", 1.0)])
+    rendered = webapp.answer_html(answer)
+    assert rendered.count("<a ") == 2 and 'href="#p=p%3A%221%22"' in rendered
+    assert "[2]</sup>" in rendered  # a mark with no citation stays a plain mark
+
+
+def test_no_status_line_uses_an_emoji():
+    heads = [head for language in webapp.STATUS_HEAD.values() for head in language.values()]
+    rendered = webapp.answer_html(Answer("q", "answered", "答[1]", [Citation(1, "p:1", "s", "答", "答", 1.0)],
+                                         timings_ms={"total": 5.0}), timings=True)
+    for text in [*heads, rendered]:
+        assert not re.search("[\u2300-\u23ff\u2600-\u27bf\U0001f000-\U0001faff\ufe0f]", text), text
 
 
 def test_partial_and_not_found_answers_look_different(bot):
     partial = webapp.answer_html(bot.ask("2021年软件业营收多少亿元?"))
-    refused = webapp.answer_html(bot.ask("2023年高新区计划落地多少个招商项目?"), webapp.report_scope(bot.documents))
+    refusal = bot.ask("2023年高新区计划落地多少个招商项目?")
+    refused = webapp.answer_html(refusal, webapp.report_scope(bot))
     assert 'class="ans ans-partial"' in partial and "部分回答" in partial
-    assert 'class="ans ans-not_found"' in refused and "报告中没有" in refused
-    assert "2021年工作总结" in refused  # says what the report does contain
+    assert 'class="ans ans-not_found"' in refused and "2023年" in refused  # the note: which year the report lacks
+    assert "2021年工作总结" in refused and "2022年工作要点" in refused  # says what the report does contain
+    for shown in (refused, webapp.answer_text(refusal)):
+        assert shown.count("报告中没有") == 1, shown  # the refusal speaks once
+
+
+def test_examples_are_made_from_the_loaded_report_and_answered(bot):
+    examples = webapp.example_questions(bot)
+    assert 1 <= len(examples) <= 2 * len(bot.documents)
+    assert any(part.split("、", 1)[-1] in q for q in examples for part in bot.documents[0].parts)  # a heading
+    for question in examples:
+        answer = bot.ask(question)
+        assert answer.status == "answered" and answer.citations, (question, answer.answer)
+
+
+@pytest.mark.slow
+def test_with_several_reports_examples_come_from_each_and_a_refusal_names_the_report_that_answers(multi_bot):
+    examples = webapp.example_questions(multi_bot)
+    for doc in multi_bot.documents:
+        answered = [multi_bot.ask(q, report=doc.key) for q in examples]
+        assert any(a.status == "answered" for a in answered), doc.key
+    picked = frozenset({"2022-national-government-work-report"})
+    assert multi_bot.ask(QUESTION, report="2022-national-government-work-report").status == "not_found"
+    said = webapp.report_scope(multi_bot, picked) + webapp.elsewhere(multi_bot, QUESTION, [], picked)
+    assert "2021年工作回顾" in said and "2022年工作要点" not in said  # only the picked report's headings
+    assert "《厦门火炬高新区（2022）》中有相关内容" in said
+    assert webapp.elsewhere(multi_bot, QUESTION, [], None) == ""  # nothing picked: nothing to suggest
 
 
 def test_quotes_are_found_in_pieces():
@@ -221,12 +314,25 @@ def test_command_line_defaults_bind_loopback_and_share_feedback_in_sqlite(monkey
     monkeypatch.delenv(service.LEGACY_FEEDBACK_ENV, raising=False)
     args = webapp.parse_args([])
     assert (args.host, args.port) == ("127.0.0.1", 7860)
-    assert webapp.feedback_path(args.feedback) == "feedback.db"
+    assert webapp.feedback_path(args.feedback) == "data/feedback.db"  # data/ is git-ignored
     assert (args.rate, args.watch, args.trust_proxy) == (webapp.DEFAULT_RATE, 0, False)
     monkeypatch.setenv(service.FEEDBACK_ENV, "/tmp/elsewhere.db")
     assert webapp.feedback_path(None) == "/tmp/elsewhere.db"
     assert webapp.feedback_path("given.jsonl") == "given.jsonl"
     assert webapp.parse_args(["--feedback-log", "old.jsonl"]).feedback == "old.jsonl"  # the earlier flag still works
+    monkeypatch.delenv(webapp.STAFF_TOKEN_ENV, raising=False)
+    assert webapp.parse_args([]).staff_token is None  # no token: no staff actions
+    monkeypatch.setenv(webapp.STAFF_TOKEN_ENV, "from-env")
+    assert webapp.parse_args([]).staff_token == "from-env"
+    assert webapp.parse_args(["--staff-token", "given"]).staff_token == "given"
+
+
+def test_the_feedback_export_defuses_formulas(tmp_path):
+    records = [{"time": "t", "vote": "up", "question": "=1+1", "answer": "答", "citations": ["p:1", "p:2"]}]
+    with open(webapp.feedback_csv(records, tmp_path), encoding="utf-8-sig", newline="") as f:
+        header, row = list(csv.reader(f))
+    assert header == webapp.FEEDBACK_COLUMNS
+    assert row[:3] == ["t", "up", "'=1+1"] and row[header.index("citations")] == "p:1；p:2"
 
 
 # ---- the feedback log -----------------------------------------------------------------------------------------
@@ -347,6 +453,48 @@ def test_a_burst_beyond_the_queue_is_told_busy_and_answered_afterwards(gated_app
     assert FIGURE in client.predict(QUESTION, [], api_name="/ask")["answer"]
 
 
+# ---- staff adding a report ------------------------------------------------------------------------------------
+class _Engine:
+    """What Library.add_report touches of an engine: its seeds folder and its documents (the loader's list)."""
+
+    def __init__(self, seeds):
+        self.seeds_dir = seeds
+        self.documents = [type("Doc", (), {"key": p.stem})() for p in sorted(seeds.glob("*.txt"))]
+
+
+@pytest.fixture
+def seeds_library(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("甲报告\n一、总结\n完成产值10亿元。", encoding="utf-8")
+    return seeds, service.Library(_Engine(seeds), loader=lambda build: _Engine(seeds))
+
+
+def test_staff_add_a_report_file_and_it_is_loaded(seeds_library, tmp_path):
+    seeds, library = seeds_library
+    upload = tmp_path / "upload" / "new report.txt"
+    upload.parent.mkdir()
+    upload.write_bytes(REPORTS["gov2022"].read_bytes())
+    message = library.add_report(upload, "../../new report.txt")  # a path in the name is dropped
+    assert message.startswith("已添加 new_report.txt。") and "已载入 2 份报告" in message
+    assert sorted(p.name for p in seeds.iterdir()) == ["a.txt", "new_report.txt"]  # nothing half-written left
+    assert (seeds / "new_report.txt").read_bytes() == upload.read_bytes()
+
+
+@pytest.mark.parametrize(("name", "content", "said"), [
+    ("report.exe", "报告", "只能添加"),
+    ("empty.txt", "", "文件为空"),
+    ("a.html", "<p>甲报告</p>", "已是同一份报告"),  # the same key as a.txt: one report in two formats
+])
+def test_a_file_that_is_not_a_new_report_is_refused_and_seeds_left_alone(seeds_library, tmp_path, name, content,
+                                                                          said):
+    seeds, library = seeds_library
+    upload = tmp_path / name
+    upload.write_text(content, encoding="utf-8")
+    assert said in library.add_report(upload, name)
+    assert [p.name for p in seeds.iterdir()] == ["a.txt"] and library.generation == 1
+
+
 # ---- the feedback store replicas share ------------------------------------------------------------------------
 SQLITE_WRITER = """
 import sys
@@ -387,3 +535,52 @@ def test_a_writer_killed_mid_vote_loses_nothing_already_stored(tmp_path):
     assert [r["i"] for r in records if r["writer"] == "parent"] == [*range(20), "after"]
     children = [r["i"] for r in records if r["writer"] == "child"]
     assert children == list(range(len(children))) and len(children) >= 100  # every stored vote whole, in order
+
+
+# ---- a clean checkout and a quiet console ---------------------------------------------------------------------
+def _checkout_copy(where) -> None:
+    """The files git tracks here, as they are in the working tree, committed to a new repository at `where`."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, listed.decode("utf-8").split("\0")):
+        source = ROOT / name
+        if source.is_file():  # a file deleted in the working tree is not copied
+            (where / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, where / name)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "copy"]):
+        subprocess.run([*git, *command], cwd=where, check=True)
+
+
+@pytest.mark.slow
+def test_serving_a_question_leaves_the_checkout_clean_and_the_console_ours(tmp_path):
+    from gradio_client import Client
+
+    checkout = tmp_path / "checkout"
+    _checkout_copy(checkout)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSISTANT_", webapp.STAFF_TOKEN_ENV))}
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "app.py", "--port", str(port)], cwd=checkout, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True)
+    reader.start()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while not any(f"listening on {url}" in line for line in lines):
+            assert process.poll() is None and time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.2)
+        client = Client(url, verbose=False)
+        assert FIGURE in client.predict(QUESTION, [], api_name="/chat")
+        assert client.predict(QUESTION, FIGURE, "up", [PARAGRAPH], api_name="/feedback") == "ok"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        reader.join(timeout=10)
+    assert (checkout / "data" / "feedback.db").exists()  # the vote went to the ignored data folder
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=checkout, capture_output=True, text=True, check=True)
+    assert status.stdout == ""
+    console = "".join(lines)
+    assert "loaded 1 report(s)" in console and "staff actions off" in console
+    for noise in ("DEBUG", "HTTP Request", "share=True", "Running on local URL"):
+        assert noise not in console, console
