@@ -35,7 +35,7 @@ from urllib.parse import quote
 import gradio as gr
 import pandas as pd
 
-from assistant import MAX_QUESTION_CHARS, Assistant, FigureRow, compare_figures, figures_matching
+from assistant import MAX_QUESTION_CHARS, Assistant, FigureRow, compare_figures, figures_matching, measure_key
 from assistant import recurring_measures as measures
 from assistant.answer import Answer
 from assistant.formats import SUPPORTED

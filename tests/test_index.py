@@ -137,7 +137,7 @@ def test_committed_index_is_fresh_for_the_committed_reports(tmp_path):
     indexmod.load(ROOT / "index", ROOT / "seeds", get_embedder().id)
     shutil.copytree(ROOT / "index", tmp_path / "index")
     done = subprocess.run([sys.executable, "-m", "assistant", "build", "--seeds", str(ROOT / "seeds"), "--index",
-                           str(tmp_path / "index")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+                           str(tmp_path / "index")], check=False, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert " 0 texts embedded" in done.stdout + done.stderr
     assert (tmp_path / "index" / "manifest.json").read_text() == (ROOT / "index" / "manifest.json").read_text()
