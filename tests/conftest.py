@@ -27,6 +27,9 @@ REPORTS = {
     "gov2022": ROOT / "tests" / "data" / "reports" / "2022-national-government-work-report.txt",
     "gov2023": ROOT / "tests" / "data" / "reports" / "2023-national-government-work-report.txt",
     "gov2024": ROOT / "tests" / "data" / "reports" / "2024-national-government-work-report.txt",
+    "sichuan2026": SHARED / "corpora" / "provinces-2026" / "2026-四川省-government-work-report.txt",
+    "henan2026": SHARED / "corpora" / "provinces-2026" / "2026-河南省-government-work-report.txt",
+    "tianjin2026": SHARED / "corpora" / "provinces-2026" / "2026-天津市-government-work-report.txt",
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"
