@@ -1,4 +1,4 @@
-"""Command line: build | ask | figures | eval. 命令行：建索引、提问、查数字、评测。
+"""Command line: build | ask | figures | eval | cues. 命令行：建索引、提问、查数字、评测。
 
     python -m assistant ask "去年高新区规上工业产值多少?" [--json] [--full] [--history Q ...]
     echo "去年高新区规上工业产值多少?" | python -m assistant ask -
@@ -171,9 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("--peer", action="store_true",
                         help="同时评测对照方案 / also score the competitor recipe (weighted BM25 + dense, top "
                              "paragraph) on the same index")
+    p_cues = sub.add_parser("cues", help="线索审计 / which cue families of the question stage fire, on how many questions",
+                            add_help=False, description="线索审计：每类问句线索在多少个问题上触发 / for question files "
+                                                        "(JSONL), how many questions each cue family fires on")
+    p_cues.add_argument("file", nargs="+", help="问题集 / one or more question files (JSONL)")
     for p in (p_ask, p_build, p_fig, p_eval):
         _common(p)
         _bilingual(p)
+    _bilingual(p_cues)
     args = parser.parse_args(argv)
     # ask and figures print data that is read or piped on: quiet unless asked; build and eval report their progress.
     setup_logging(logging.INFO if args.log or args.command in ("build", "eval") else logging.WARNING)
@@ -216,6 +221,13 @@ def main(argv: list[str] | None = None) -> int:
             for row in rows:
                 cells = (row.figure, row.measure, row.clause, row.report_name, row.part, row.section, row.paragraph_id)
                 print("\t".join(cell.replace("\t", " ") for cell in cells))
+            return 0
+        if args.command == "cues":
+            from .cues import count_cues, format_counts
+            from .evaluate import load_items
+
+            questions = [item["question"] for path in args.file for item in load_items(path)]
+            print(format_counts(count_cues(questions), len(questions)))
             return 0
         if args.command == "eval":
             from .evaluate import evaluate, format_report, load_items

@@ -38,7 +38,7 @@ UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
 _COUNT_UNITS = ("家次|家|个|项|名|人次|人|位|例|所|笔|亩|次|天|平方米|平方公里|公顷|万吨|吨|公斤|千克|斤|千瓦|条|座|件|批|倍|"
                 "辆|台|套|张|部|篇|场|届|架|艘|剂|针|户|栋|间|张床|床|公里|千米|立方米|户")
 # 几个点 and 几个百分点 ask for percentage points, not a count of 个.
-ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第这近前去])几)(?:万|亿|千|百)?({_COUNT_UNITS}|元|年)(?!(?:百分)?点)")
+ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第这近前去])几)(?:万亿|万|亿|千|百)?({_COUNT_UNITS}|元|年)(?!(?:百分)?点)")
 _UNIT_WORDS = frozenset(_COUNT_UNITS.split("|")) | {"元", "年"}
 # A question about several years as a whole (这几年, 过去五年, 五年来, 年均): a frame, not a duration it asks for;
 # retrieval prefers a report's multi-year review for it.
@@ -46,7 +46,7 @@ SPAN_CUES = re.compile(r"(?:过去|近|这|最近|前)(?:几|五|十|两|三|些
                        r"年平均|历年|(?:past|last) (?:few|five|ten|several) years|annual average|average annual|"
                        r"on average each year", re.IGNORECASE)
 AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)|\barea\b|square")
-MONEY_UNIT = re.compile(r"(?:多少|几)(?:万|亿|千|百)?(?:元|钱|块)|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
+MONEY_UNIT = re.compile(r"(?:多少|几)(?:万亿|万|亿|千|百)?(?:元|钱|块)|多少万亿|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
 PERCENT_CUES = re.compile(
     r"百分之|百分比|比例|比重|占比|占.{0,8}(?:多少|几成)|增长了?多少|增加了?多少(?![家个项名人])|下降了?多少|提高了?多少|"
     r"降低了?多少|增速|增幅|涨了?多少|涨幅|降幅|几个百分点|多少个百分点|几个点|多少个点|率.{0,4}?(?:是|为|有|达到|控制在)?(?:多少|几|什么水平)|"

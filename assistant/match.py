@@ -23,6 +23,9 @@ UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "
 
 
 JURISDICTION = re.compile(r"(?:全|我|本|咱)(?:省|市|区|县|州|国|盟|旗|自治区)|全社会|全年")
+# Words that say how a figure is framed (a target, a rise) rather than what it measures: a sentence of targets holds
+# 目标 and 增长 whatever the measure asked, so these are no anchor either.
+FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指标|实际|同比|比上年")
 
 
 class Topic(dict):
@@ -128,7 +131,8 @@ class TopicMatcher:
         # Words of the reports' own titles (火炬, 高新区, 政府) name what every sentence is about: no anchor.
         # Nor do the words for the whole jurisdiction (全省, 全市, 全国): every figure of the report is about it.
         main = {t: w for t, w in weights.items()
-                if not t.startswith("phr:") and not self.in_titles(t) and not JURISDICTION.fullmatch(t)}
+                if not t.startswith("phr:") and not self.in_titles(t) and not JURISDICTION.fullmatch(t)
+                and not FRAME_WORDS.fullmatch(t)}
         if not main:
             return ()
         top = max(main.values())

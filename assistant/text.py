@@ -25,7 +25,7 @@ jieba.setLogLevel(logging.WARNING)
 # the other way round. Only equivalences that hold in any report belong here; nothing that names one report's things.
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     # statistical indicators (national, provincial, city and zone reports)
-    ("地区生产总值", "国内生产总值", "生产总值", "gdp", "经济总量"),
+    ("地区生产总值", "国内生产总值", "生产总值", "gdp", "经济总量", "经济增长", "经济增速"),
     ("居民消费价格", "消费价格", "物价", "cpi"),
     ("规模以上", "规上"),
     ("固定资产投资", "固投"),
