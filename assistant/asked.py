@@ -22,7 +22,7 @@ UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
     "家": ("家", "户", "家次"),
     "人": ("人", "名", "位", "人次"),
     "名": ("名", "人", "位"),
-    "个": ("个", "项", "家", "所", "座", "条", "批"),
+    "个": ("个", "项", "家", "所", "座", "条", "批", "名", "人", "位"),  # 多少个娃娃 counts people too
     "项": ("项", "个", "件"),
     "所": ("所", "个"),
     "次": ("次",),
@@ -81,7 +81,8 @@ _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件(?:大)?事|大事|事情|�
 # The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些): they name no block, so a
 # list's heading is matched without them. Problems (问题, 短板) are a block of their own and stay.
 GENERIC_LIST_WORDS = re.compile(r"方面|块|项|部分|件事|大事|事情|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|主要|具体|"
-                                r"哪些|哪几|什么|怎么|如何|计划|打算|[两二三四五六七八九十几]{1,2}(?:个|大|项|类|条|件)")
+                                r"哪些|哪几|什么|怎么|如何|计划|打算|全部|所有|列出|列举|全列|"
+                                r"[两二三四五六七八九十几]{1,2}(?:个|大|项|类|条|件)")
 # The body that gives a report (省政府, 国务院, 管委会, 我们): "省政府主要抓了哪几方面" names no block of the report.
 ISSUER_WORDS = re.compile(r"(?:[省市区县州盟旗]|自治区|人民)?政府|国务院|管委会|工委|党工委|我们|咱们|本届政府")
 # A term made of a count and a name (五个更加注重, 六保, 十方面民生实事, 三大攻坚战): what it lists is asked for.

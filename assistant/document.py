@@ -253,13 +253,17 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
     framed: list[Paragraph] = []
     current_part, year, span = None, None, None
     for p in paragraphs:
-        if p.kind != "body" or p.year is not None or p.plans:
-            framed.append(p)  # a part about a named five-year plan (“十三五”时期) has its own frame
+        # A part about one year (2021年工作总结) or one five-year plan (“十三五”时期) has its own frame; one that
+        # reviews a year and a plan together (2025年工作回顾和“十四五”发展主要成绩) is framed paragraph by paragraph,
+        # from the part's year.
+        mixed = p.year is not None and bool(p.plans)
+        if p.kind != "body" or ((p.year is not None or p.plans) and not mixed):
+            framed.append(p)
             continue
         if p.part != current_part:
-            current_part, year, span = p.part, None, None
+            current_part, year, span = p.part, (p.year if mixed else None), None
             relative = [shift for word, shift in RELATIVE_PART_YEAR.items() if word in p.part]
-            if issue_year and len(relative) == 1:
+            if issue_year and len(relative) == 1 and not mixed:
                 year = issue_year + relative[0]
         one, several = ONE_YEAR_OPENING.match(p.text), SPAN_OPENING.match(p.text)
         if one and (one.group("year") or issue_year):

@@ -10,6 +10,7 @@ Not for single facts (answer.py).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,9 @@ _ENUMERATIONS = (
     (re.compile(r"([^。；;：:，,]{2,40})[：:]((?:[^。；;：:，,]{2,40}[，,]){2,}[^。；;：:，,]{2,40})(?=[。]|$)"), "，"),
 )
 MIN_ENUMERATION = 3
+MAX_LEAD_IN = 60  # a sentence that announces a list is short
+# ...and says that several things follow (仍然不少, 存在一些问题): any other sentence before a ；-sentence is prose.
+ANNOUNCES = re.compile(r"一些|不少|以下|如下|几个|几方面|诸多|许多|问题|不足|短板|困难|挑战|差距")
 
 
 def _cn_number(numeral: str) -> int:
@@ -138,7 +142,10 @@ def build_outline(index: Index) -> list[Node]:
     # answers one request for thousands of rows faster than thousands of requests).
     planned: list[tuple[tuple[str, str, str], str, list[tuple[Paragraph, str, int]], int | None]] = []
     for key, paragraphs in groups.items():
-        numbered = [p for p in paragraphs if _ITEM_START.match(p.text) or p.text.startswith("——")]
+        # Numbered paragraphs are items of work; a numbered line that ends on its colon (6.轨道交通“四网融合”：) is a
+        # term of a glossary, defined by the paragraph after it, not an item.
+        numbered = [p for p in paragraphs if (_ITEM_START.match(p.text) or p.text.startswith("——"))
+                    and not p.text.rstrip().endswith((":", "："))]
         led = [p for p in paragraphs if p.lead and not _colon_lead(p)]
         chosen = [(p, _title(p), row) for p in (numbered if len(numbered) >= 2 else led)
                   if (row := unit_at(p)) is not None]
@@ -154,6 +161,20 @@ def build_outline(index: Index) -> list[Node]:
                 lead_row = unit_at(p)
                 if lead_in and lead_row is not None and all(row is not None for _, _, row in items):
                     planned.append((key, lead_in, items, lead_row))
+            # A sentence that announces several things (仍然不少。) and the next one listing them by ；.
+            for before, listing in itertools.pairwise(p.sentences):
+                clauses = [c for c in re.split(r"[；;]", listing.text.rstrip("。")) if c.strip()]
+                lead_in = before.text.rstrip("。：:")
+                lead_row = unit_at(p, before.start)
+                if (len(clauses) >= MIN_ENUMERATION and before.text.endswith("。") and ANNOUNCES.search(lead_in)
+                        and len(lead_in) <= MAX_LEAD_IN and lead_row is not None):
+                    at, items = listing.start, []
+                    for clause in clauses:
+                        start = p.text.find(clause, at)
+                        items.append((p, clause.strip(), unit_at(p, start)))
+                        at = start + len(clause)
+                    if all(row is not None for _, _, row in items):
+                        planned.append((key, lead_in, items, lead_row))
             for at, lead_in, pieces in enumerations(p.text):
                 lead_row = unit_at(p, at)
                 if lead_row is not None:

@@ -77,8 +77,9 @@ SETS = [
     ("tune/round3-gov2023.jsonl", "gov2023", 0.87),
     ("tune/round4-seed.jsonl", "seed", 0.82),
     ("tune/round4-gov2024.jsonl", "gov2024", 0.87),
-    ("tune/sichuan2026.jsonl", "sichuan2026", 0.83),
+    ("tune/sichuan2026.jsonl", "sichuan2026", 0.91),
     ("tune/henan2026.jsonl", "henan2026", 0.89),
+    ("tune/guangdong2026.jsonl", "guangdong2026", 0.85),
     ("heldout/seed5.jsonl", "seed", 0.85),
     ("heldout/tianjin2026.jsonl", "tianjin2026", 0.77),
 ]
