@@ -213,8 +213,11 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
 
     if header:
         paragraphs.append(Paragraph(f"{key}:meta", key, "meta", "文件信息", "", "", "\n".join(header)))
+    # A report whose part headings lost their numbers (a web copy: “十四五”时期工作回顾 / 2026年重点工作) has them as
+    # short lines with no punctuation that name a review or a plan.
+    numbered = any(PART_HEADING.match(line) and len(line) <= MAX_HEADING_CHARS for line in body)
     for line in body:
-        if PART_HEADING.match(line) and len(line) <= MAX_HEADING_CHARS:
+        if (PART_HEADING.match(line) and len(line) <= MAX_HEADING_CHARS) or (not numbered and _bare_part_heading(line)):
             part, _ = _heading_and_rest(line)
             parts.append(part)
             part_no += 1
@@ -245,6 +248,11 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
     document = Document(key, path, title, meta, paragraphs, date, sha, parts, sections)
     document.paragraphs = _frame_years(paragraphs, document.issue_year)
     return document
+
+
+def _bare_part_heading(line: str) -> bool:
+    return (len(line) <= MAX_HEADING_CHARS and not re.search(r"[。！？!?：:；;，,、]", line)
+            and not SECTION_HEADING.match(line) and any(word in line for word in REVIEW_WORDS + PLAN_WORDS))
 
 
 def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Paragraph]:

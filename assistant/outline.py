@@ -40,6 +40,7 @@ _ENUMERATIONS = (
 )
 MIN_ENUMERATION = 3
 MAX_LEAD_IN = 60  # a sentence that announces a list is short
+MAX_SENTENCE_ITEM = 80  # ...and so are the sentences of a list, each an item
 # ...and says that several things follow (仍然不少, 存在一些问题): any other sentence before a ；-sentence is prose.
 ANNOUNCES = re.compile(r"一些|不少|以下|如下|几个|几方面|诸多|许多|问题|不足|短板|困难|挑战|差距")
 
@@ -174,6 +175,18 @@ def build_outline(index: Index) -> list[Node]:
                         items.append((p, clause.strip(), unit_at(p, start)))
                         at = start + len(clause)
                     if all(row is not None for _, _, row in items):
+                        planned.append((key, lead_in, items, lead_row))
+            # ...or a lead-in ending on a colon whose items are the sentences after it (主要是：A。B。C。).
+            for colon in re.finditer(r"[：:]", p.text):
+                start = max(p.text.rfind("。", 0, colon.start()) + 1, 0)
+                lead_in = p.text[start : colon.start()].strip()
+                pieces = [(m.start(), m.group().strip().rstrip("。")) for m in re.finditer(r"[^。]+。?", p.text[colon.end():])]
+                pieces = [(colon.end() + at, piece) for at, piece in pieces if piece]
+                if (len(pieces) >= MIN_ENUMERATION and ANNOUNCES.search(lead_in) and len(lead_in) <= MAX_LEAD_IN
+                        and all(len(piece) <= MAX_SENTENCE_ITEM for _, piece in pieces)):
+                    items = [(p, piece, unit_at(p, at)) for at, piece in pieces]
+                    lead_row = unit_at(p, start)
+                    if lead_row is not None and all(row is not None for _, _, row in items):
                         planned.append((key, lead_in, items, lead_row))
             for at, lead_in, pieces in enumerations(p.text):
                 lead_row = unit_at(p, at)

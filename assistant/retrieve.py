@@ -39,7 +39,7 @@ FOLLOWUP_OPENERS = re.compile(r"^(那|那么|还有|另外|此外|其中|同时|
 FOLLOWUP_MARKERS = re.compile(r"(呢[?？]?$|这方面|这一块|这块|这个|这些|这项|该项|其|它|同期|相应|对应|那一年|这一年|then\b|that\b)", re.IGNORECASE)
 # Words that ask about the document itself (its number, issuer, date, title, signature), not about its content.
 FIELD_CUES = re.compile(
-    r"文号|索引号|发文|发布机构|发布时间|发布日期|成文|落款|署名|印发|哪天发|什么时候发|何时发|几号发|标题|全称|题目|"
+    r"文号|索引号|发文|发布机构|发布时间|发布日期|成文|落款|署名|印发|哪天发|什么时候发|何时发|几号发|(?<![小子])标题|全称|题目|"
     r"哪个单位|哪些单位|发布单位|发布的|issued by|who issued|when was (?:it|this|the report|the document) issued|"
     r"document number|publisher|signed by|who signed"
 )

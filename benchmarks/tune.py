@@ -46,6 +46,7 @@ REPORTS = {
     "sichuan2026": SHARED / "corpora" / "provinces-2026" / "2026-四川省-government-work-report.txt",
     "henan2026": SHARED / "corpora" / "provinces-2026" / "2026-河南省-government-work-report.txt",
     "guangdong2026": SHARED / "corpora" / "provinces-2026" / "2026-广东省-government-work-report.txt",
+    "gansu2026": SHARED / "corpora" / "provinces-2026" / "2026-甘肃省-government-work-report.txt",
 }
 
 # The values swept, each over a grid that holds its committed value.

@@ -31,6 +31,8 @@ REPORTS = {
     "henan2026": SHARED / "corpora" / "provinces-2026" / "2026-河南省-government-work-report.txt",
     "tianjin2026": SHARED / "corpora" / "provinces-2026" / "2026-天津市-government-work-report.txt",
     "guangdong2026": SHARED / "corpora" / "provinces-2026" / "2026-广东省-government-work-report.txt",
+    "gansu2026": SHARED / "corpora" / "provinces-2026" / "2026-甘肃省-government-work-report.txt",
+    "hubei2026": SHARED / "corpora" / "provinces-2026" / "2026-湖北省-government-work-report.txt",
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"

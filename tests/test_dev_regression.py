@@ -80,8 +80,10 @@ SETS = [
     ("tune/sichuan2026.jsonl", "sichuan2026", 0.91),
     ("tune/henan2026.jsonl", "henan2026", 0.89),
     ("tune/guangdong2026.jsonl", "guangdong2026", 0.85),
+    ("tune/gansu2026.jsonl", "gansu2026", 0.85),
     ("heldout/seed5.jsonl", "seed", 0.85),
-    ("heldout/tianjin2026.jsonl", "tianjin2026", 0.77),
+    ("heldout/tianjin2026.jsonl", "tianjin2026", 0.83),
+    ("heldout/hubei2026.jsonl", "hubei2026", 0.81),
 ]
 
 
