@@ -9,9 +9,10 @@ Every question set in tests/data/tune and ../shared/eval counts, each on the rep
 report, built once into benchmarks/out/tune-index-*); tests/data/heldout is never fitted on. The metric is `overall` of evaluate.py: an
 answerable question answered with every gold figure and keyword, an unanswerable one not answered as if the report
 said it. Each value is swept over its grid with the others at their committed values; the fitted value is the one
-with the most right answers over the reports (ties: the committed value, else the smaller one). Leaving one report out:
-the value is fitted on the other reports and the left-out report is scored with it, so each report's number comes
-from values that never saw it; at the end the same is done for all values at once.
+with the most right answers over the reports (ties: the committed value, else the smaller one), kept only when it
+also wins with one report left out: for each report the value is fitted on the other reports and that report is
+scored with it, and the sum of those left-out scores must beat the committed value's. At the end the left-out scores
+of all values at once are printed.
 
 Retrieval is not refitted here (its fusion weights decide which paragraphs the answer stage sees): the search results
 of every question are computed once and reused for every grid point, which is what makes a sweep take minutes.
@@ -156,17 +157,22 @@ def main(argv: list[str] | None = None) -> int:
         current = getattr(committed, name)
         grid = sorted(set(values) | {current})
         table = [score(bots, sets, replace(committed, **{name: type(current)(v)})) for v in grid]
-        fitted[name] = pick(grid, [sum(t.values()) for t in table], current)
-        print(f"{name}: committed {current}, fitted {fitted[name]}")
+        best = pick(grid, [sum(t.values()) for t in table], current)
+        for r in reports:
+            fold_values[r][name] = pick(grid, [sum(t[o] for o in reports if o != r) for t in table], current)
+        held_out = sum(table[grid.index(fold_values[r][name])][r] for r in reports)
+        at_current = sum(table[grid.index(current)].values())
+        # A value moves only when choosing it without each report scores better on that report than the committed
+        # value does: a better fit on the reports it was fitted on alone is not evidence.
+        fitted[name] = best if held_out > at_current else current
+        print(f"{name}: committed {current}, best on all reports {best}, left-out right answers {held_out} against "
+              f"{at_current} for the committed value → {fitted[name]}")
         print("  value  " + " ".join(f"{r[:11]:>11}" for r in reports) + "   total")
         for v, t in zip(grid, table):
             mark = "*" if v == fitted[name] else " "
             print(f" {mark}{v:<6} " + " ".join(f"{t[r] / sizes[r]:>11.3f}" for r in reports) + f"   {sum(t.values()):>5}")
-        held = []
-        for r in reports:
-            chosen = pick(grid, [sum(t[o] for o in reports if o != r) for t in table], current)
-            fold_values[r][name] = chosen
-            held.append(f"{r} {chosen} → {table[grid.index(chosen)][r] / sizes[r]:.3f}")
+        held = [f"{r} {fold_values[r][name]} → {table[grid.index(fold_values[r][name])][r] / sizes[r]:.3f}"
+                for r in reports]
         print("  left out (value fitted on the others → its score): " + "; ".join(held) + "\n")
     if fitted:
         joint = committed.with_values(fitted)
@@ -179,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {r:<12} {held / sizes[r]:.3f}   (committed settings {base[r] / sizes[r]:.3f}, {sizes[r]} questions)")
         if args.write:
             values = {**json.loads(SETTINGS_FILE.read_text(encoding="utf-8")).get("values", {})} if SETTINGS_FILE.exists() else {}
-            values.update(fitted)
+            values.update({k: v for k, v in fitted.items() if v != getattr(Settings(), k)})
             SETTINGS_FILE.write_text(json.dumps({
                 "command": "python -m benchmarks.tune --write",
                 "questions": {r: sizes[r] for r in reports},
