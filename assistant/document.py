@@ -238,11 +238,7 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
     date = None
     if closing:
         part, section, year, period = "落款", "", None, None
-        # The block as the source writes it (blank lines and indents between its lines), so a citation of it can be
-        # found verbatim.
-        start = raw.rfind(closing[0])
-        end = raw.rfind(closing[-1]) + len(closing[-1])
-        add("signature", raw[start:end] if 0 <= start < end else "\n".join(closing), f"{key}:sign")
+        add("signature", "\n".join(closing), f"{key}:sign")
         found = DATE.search("\n".join(closing))
         date = found.group() if found else None
     if date is None and header:
