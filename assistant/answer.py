@@ -501,7 +501,10 @@ class Answerer:
             # Who gave the speech and where: the lines under the title (——…在…会议上, 国务院总理　李克强).
             said = [ln.strip() for ln in paragraph.text.split("\n")[1:] if re.search(r"会议|大会|会上", ln) or has_person(ln)]
             line = "；".join(said) if said else line
-        citation = Citation(1, paragraph.id, paragraph.section_path, paragraph.text, line,
+        # A signature block's lines stand apart in the source (blank lines, indents): the line itself is what can be
+        # found verbatim there.
+        cited = line if paragraph.kind == "signature" else paragraph.text
+        citation = Citation(1, paragraph.id, paragraph.section_path, cited, line,
                             round(scores.get(paragraph.id, 0.0), 4))
         lead = "According to the report's header: " if query.lang == "en" else self._report_lead(paragraph.doc)
         return self._finish(query, "answered", f"{lead}{line.strip()}[1]", [citation], "", best_score)
