@@ -23,7 +23,7 @@ from .document import FIVE_YEAR_PLANS, Document, Paragraph
 from .embed import get_embedder
 from .figures import Figure, find_figures
 from .retrieve import PERIOD_WORDS, Retriever, split_question, understand
-from .scope import named_reports, profile, resolve
+from .scope import named_reports, names_a_report, profile, resolve
 from .settings import Settings, default_settings
 from .text import not_a_question, topic_nouns
 
@@ -127,6 +127,8 @@ class Assistant:
         self.retriever = Retriever(index, embedder, self.settings)
         self.answerer = Answerer(index, self.settings)
         self.profiles = [profile(doc) for doc in index.documents]
+        self._level_of = {p.key: p.level for p in self.profiles}
+        self._year_of = {d.key: d.issue_year for d in index.documents}
         self._figures: list[FigureRow] | None = None
         self._lock = threading.Lock()
         # jieba's part-of-speech tables load on first use (~0.3 s): pay that now, not on the first visitor's question.
@@ -179,7 +181,9 @@ class Assistant:
         parts = split_question(text)
         scope = picked
         if scope is None and len(self.documents) > 1:
-            scope = named_reports(f"{query.context} {text}".strip(), self.profiles)
+            # English place names (Jiangsu) count through the dictionary's Chinese for them.
+            scope = named_reports(" ".join([query.context, text, *query.english_terms]).strip(), self.profiles,
+                                  self.index.doc_text)
         timings["understand"] = (time.perf_counter() - t0) * 1e3
         t1 = time.perf_counter()
         hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings, scope=scope)
@@ -193,6 +197,13 @@ class Assistant:
             answers = [(self.answerer.report_name(doc), self._answer_in(query, parts, clean_history, frozenset({doc})))
                        for doc in ranked]
             result = self.answerer.best_of(query, answers) if answers else self.answerer.answer(query, [])
+            peers = self._peers([doc for doc, (_, a) in zip(ranked, answers) if a.status != "not_found"])
+            if picked is None and len(peers) >= 2 and not names_a_report(text, self.profiles):
+                # Reports of one kind and year (the provinces' reports of 2026) each answer a question that names
+                # none of them: which one is meant is the user's to say. Each one's answer is shown, named, and the
+                # answer is partial, asking which.
+                result = self.answerer.which_report(query, [(name, a) for doc, (name, a) in zip(ranked, answers)
+                                                            if doc in peers])
         t3 = time.perf_counter()
         if message:
             result.note = f"{message} {result.note}".strip()
@@ -200,6 +211,15 @@ class Assistant:
         result.timings_ms = {**timings, "retrieve": (t2 - t1) * 1e3, "answer": (t3 - t2) * 1e3,
                              "total": (t3 - started) * 1e3}
         return result
+
+    def _peers(self, docs: list[str]) -> list[str]:
+        """The reports among docs of the same level of government and year as the first of them."""
+        if not docs:
+            return []
+        level, year = self._level_of, self._year_of
+        first = docs[0]
+        return [d for d in docs if level.get(d) == level.get(first) and level.get(d) is not None
+                and year.get(d) == year.get(first)]
 
     def _answer_in(self, query, parts: list[str], history: list[str], scope: frozenset[str] | None,
                    hits: list | None = None) -> Answer:

@@ -256,7 +256,7 @@ class Answerer:
         """The answer from these search results; `scope` (document keys) is the reports they were searched in, whose
         words alone count when judging whether the question names something they never mention."""
         asked = read_question(query.text, query.context)
-        weights = self.matcher.topic(query)
+        weights = self.matcher.topic(query, scope)
         years = self._asked_years(query)
         if years and not (years & self.corpus_years):
             return self._refuse(query, f"报告没有涉及{_years_as_asked(query)}的内容。")
@@ -559,6 +559,20 @@ class Answerer:
         kept = sorted([(name, a) for name, a in given if a.confidence >= top - self.settings.report_margin],
                       key=lambda na: -na[1].confidence)
         return kept[0][1] if len(kept) == 1 else self.combine(query, kept)
+
+    def which_report(self, query: Query, answers: list[tuple[str, Answer]]) -> Answer:
+        """Reports of one kind each answer a question that names none of them: every one's answer, named, as a
+        partial answer whose note asks which report is meant."""
+        combined = self.combine(query, answers)
+        names = "、".join(f"《{name}》" for name, _ in answers)
+        if query.lang == "en":
+            ask = f"The question does not say which report it is about; these answer it: {names}. Name the place to get one."
+        else:
+            ask = f"问题没有指明是哪份报告（哪个地区）；以下几份都有相关内容：{names}。请在问题里写明地区，或在“报告”中选择。"
+        combined.status = "partial"
+        combined.answer = f"{ask}\n{combined.answer}"
+        combined.note = f"{ask} {combined.note}".strip()
+        return combined
 
     def _refuse(self, query: Query, note: str) -> Answer:
         base = NOT_FOUND_EN if query.lang == "en" else NOT_FOUND_ZH

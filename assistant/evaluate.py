@@ -73,6 +73,10 @@ def evaluate(answerer, items: list[dict], warmup: bool = True, **ask_options) ->
         # Right: an answerable question answered (or partly) with every gold figure and keyword; an unanswerable one
         # not answered as if the report said it.
         row["ok"] = (row["figures_ok"] and answer["status"] != "not_found") if answerable else answer["status"] != "answered"
+        # An item about one report of several (its `report`: the report's key, the file name without extension) is
+        # right only when every citation comes from that report.
+        row["wrong_report"] = sum(r != item["report"] for r in row["cited_reports"]) if item.get("report") else 0
+        row["ok"] = row["ok"] and not row["wrong_report"]
         for k in K_VALUES:
             row[f"recall@{k}"] = evidence_found(item.get("evidence", []), answer["citations"], k) if answerable and item.get("evidence") else None
         rows.append(row)
@@ -95,6 +99,7 @@ def summarise(rows: list[dict]) -> dict:
         "unanswerable_handled": sum(r["status"] in ("not_found", "partial") for r in unanswerable),
         "unanswerable_total": len(unanswerable),
         "unsupported_number_answers": sum(bool(r["unsupported"]) for r in rows),
+        "wrong_report_answers": sum(bool(r.get("wrong_report")) for r in rows),
         "english_ok": sum(bool(r["figures_ok"]) and r["status"] == "answered" for r in english if r["answerable"]),
         "english_total": sum(r["answerable"] for r in english),
         "p50_ms": percentile([r["ms"] for r in rows], 0.5),
@@ -145,6 +150,9 @@ def format_report(summary: dict, verbose: bool = False, peer: dict | None = None
     row("false refusals", lambda s: str(s["false_refusals"]))
     row("unanswerable handled", lambda s: f"{s['unanswerable_handled']} / {s['unanswerable_total']}")
     row("unsupported-number answers", lambda s: str(s["unsupported_number_answers"]))
+    if any(r.get("wrong_report") for s in columns for r in s["rows"]):
+        row("answers citing another report", lambda s: str(s["wrong_report_answers"]),
+            "(items naming their report: a citation from any other)")
     row("english answered", lambda s: f"{s['english_ok']} / {s['english_total']}")
     row("latency p50 / p95 / max", lambda s: f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} / {s['max_ms']:.1f} ms",
         "(warm, in-process)")

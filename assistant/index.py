@@ -167,7 +167,8 @@ class Index:
 
     def __init__(self, chunks: list[Chunk], vectors: np.ndarray, documents: list[Document], manifest: dict,
                  unit_vectors: np.ndarray | None = None, headings: list[Heading] | None = None,
-                 heading_vectors: np.ndarray | None = None, store: str | None = None):
+                 heading_vectors: np.ndarray | None = None, store: str | None = None,
+                 folder: str | Path | None = None):
         self.chunks = chunks
         self.vectors = vectors
         self.documents = documents
@@ -188,7 +189,8 @@ class Index:
             by_doc.setdefault(c.paragraph.doc, []).append(textmod.normalize(searchable_text(c.paragraph)))
         self.doc_text = {doc: "\n".join(texts) for doc, texts in by_doc.items()}
         unit_vectors = unit_vectors if unit_vectors is not None else np.zeros((0, self.dim), np.float32)
-        self.store = open_store(store, self, unit_vectors)
+        # The store may keep what it derives from the index (BM25 matrices, a vector index) in the folder's cache/.
+        self.store = open_store(store, self, unit_vectors, Path(folder) / "cache" if folder else None)
 
     @property
     def embedder_id(self) -> str:
@@ -397,4 +399,4 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
     n_paragraphs, n_units = manifest["rows"]["paragraphs"], manifest["rows"]["units"]
     headings = [Heading(h["doc"], h["part"], h["section"]) for h in manifest["headings"]]
     return Index(chunks, vectors[:n_paragraphs], documents, manifest, vectors[n_paragraphs : n_paragraphs + n_units],
-                 headings, vectors[n_paragraphs + n_units :], store)
+                 headings, vectors[n_paragraphs + n_units :], store, index_dir)

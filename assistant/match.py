@@ -68,7 +68,7 @@ class TopicMatcher:
         df = self._df.get(token, 0)
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
-    def topic(self, query: Query) -> Topic:
+    def topic(self, query: Query, scope: frozenset[str] | None = None) -> Topic:
         """Words that say what the question is about and occur in the reports, with IDF weights (the question's own
         words in full, the earlier question's at its context weight). Absent words are judged by missing_share instead."""
         weights = Topic()
@@ -86,7 +86,7 @@ class TopicMatcher:
         for first, second in zip(query.tokens, query.tokens[1:]):
             phrase = first + second
             if (first in weights and second in weights and phrase not in weights
-                    and "phr:" + phrase not in weights and self.in_corpus(phrase)):
+                    and "phr:" + phrase not in weights and self.in_scope(phrase, scope)):
                 weights["phr:" + phrase] = 0.5 * (weights[first] + weights[second])
         # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
         # must not count against a sentence that says it the other way (高企).

@@ -24,6 +24,9 @@ from .settings import Settings, default_settings
 DENSE_UNITS = 400  # nearest units asked of the vector index; paragraphs with none among them get no dense vote
 HISTORY_WEIGHT = 0.5  # the earlier question helps a follow-up, but the question as asked leads
 CANDIDATES = 8
+# Each lexical signal votes for its best this many paragraphs (sentences): a paragraph ranked past it would get an RRF
+# vote under 1/50 of the first one's, and the Milvus store returns as many (milvus_store.LEXICAL_HITS).
+LEXICAL_CANDIDATES = 1_000
 QUERY_CACHE_SIZE = 1024
 MAX_EMBED_CHARS = 200
 
@@ -231,6 +234,13 @@ class Retriever:
         # The year each paragraph's report was issued in (-1 unknown): 去年 is that year minus one, per paragraph.
         issue_years = np.array([d.issue_year or -1 for d in index.documents] + [-1], dtype=np.int64)
         self._meta["issue_year"] = issue_years[self._meta["doc"]]
+        # Each report's paragraphs as runs of rows (one run when its paragraphs are stored together, as built).
+        self._doc_rows: dict[str, list[tuple[int, int]]] = {}
+        start = 0
+        for i in range(1, len(paragraphs) + 1):
+            if i == len(paragraphs) or paragraphs[i].doc != paragraphs[start].doc:
+                self._doc_rows.setdefault(paragraphs[start].doc, []).append((start, i))
+                start = i
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._cache_lock:
@@ -253,75 +263,94 @@ class Retriever:
             scores += query.context_weight * store.paragraph_scores(query.context_tokens)
         return scores
 
-    def sentence_scores(self, query: Query) -> np.ndarray:
-        """Each paragraph scored by its best-matching sentence."""
-        best = np.zeros(len(self.index.chunks), dtype=np.float32)
-        if not len(self.index.sentence_owner):
-            return best
+    def _sentence_row_scores(self, query: Query) -> np.ndarray:
         store = self.index.store
         scores = np.zeros(len(self.index.sentence_owner), dtype=np.float32)
         if query.tokens:
             scores += store.sentence_scores(query.tokens)
         if query.context_tokens:
             scores += query.context_weight * store.sentence_scores(query.context_tokens)
-        np.maximum.at(best, self.index.sentence_owner, scores)
+        return scores
+
+    def sentence_scores(self, query: Query) -> np.ndarray:
+        """Each paragraph scored by its best-matching sentence."""
+        best = np.zeros(len(self.index.chunks), dtype=np.float32)
+        if not len(self.index.sentence_owner):
+            return best
+        np.maximum.at(best, self.index.sentence_owner, self._sentence_row_scores(query))
         return best
 
     def search(self, query: Query, k: int = CANDIDATES, timings: dict | None = None,
                vector: np.ndarray | None = None, scope: frozenset[str] | None = None) -> list[Hit]:
         """The k best paragraphs for the question, from the reports in `scope` (document keys; None: all). `vector`
         stands in for the question's own embedding (a part of a question of several parts, or a search in another
-        scope, uses the whole question's: one model pass per question)."""
+        scope, uses the whole question's: one model pass per question).
+
+        Each signal ranks the paragraphs in scope (BM25 of the paragraph, BM25 of its best sentence, similarity of
+        its best unit), and only its best LEXICAL_CANDIDATES count: the work after the stores' searches is over
+        those candidates, not over every paragraph of the archive."""
         timings = timings if timings is not None else {}
         n = len(self.index.chunks)
         if n == 0:
             return []
         t0 = time.perf_counter()
+        rows_in_scope = self._scope_mask(scope)
         bm25 = self.bm25_scores(query)
-        sentence = self.sentence_scores(query)
+        sentence_rows = self._sentence_row_scores(query) if len(self.index.sentence_owner) else np.zeros(0, np.float32)
+        if rows_in_scope is not None:
+            bm25[~rows_in_scope] = 0
+            if len(sentence_rows):
+                sentence_rows[~rows_in_scope[self.index.sentence_owner]] = 0
         t1 = time.perf_counter()
         vector = self.embed_query(query.embed_text) if vector is None else vector
         t2 = time.perf_counter()
         query.vector = vector
-        dense = np.zeros(n, dtype=np.float32)
-        fused = np.zeros(n, dtype=np.float64)
-        in_scope = self._in_scope(scope)
         unit_ids, unit_scores = self.index.store.nearest_units(vector, DENSE_UNITS, scope)
+        dense_rows = dense_scores = np.zeros(0, dtype=np.int64)
         if len(unit_ids):
             owners = self.index.unit_owner[unit_ids]
             # Units come best first: the first time a paragraph appears is its best unit, and its dense rank.
             first = np.sort(np.unique(owners, return_index=True)[1])
-            order = owners[first]
-            dense[order] = unit_scores[first]
-            fused[order] += self.settings.dense_weight / (self.settings.rrf_k + np.arange(1, len(order) + 1))
+            dense_rows, dense_scores = owners[first], unit_scores[first]
         t3 = time.perf_counter()
 
-        for scores, weight in ((bm25, self.settings.bm25_weight), (sentence, self.settings.sentence_weight)):
-            order = np.argsort(-scores, kind="stable")
-            order = order[scores[order] > 0]
-            fused[order] += weight / (self.settings.rrf_k + np.arange(1, len(order) + 1))
-        fused *= self._priors(query)
-        if in_scope is not None:
-            fused *= in_scope
-        order = np.argsort(-fused, kind="stable")[:k]
-        hits = [Hit(self.index.chunks[i].paragraph, float(fused[i]), float(bm25[i]), float(dense[i]), r)
-                for r, i in enumerate(order) if fused[i] > 0]
+        bm25_rows = _best_rows(bm25, LEXICAL_CANDIDATES)
+        # A paragraph ranks by its best sentence; the best sentences' paragraphs, in order, are the best paragraphs.
+        best_sentences = _best_rows(sentence_rows, LEXICAL_CANDIDATES)
+        owners = self.index.sentence_owner[best_sentences]
+        sentence_paragraphs = owners[np.sort(np.unique(owners, return_index=True)[1])] if len(owners) else owners
+        candidates = np.unique(np.concatenate([bm25_rows, sentence_paragraphs, dense_rows]).astype(np.int64))
+        position = {int(row): i for i, row in enumerate(candidates)}
+        fused = np.zeros(len(candidates), dtype=np.float64)
+        dense = np.zeros(len(candidates), dtype=np.float32)
+        for rows, weight in ((dense_rows, self.settings.dense_weight), (bm25_rows, self.settings.bm25_weight),
+                             (sentence_paragraphs, self.settings.sentence_weight)):
+            at = np.array([position[int(r)] for r in rows], dtype=np.int64)
+            fused[at] += weight / (self.settings.rrf_k + np.arange(1, len(rows) + 1))
+        dense[np.array([position[int(r)] for r in dense_rows], dtype=np.int64)] = dense_scores
+        fused *= self._priors(query, candidates)
+        order = np.lexsort((candidates, -fused))[:k]
+        hits = [Hit(self.index.chunks[candidates[i]].paragraph, float(fused[i]), float(bm25[candidates[i]]),
+                    float(dense[i]), r) for r, i in enumerate(order) if fused[i] > 0]
         t4 = time.perf_counter()
         timings.update({"bm25": (t1 - t0) * 1e3, "embed": (t2 - t1) * 1e3, "dense": (t3 - t2) * 1e3,
                         "fusion": (t4 - t3) * 1e3})
         return hits
 
-    def _in_scope(self, scope: frozenset[str] | None) -> np.ndarray | None:
-        """A 0/1 weight per paragraph: 1 for the paragraphs of the reports in scope (None when all are)."""
+    def _scope_mask(self, scope: frozenset[str] | None) -> np.ndarray | None:
+        """True for the paragraphs of the reports in scope (None when all are)."""
         if scope is None:
             return None
-        wanted = [i for i, d in enumerate(self.index.documents) if d.key in scope]
-        return np.isin(self._meta["doc"], wanted).astype(np.float64)
+        mask = np.zeros(len(self.index.chunks), dtype=bool)
+        for doc in scope:
+            for start, end in self._doc_rows.get(doc, ()):
+                mask[start:end] = True
+        return mask
 
-    def _priors(self, query: Query) -> np.ndarray:
-        """Weigh every paragraph by whether its part matches the year and the kind (results/plans) the question asks;
-        header and signature blocks only count for questions about the document itself."""
-        meta = self._meta
+    def _priors(self, query: Query, rows: np.ndarray) -> np.ndarray:
+        """Weigh each paragraph of `rows` by whether its part matches the year and the kind (results/plans) the
+        question asks; header and signature blocks only count for questions about the document itself."""
+        meta = {name: values[rows] for name, values in self._meta.items()}
         weights = np.where(meta["body"], 1.0, 1.0 if query.wants_meta else 0.0)
         if query.years or query.relative_years:
             # A paragraph's part matches when its year is a year asked, or 去年/今年… of its own report's date.
@@ -343,3 +372,12 @@ class Retriever:
             weights[has_period & same] *= self.settings.period_match_boost
             weights[has_period & ~same] *= self.settings.period_mismatch_penalty
         return weights
+
+
+def _best_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the k best positive scores, best first, equal scores in row order (as a stable sort puts them);
+    the cost is linear in the rows with a score, not a sort of all."""
+    rows = np.flatnonzero(scores > 0)
+    if len(rows) > k:
+        rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
+    return rows[np.lexsort((rows, -scores[rows]))]

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .document import Document
+from .places import ADMIN_SUFFIXES, PROVINCES
 from .text import normalize
 
 # The words a report uses for its own jurisdiction, by level of government. General vocabulary of government reports:
@@ -27,6 +29,12 @@ LEVEL_CUES: dict[str, tuple[str, ...]] = {
 }
 LEVEL_SHARE = 0.5  # a level is a report's when its cues are at least half of all level cues in its text
 _NAME_FLAGS = frozenset(["ns", "nt", "nz", "nr", "nrt", "nrfg"])
+# A place the question names that no report's name holds (a city, a capital) points at the report that mentions it
+# most, when that report holds at least this share of the archive's mentions and mentions it at least MIN_MENTIONS
+# times; a place many reports mention (长江, 黄河) points at none.
+MENTION_SHARE = 0.6
+MIN_MENTIONS = 2
+_SHORT_NAMES = {short: full for full, short in PROVINCES}
 
 
 class UnknownReport(ValueError):
@@ -38,7 +46,8 @@ class ReportProfile:
     key: str
     name: str
     level: str | None
-    names: frozenset[str]  # places, bodies and people its title, issuer and signature name
+    names: frozenset[str]  # places, bodies and people its title, issuer, file name and signature name
+    short: frozenset[str] = frozenset()  # one-character names of its province (苏 for 江苏省)
 
 
 def short_name(doc: Document) -> str:
@@ -50,7 +59,20 @@ def short_name(doc: Document) -> str:
     return f"{issuer}（{doc.issue_year}）" if doc.issue_year else issuer
 
 
-def _level(doc: Document) -> str | None:
+# The level of government an issuer's name says: 江苏省/广西壮族自治区 a province, 厦门市 a city, 火炬高新区 a zone.
+NAME_LEVELS: tuple[tuple[str, str], ...] = (("高新区", "zone"), ("开发区", "zone"), ("园区", "zone"), ("管委会", "zone"),
+                                           ("自治区", "province"), ("省", "province"), ("市", "city"))
+
+
+def _level(doc: Document, names: set[str] | None = None) -> str | None:
+    """The level its own name says (江苏省 → province; the longest name decides), else the one whose cues are at
+    least LEVEL_SHARE of all level cues in its text."""
+    for name in sorted(names or (), key=len, reverse=True):
+        if _without_suffix(name) is None:
+            continue
+        level = next((level for suffix, level in NAME_LEVELS if name.endswith(suffix)), None)
+        if level:
+            return level
     text = "\n".join(p.text for p in doc.paragraphs)
     counts = {level: sum(text.count(cue) for cue in cues) for level, cues in LEVEL_CUES.items()}
     total = sum(counts.values())
@@ -72,7 +94,22 @@ def profile(doc: Document) -> ReportProfile:
     issuer = re.split(r"(?:19|20)\d{2}", normalize(doc.title), maxsplit=1)[0]
     if issuer != normalize(doc.title):
         names.update(w for w in jieba.lcut_for_search(issuer) if len(w) >= 2)
-    return ReportProfile(doc.key, short_name(doc), _level(doc), frozenset(names))
+    # The file name often says whose report it is when the title does not (首页, 政府工作报告).
+    file_words = " ".join(re.findall(r"[\u4e00-\u9fff]+", f"{doc.key} {Path(doc.path).stem}"))
+    names.update(word for word, flag in pseg.lcut(file_words) if flag in _NAME_FLAGS and len(word) >= 2)
+    names.update(stem for name in list(names) if (stem := _without_suffix(name)))
+    short = frozenset(s for full, s in PROVINCES if full in names or _without_suffix(full) in names)
+    issuer_names = {w for w in names if w in normalize(f"{doc.title} {doc.key} {Path(doc.path).stem}")}
+    return ReportProfile(doc.key, short_name(doc), _level(doc, issuer_names), frozenset(names), short)
+
+
+def _without_suffix(name: str) -> str | None:
+    """江苏省 → 江苏, 广西壮族自治区 → 广西: a place's name without its administrative suffix (None when nothing of
+    two characters or more is left, or the name has no such suffix)."""
+    for suffix in ADMIN_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -82,12 +119,62 @@ def _question_words(question: str) -> frozenset[str]:
     return frozenset(w for w in jieba.lcut_for_search(normalize(question)) if len(w) >= 2)
 
 
-def named_reports(question: str, profiles: list[ReportProfile]) -> frozenset[str] | None:
-    """The reports a question names by a place, body or person of theirs, or by their level of government; None when
-    it names none of them, or every one."""
+@lru_cache(maxsize=4096)
+def _question_tokens(question: str) -> tuple[tuple[str, str], ...]:
+    import jieba.posseg as pseg
+
+    return tuple((w, f) for w, f in pseg.lcut(normalize(question)))
+
+
+def _short_names(question: str, profiles: list[ReportProfile]) -> set[str]:
+    """Reports named by the one-character name of their province (皖2025年GDP多少): only where that character stands
+    as a word of its own at the start of the question or after a non-Chinese character, since each of them is also
+    part of common words (新增, 青年, 港口)."""
+    tokens = _question_tokens(question)
+    named = set()
+    for i, (word, _) in enumerate(tokens):
+        if word not in _SHORT_NAMES:
+            continue
+        before = "".join(w for w, _ in tokens[:i]).strip()
+        if before and re.search(r"[\u4e00-\u9fff]$", before):
+            continue
+        named.update(p.key for p in profiles if word in p.short)
+    return named
+
+
+def names_a_report(question: str, profiles: list[ReportProfile]) -> bool:
+    """Does the question name a report by a name of its own (a place, body or person; not a level like 全省)?"""
+    words = _question_words(question)
+    return any(p.names & words for p in profiles) or bool(_short_names(question, profiles))
+
+
+def place_words(question: str) -> list[str]:
+    """The place names (jieba's ns) of two characters or more a question holds."""
+    return [w for w, f in _question_tokens(question) if f == "ns" and len(w) >= 2]
+
+
+def concentrated_in(word: str, doc_text: dict[str, str]) -> str | None:
+    """The report that mentions the word most, when it holds MENTION_SHARE of all mentions (at least MIN_MENTIONS)."""
+    counts = {doc: text.count(word) for doc, text in doc_text.items()}
+    total = sum(counts.values())
+    if not total:
+        return None
+    doc = max(counts, key=counts.get)
+    return doc if counts[doc] >= MIN_MENTIONS and counts[doc] >= MENTION_SHARE * total else None
+
+
+def named_reports(question: str, profiles: list[ReportProfile], doc_text: dict[str, str] | None = None
+                  ) -> frozenset[str] | None:
+    """The reports a question names by a place, body or person of theirs (or the one-character name of their
+    province), or by their level of government; else, with the reports' texts, by a place they mention far more than
+    the others. None when it names none of them, or every one."""
     words = _question_words(question)
     normalized = normalize(question)
-    by_name = {p.key for p in profiles if p.names & words}
+    by_name = {p.key for p in profiles if p.names & words} or _short_names(question, profiles)
+    if not by_name and doc_text:
+        known = set().union(*(p.names for p in profiles))
+        by_name = {doc for word in place_words(question) if word not in known
+                   and (doc := concentrated_in(normalize(word), doc_text))}
     levels = {level for level, cues in LEVEL_CUES.items() if any(cue in normalized for cue in cues)}
     by_level = {p.key for p in profiles if p.level in levels}
     named = by_name | by_level

@@ -14,7 +14,13 @@ answers the searches the retriever makes, so that retrieval is one code path abo
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
+import logging
 import os
+import shutil
+from pathlib import Path
 from typing import Protocol
 
 import bm25s
@@ -24,6 +30,13 @@ import numpy as np
 BM25_K1 = 1.2
 BM25_B = 0.75
 STORE_ENV = "ASSISTANT_STORE"
+# Above this many units the unscoped vector search is approximate (IVF, 8-bit), below it exact. 200,000 units is ~700
+# reports like the seed; an exact search over them takes ~20 ms on one core, and grows with the archive.
+IVF_MIN_UNITS = 200_000
+IVF_LISTS_PER_SQRT = 4  # lists = 4·sqrt(units): ~2,000 at 250,000 units, ~6,300 at 2.5 million
+IVF_PROBE = 32  # lists searched per question
+IVF_ADD_BATCH = 65_536
+log = logging.getLogger(__name__)
 
 
 class Store(Protocol):
@@ -40,28 +53,89 @@ class Store(Protocol):
 
 
 class LocalStore:
-    """BM25 (bm25s) over paragraph and sentence tokens and an exact inner-product index (faiss) over unit vectors,
-    all in this process: nothing to start, fast up to a few hundred reports."""
+    """BM25 (bm25s) over paragraph and sentence tokens and an inner-product index (faiss) over unit vectors, all in
+    this process: nothing to start.
+
+    With `cache_dir` (the index folder's cache/), the BM25 matrices and the vector index are written there the first
+    time and memory-mapped after, so that loading an archive costs what the queries touch. Up to IVF_MIN_UNITS units
+    the vector search is exact (flat); above it, an inverted-file index with 8-bit scalar quantisation searches
+    IVF_PROBE of its lists. A search limited to some reports is exact over their units whatever the size."""
 
     name = "local"
 
-    def __init__(self, index, unit_vectors: np.ndarray):
+    def __init__(self, index, unit_vectors: np.ndarray, cache_dir: str | Path | None = None):
         self.index = index
         self._unit_vectors = unit_vectors
-        self.bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        self.bm25.index([c.tokens or [""] for c in index.chunks], show_progress=False)
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.bm25 = self._bm25("paragraphs", lambda: [c.tokens or [""] for c in index.chunks])
         # Sentences get a BM25 of their own: a long paragraph full of figures dilutes the one sentence that answers.
-        self.sentence_bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        self.sentence_bm25.index([t or [""] for c in index.chunks for t in c.sentence_tokens] or [[""]],
-                                 show_progress=False)
+        self.sentence_bm25 = self._bm25(
+            "sentences", lambda: [t or [""] for c in index.chunks for t in c.sentence_tokens] or [[""]])
         faiss.omp_set_num_threads(1)
         # Dense search is over units (a paragraph scores by its best sentence): whole-paragraph vectors blur the one
         # sentence that answers among the others.
-        self.faiss = faiss.IndexFlatIP(unit_vectors.shape[1] if unit_vectors.ndim == 2 else index.dim)
-        if len(unit_vectors):
-            self.faiss.add(np.ascontiguousarray(unit_vectors, dtype=np.float32))
-        doc_of_unit = np.array([index.chunks[u.chunk].paragraph.doc for u in index.units], dtype=object)
-        self._unit_rows_of = {doc: np.flatnonzero(doc_of_unit == doc) for doc in {d.key for d in index.documents}}
+        self.faiss = self._vector_index(unit_vectors)
+        # Each report's units as one run of rows (units follow their paragraphs, paragraphs their report).
+        doc_number = {d.key: i for i, d in enumerate(index.documents)}
+        chunk_doc = np.array([doc_number.get(c.paragraph.doc, -1) for c in index.chunks], dtype=np.int64)
+        unit_doc = chunk_doc[index.unit_owner] if len(index.unit_owner) else np.zeros(0, dtype=np.int64)
+        self._unit_rows_of: dict[str, np.ndarray] = {}
+        bounds = np.concatenate([[0], np.flatnonzero(np.diff(unit_doc)) + 1, [len(unit_doc)]]) if len(unit_doc) else []
+        keys = [d.key for d in index.documents]
+        for a, b in itertools.pairwise(bounds):
+            if unit_doc[a] < 0:
+                continue
+            key = keys[unit_doc[a]]
+            rows = np.arange(a, b, dtype=np.int64)
+            self._unit_rows_of[key] = np.concatenate([self._unit_rows_of[key], rows]) if key in self._unit_rows_of else rows
+
+    def _cache_path(self, what: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        files = self.index.manifest.get("files", {})
+        made_of = json.dumps({"what": what, "files": files, "k1": BM25_K1, "b": BM25_B,
+                              "ivf": [IVF_MIN_UNITS, IVF_LISTS_PER_SQRT]}, sort_keys=True)
+        return self.cache_dir / f"{what}-{hashlib.sha256(made_of.encode()).hexdigest()[:12]}"
+
+    def _bm25(self, what: str, corpus):
+        path = self._cache_path(f"bm25-{what}")
+        if path is not None and path.is_dir():
+            try:
+                return bm25s.BM25.load(str(path), mmap=True)
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("cached BM25 %s unreadable (%s): rebuilding it", path, exc)
+        bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
+        bm25.index(corpus(), show_progress=False)
+        if path is not None:
+            _write_cache(path, lambda tmp: bm25.save(str(tmp)))
+        return bm25
+
+    def _vector_index(self, vectors: np.ndarray):
+        dim = vectors.shape[1] if vectors.ndim == 2 and vectors.shape[1] else self.index.dim
+        if len(vectors) <= IVF_MIN_UNITS:
+            flat = faiss.IndexFlatIP(dim)
+            if len(vectors):
+                flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
+            return flat
+        path = self._cache_path("ivf-units")
+        if path is not None and (path / "index.faiss").exists():
+            try:
+                ivf = faiss.read_index(str(path / "index.faiss"), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+                ivf.nprobe = IVF_PROBE
+                return ivf
+            except RuntimeError as exc:
+                log.warning("cached vector index %s unreadable (%s): rebuilding it", path, exc)
+        lists = int(IVF_LISTS_PER_SQRT * np.sqrt(len(vectors)))
+        ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(dim), dim, lists, faiss.ScalarQuantizer.QT_8bit,
+                                            faiss.METRIC_INNER_PRODUCT)
+        sample = np.random.default_rng(0).choice(len(vectors), min(len(vectors), lists * 64), replace=False)
+        ivf.train(np.ascontiguousarray(vectors[np.sort(sample)], dtype=np.float32))
+        for start in range(0, len(vectors), IVF_ADD_BATCH):
+            ivf.add(np.ascontiguousarray(vectors[start : start + IVF_ADD_BATCH], dtype=np.float32))
+        ivf.nprobe = IVF_PROBE
+        if path is not None:
+            _write_cache(path, lambda tmp: (tmp.mkdir(), faiss.write_index(ivf, str(tmp / "index.faiss"))))
+        return ivf
 
     def paragraph_scores(self, tokens: list[str]) -> np.ndarray:
         if not tokens:
@@ -79,16 +153,34 @@ class LocalStore:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if docs is None:
             scores, rows = self.faiss.search(vector[None, :].astype(np.float32), min(k, len(self._unit_vectors)))
-            return best_first(rows[0], scores[0])
+            found = rows[0] >= 0
+            return best_first(rows[0][found], scores[0][found])
         # The units of the reports asked about only: the nearest units of all reports may all be elsewhere.
         rows = np.concatenate([self._unit_rows_of.get(doc, np.zeros(0, dtype=np.int64)) for doc in docs]) \
             if docs else np.zeros(0, dtype=np.int64)
-        sims = self._unit_vectors[rows] @ vector
+        sims = np.asarray(self._unit_vectors[rows], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
         best = np.argsort(-sims, kind="stable")[:k]
         return best_first(rows[best], sims[best])
 
     def unit_vectors(self, rows) -> np.ndarray:
         return self._unit_vectors[np.asarray(rows, dtype=np.int64)]
+
+
+def _write_cache(path: Path, write) -> None:
+    """Write a cache entry into a temporary folder and rename it into place (a reader sees all of it or none); a
+    read-only index folder just goes without."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+        write(tmp)
+        os.replace(tmp, path)
+        for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*"):
+            if stale != path:
+                shutil.rmtree(stale, ignore_errors=True)
+    except OSError as exc:
+        log.info("cache %s not written (%s)", path, exc)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def best_first(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -103,10 +195,10 @@ def store_spec(spec: str | None = None) -> str:
     return (spec or os.environ.get(STORE_ENV) or "local").strip()
 
 
-def open_store(spec: str | None, index, unit_vectors: np.ndarray) -> Store:
+def open_store(spec: str | None, index, unit_vectors: np.ndarray, cache_dir: str | Path | None = None) -> Store:
     spec = store_spec(spec)
     if spec == "local":
-        return LocalStore(index, unit_vectors)
+        return LocalStore(index, unit_vectors, cache_dir)
     if spec.startswith("milvus:"):
         from .milvus_store import MilvusStore
 
