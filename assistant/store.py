@@ -8,6 +8,10 @@ answers the searches the retriever makes, so that retrieval is one code path abo
   nearest_units(vector, k, docs)  the k units (sentences, clauses) nearest the vector, best first (`best_first`),
                                   in some reports
   unit_vectors(rows)              the vectors of some units (to score a paragraph's sentences)
+  prefetch(token_lists, vector, k, scopes)
+                                  what a question is about to search, said before it searches: a remote store fetches
+                                  it in a few round trips (the local store has nothing to fetch)
+  calls                           round trips this thread has made to the store's server (0 for the local store)
 `open_store(spec, index, unit_vectors)` gives the store a spec names: "local" (default) or "milvus:URI"
 (milvus_store.py).
 """
@@ -38,12 +42,19 @@ class Store(Protocol):
 
     def unit_vectors(self, rows) -> np.ndarray: ...
 
+    def prefetch(self, token_lists: list[list[str]] | None = None, vector: np.ndarray | None = None, k: int = 0,
+                 scopes=()) -> None: ...
+
+    @property
+    def calls(self) -> int: ...
+
 
 class LocalStore:
     """BM25 (bm25s) over paragraph and sentence tokens and an exact inner-product index (faiss) over unit vectors,
     all in this process: nothing to start, fast up to a few hundred reports."""
 
     name = "local"
+    calls = 0  # everything is in this process
 
     def __init__(self, index, unit_vectors: np.ndarray):
         self.index = index
@@ -89,6 +100,10 @@ class LocalStore:
 
     def unit_vectors(self, rows) -> np.ndarray:
         return self._unit_vectors[np.asarray(rows, dtype=np.int64)]
+
+    def prefetch(self, token_lists: list[list[str]] | None = None, vector: np.ndarray | None = None, k: int = 0,
+                 scopes=()) -> None:
+        """Nothing to fetch: every search is in this process."""
 
 
 def best_first(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
