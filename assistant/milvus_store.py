@@ -226,7 +226,8 @@ class MilvusStore:
         kept of its earlier one is dropped."""
         if token_lists is not None:
             self._memo().clear()
-            keys = [self._lexical_key(side, tokens) for tokens in token_lists for side in (PARAGRAPH_SIDE, SENTENCE_SIDE)]
+            keys = [self._lexical_key(side, tokens) for tokens in token_lists
+                    for side in (PARAGRAPH_SIDE, SENTENCE_SIDE)]
             keys = [key for key in dict.fromkeys(keys) if key is not None]
             if keys:
                 self._fetch_lexical(keys)

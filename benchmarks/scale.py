@@ -335,8 +335,8 @@ def table(scale: dict) -> str:
             lat = s["latency"]
             trips = (f"{lat['round_trips_p50']:.0f}/{lat['round_trips_max']}"
                      if "round_trips_max" in lat and name != "local" else "—")  # the local store makes none
-            lines.append(f"| {p['reports']:,} | {rows:,} | {name} | {built} | {lat['p50']:.0f} | {lat['p95']:.0f} | {trips} | "
-                         f"{lat['correct']}/{lat['n']} ({s['same_as_local']}) | {s['load_s']:.1f} | {s['rss_loaded_mb']:.0f} "
+            lines.append(f"| {p['reports']:,} | {rows:,} | {name} | {built} | {lat['p50']:.0f} | {lat['p95']:.0f} | "
+                         f"{trips} | {lat['correct']}/{lat['n']} ({s['same_as_local']}) | {s['load_s']:.1f} | {s['rss_loaded_mb']:.0f} "
                          f"({s['peak_rss_mb']:.0f}) | {server} | {disk:.0f} |")
     lines += ["", (f"Replicas against one `milvus-lite server` ({scale['duration_s']:.0f} s a level, each replica a "
               "process answering question after question through Assistant.ask):"), "",
