@@ -186,6 +186,8 @@ class Assistant:
                                   self.index.doc_text)
         timings["understand"] = (time.perf_counter() - t0) * 1e3
         t1 = time.perf_counter()
+        # Everything this question searches for by words, said at once: a remote store fetches it in one round trip.
+        self.retriever.prefetch([query, *(self._part_queries(parts, clean_history) if len(parts) > 1 else [])])
         hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings, scope=scope)
         t2 = time.perf_counter()
         if len(self.documents) == 1 or (scope is not None and len(scope) == 1):
@@ -194,6 +196,7 @@ class Assistant:
             # Several reports could answer: each of the best-ranked ones answers on its own, and the best answer is
             # given, with those (nearly) as good (去年 in two national reports is two different years).
             ranked = list(dict.fromkeys(h.paragraph.doc for h in hits))[:MAX_REPORTS_COMPARED]
+            self.retriever.prefetch(vector=query.vector, scopes=[frozenset({doc}) for doc in ranked])
             answers = [(self.answerer.report_name(doc), self._answer_in(query, parts, clean_history, frozenset({doc})))
                        for doc in ranked]
             result = self.answerer.best_of(query, answers) if answers else self.answerer.answer(query, [])
@@ -228,11 +231,21 @@ class Assistant:
             hits = self.retriever.search(query, k=SECTION_CANDIDATES, vector=query.vector, scope=scope)
         if len(parts) == 1:
             return self.answerer.answer(query, hits[:SENTENCE_CANDIDATES], section_hits=hits, scope=scope)
-        # Each part is asked as a follow-up of the parts before it (今年一年呢? after 十四五要降多少?), searched with its
-        # own words and the whole question's vector, and answered on its own; the answers are joined.
-        answers, earlier = [], list(history)
+        # Each part is searched with its own words and the whole question's vector, and answered on its own; the
+        # answers are joined.
+        answers = []
+        for part, part_query in zip(parts, self._part_queries(parts, history)):
+            part_hits = self.retriever.search(part_query, k=SECTION_CANDIDATES, vector=query.vector, scope=scope)
+            answers.append((part, self.answerer.answer(part_query, part_hits[:SENTENCE_CANDIDATES], part_hits,
+                                                       scope=scope)))
+        return self.answerer.combine(query, answers)
+
+    def _part_queries(self, parts: list[str], history: list[str]) -> list:
+        """The parts of a question of several parts as understood: each asked as a follow-up of the parts before it
+        (今年一年呢? after 十四五要降多少?)."""
+        queries, earlier = [], list(history)
         for part in parts:
-            later = len(earlier) > len(history)
+            later = bool(queries)
             # A later part that names nothing of its own (去年实际做到多少?) asks about the part before it.
             lean = True if later and not [w for w in topic_nouns(part) if w not in PERIOD_WORDS] else None
             part_query = understand(part, earlier, self.index.english, followup=lean)
@@ -241,14 +254,12 @@ class Assistant:
                 # before it as much as on its own words, and keeps its year or five-year plan.
                 part_query.context_weight = 1.0 if lean else part_query.context_weight
                 if not (part_query.years or part_query.relative_years or part_query.plans):
-                    previous = answers[-1][2]
+                    previous = queries[-1]
                     part_query.years, part_query.relative_years = previous.years, previous.relative_years
                     part_query.plans = previous.plans
-            part_hits = self.retriever.search(part_query, k=SECTION_CANDIDATES, vector=query.vector, scope=scope)
-            answer = self.answerer.answer(part_query, part_hits[:SENTENCE_CANDIDATES], part_hits, scope=scope)
-            answers.append((part, answer, part_query))
+            queries.append(part_query)
             earlier.append(part)
-        return self.answerer.combine(query, [(part, answer) for part, answer, _ in answers])
+        return queries
 
     def figure_rows(self) -> list[FigureRow]:
         """Every figure of every report with its clause, sentence, part, section and paragraph (dates left out)."""

@@ -1,17 +1,25 @@
 """The Milvus store: the searches of store.py answered by Milvus (a Milvus Lite file, or a server at http://host:port).
 
-Two collections hold the index's rows, and a third the fingerprint of the index they were synced from:
-  assistant_paragraphs  one row a paragraph: id (the paragraph id), report, kind, year, period, section path, text,
-                        its vector (dense), and its BM25 weights (lexical)
-  assistant_units       one row a unit (a sentence, or a ；-clause of a long sentence): id (paragraph id@start-end),
-                        paragraph, report, kind, year, period, text, vector; a sentence row also carries the sentence's
-                        BM25 weights
+One collection holds the index's rows, in two partitions, and a second the fingerprint of the index they were synced
+from:
+  assistant_rows        partition "paragraphs": one row a paragraph; partition "units": one row a unit (a sentence, or
+                        a ；-clause of a long sentence, id paragraph id@start-end). Each row: id, paragraph, report,
+                        kind, year, period, section path, text, its vector (dense), and BM25 weights (lexical; a clause
+                        row has none)
   assistant_meta        layout (schema version, dimension) and fingerprint (the index's data files) of the rows
 The lexical vectors are ours, not Milvus's BM25 function: token ids from the index's vocabulary, weights idf × tf part
 (bm25s "lucene", k1 and b of store.py) computed over the whole index, so that the inner product with the query's token
 counts is exactly the local store's BM25 (Milvus's function keeps statistics per segment and tokenises its own way).
+A paragraph's weights sit on even dimensions (2 × token id) and a sentence's on odd ones (2 × token id + 1), so that
+the searches of both, for every token list of a question, are one search call (`prefetch`): a query on the even
+dimensions meets paragraph rows only.
 Primary keys are derived from the index (paragraph ids, unit offsets), so a hit maps back to the index's own rows in
 any process.
+
+Round trips: a question costs at most 3 (`Assistant.ask` says what it will search before it searches): every lexical
+search of the question, its parts and its follow-up context in one call; the nearest units in its scope in one; and,
+when it compares several reports, the nearest units of each of them in one. Every call of the client is counted per
+thread (`MilvusStore.calls`).
 
 Opening the store syncs it: an unchanged collection (same fingerprint) is opened as it is; otherwise rows whose
 content hash changed are upserted in batches, rows the index no longer has are deleted, and the fingerprint is written
@@ -34,8 +42,10 @@ import numpy as np
 
 from .store import BM25_B, BM25_K1, best_first
 
-SCHEMA_VERSION = 1
-PARAGRAPHS, UNITS, META = "assistant_paragraphs", "assistant_units", "assistant_meta"
+SCHEMA_VERSION = 2
+ROWS, META = "assistant_rows", "assistant_meta"
+PARAGRAPHS, UNITS = "paragraphs", "units"  # the partitions of ROWS
+OLD_COLLECTIONS = ("assistant_paragraphs", "assistant_units")  # schema 1: dropped by the first sync
 UPSERT_BATCH = 1000
 READ_BATCH = 10_000
 TOPK_MAX = 16_384  # Milvus answers at most this many hits a search
@@ -45,16 +55,19 @@ TOPK_MAX = 16_384  # Milvus answers at most this many hits a search
 # one's. Where fewer rows match, as in one or a few reports, every match comes back and the scores are the local store's.
 LEXICAL_HITS = 1_000
 NO_WORDS = 0  # the one sparse dimension of clause rows (Milvus wants a nonzero weight a row); no query has it
+PARAGRAPH_SIDE, SENTENCE_SIDE = 0, 1  # sparse dimension of token id t: 2t + side (t >= 1, so never NO_WORDS)
 # VARCHAR lengths are UTF-8 bytes in Milvus (characters in Milvus Lite). Text and section are clipped to them: they are
 # for people and filters reading the collection, answers come from the index. Keys are never clipped (a longer one is
 # refused).
 TEXT_BYTES = 65_535
 SECTION_BYTES = 1_024
 KEY_BYTES = 1_024
-# Lexical searches remembered: a question searched again in each of the reports it compares asks the same tokens
-# (up to 4 searches a question: its tokens and the earlier question's, over paragraphs and sentences); a few questions'
-# worth, so that this does not turn into a cache of popular questions.
-CACHE_SIZE = 16
+# Results a thread keeps: those of its current question (Assistant.ask says it starts one, `prefetch`), so that the
+# searches of its parts and of each report it compares ask Milvus nothing again. A bound, not a cache of popular
+# questions: a question of many parts needs 4 a part.
+MEMO_SIZE = 512
+# Client calls that are no round trip (they build a request locally).
+LOCAL_CALLS = frozenset({"prepare_index_params", "create_schema", "create_field_schema"})
 SERVER_SCHEMES = ("http://", "https://", "tcp://")
 
 
@@ -122,6 +135,30 @@ def _row_hash(row: dict) -> str:
     return digest.hexdigest()[:16]
 
 
+class CountedClient:
+    """A MilvusClient whose calls are counted, per thread: each is a round trip to Milvus (but LOCAL_CALLS; the further
+    pages of an iterator, which only the sync reads, are not counted)."""
+
+    def __init__(self, client):
+        self._client = client
+        self._counts = threading.local()
+
+    @property
+    def calls(self) -> int:
+        return getattr(self._counts, "n", 0)
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._client, name)
+        if name.startswith("_") or name in LOCAL_CALLS or not callable(attr):
+            return attr
+
+        def counted(*args, **kwargs):
+            self._counts.n = self.calls + 1
+            return attr(*args, **kwargs)
+
+        return counted
+
+
 class MilvusStore:
     """The store protocol of store.py over Milvus: BM25 as an inner product of our sparse vectors, nearest units by
     exact inner product (FLAT), a report filter (`report in [...]`) for searches limited to some reports.
@@ -154,59 +191,148 @@ class MilvusStore:
         if len(longest.encode()) > KEY_BYTES:
             raise ValueError(f"row key {longest[:80]!r}… is longer than {KEY_BYTES} bytes: give its report a shorter "
                              "file name")
-        self._cache: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.client = connect(uri)
+        self._unit_doc = np.array([chunks[u.chunk].paragraph.doc for u in index.units], dtype=object)
+        self._units_in = Counter(self._unit_doc.tolist())
+        self._local = threading.local()  # this thread's memo (its current question's results)
+        self.client = CountedClient(connect(uri))
         self.sync_stats = self._sync()
 
     # ---- the store protocol -------------------------------------------------------------------------------------
+    @property
+    def calls(self) -> int:
+        """Round trips this thread has made to Milvus so far (the sync's included): a question's are the difference."""
+        return self.client.calls
+
     def paragraph_scores(self, tokens: list[str]) -> np.ndarray:
-        return self._lexical(PARAGRAPHS, tokens, self._paragraph_row, len(self.index.chunks))
+        return self._lexical(PARAGRAPH_SIDE, tokens)
 
     def sentence_scores(self, tokens: list[str]) -> np.ndarray:
-        return self._lexical(UNITS, tokens, self._sentence_row, len(self.index.sentence_owner))
+        return self._lexical(SENTENCE_SIDE, tokens)
 
     def nearest_units(self, vector: np.ndarray, k: int, docs: frozenset[str] | None = None
                       ) -> tuple[np.ndarray, np.ndarray]:
-        limit = min(k, len(self.index.units), TOPK_MAX)
-        if limit <= 0 or (docs is not None and not docs):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        where = f"report in {json.dumps(sorted(docs), ensure_ascii=False)}" if docs is not None else ""
-        hits = self.client.search(UNITS, data=[np.asarray(vector, dtype=np.float32)], anns_field="dense",
-                                  limit=limit, filter=where, search_params={"metric_type": "IP"},
-                                  output_fields=["id"])[0]
-        # A key this index does not have (another process synced the collection to a newer index) is left out until
-        # this process loads that index.
-        found = [(self._unit_row[h["id"]], h["distance"]) for h in hits if h["id"] in self._unit_row]
-        return best_first(np.array([r for r, _ in found], dtype=np.int64), np.array([s for _, s in found], np.float32))
+        key = self._nearest_key(vector, k, docs)
+        found = self._recall(key)
+        return found if found is not None else self._fetch_nearest(vector, k, [docs])[key]
 
     def unit_vectors(self, rows) -> np.ndarray:
         return self._unit_vectors[np.asarray(rows, dtype=np.int64)]
 
-    def _lexical(self, collection: str, tokens: list[str], row_of: dict[str, int], n: int) -> np.ndarray:
-        """BM25 of every row (0 where none of the tokens is, or past the best LEXICAL_HITS): the tokens' counts as a
-        sparse query, inner product."""
-        scores = np.zeros(n, dtype=np.float32)
-        query = Counter(self._ids[t] for t in tokens if t in self._ids)
-        if not query or not n:
+    def prefetch(self, token_lists: list[list[str]] | None = None, vector: np.ndarray | None = None, k: int = 0,
+                 scopes=()) -> None:
+        """Fetch what a question is about to search, in one round trip each: the paragraph and sentence BM25 of
+        every token list (one search of several query vectors), and the k units nearest the vector in each scope
+        (one search over the reports of all of them). Token lists (even none) start a question: what this thread
+        kept of its earlier one is dropped."""
+        if token_lists is not None:
+            self._memo().clear()
+            keys = [self._lexical_key(side, tokens) for tokens in token_lists
+                    for side in (PARAGRAPH_SIDE, SENTENCE_SIDE)]
+            keys = [key for key in dict.fromkeys(keys) if key is not None]
+            if keys:
+                self._fetch_lexical(keys)
+        if vector is not None:
+            missing = [s for s in dict.fromkeys(scopes) if self._recall(self._nearest_key(vector, k, s)) is None]
+            if missing:
+                self._fetch_nearest(vector, k, missing)
+
+    # ---- lexical: BM25 as an inner product --------------------------------------------------------------------
+    def _lexical_key(self, side: int, tokens: list[str]) -> tuple | None:
+        """What a lexical search is remembered by: the side and the tokens' counts; None when it finds nothing."""
+        counts = Counter(self._ids[t] for t in tokens if t in self._ids)
+        rows = len(self.index.chunks) if side == PARAGRAPH_SIDE else len(self.index.sentence_owner)
+        return ("lexical", side, tuple(sorted(counts.items()))) if counts and rows else None
+
+    def _lexical(self, side: int, tokens: list[str]) -> np.ndarray:
+        """BM25 of every paragraph or sentence (0 where none of the tokens is, or past the best LEXICAL_HITS): the
+        tokens' counts as a sparse query, inner product."""
+        scores = np.zeros(len(self.index.chunks) if side == PARAGRAPH_SIDE else len(self.index.sentence_owner),
+                          dtype=np.float32)
+        key = self._lexical_key(side, tokens)
+        if key is None:
             return scores
-        key = (collection, tuple(sorted(query.items())))
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-        if cached is None:
-            hits = self.client.search(collection, data=[{t: float(c) for t, c in query.items()}],
-                                      anns_field="lexical", limit=min(n, LEXICAL_HITS),
-                                      search_params={"metric_type": "IP"}, output_fields=["id"])[0]
-            found = [(row_of[h["id"]], h["distance"]) for h in hits if h["id"] in row_of]  # keys: see nearest_units
-            cached = (np.array([r for r, _ in found], dtype=np.int64), np.array([s for _, s in found], np.float32))
-            with self._lock:
-                self._cache[key] = cached
-                if len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
-        scores[cached[0]] = cached[1]
+        found = self._recall(key)
+        rows, values = found if found is not None else self._fetch_lexical([key])[key]
+        scores[rows] = values
         return scores
+
+    def _fetch_lexical(self, keys: list[tuple]) -> dict[tuple, tuple[np.ndarray, np.ndarray]]:
+        """Every lexical search of `keys` in one call: one query vector each, on its side's dimensions."""
+        data = [{2 * token + side: float(count) for token, count in counts} for _, side, counts in keys]
+        limit = min(LEXICAL_HITS, max(len(self.index.chunks), len(self.index.sentence_owner)))
+        results = self.client.search(ROWS, data=data, anns_field="lexical", limit=limit,
+                                     search_params={"metric_type": "IP"}, output_fields=["id"])
+        found = {}
+        for key, hits in zip(keys, results):
+            row_of = self._paragraph_row if key[1] == PARAGRAPH_SIDE else self._sentence_row
+            # A key this index does not have (another process synced the collection to a newer index) is left out
+            # until this process loads that index.
+            pairs = [(row_of[h["id"]], h["distance"]) for h in hits if h["id"] in row_of]
+            found[key] = self._remember(key, (np.array([r for r, _ in pairs], dtype=np.int64),
+                                              np.array([v for _, v in pairs], dtype=np.float32)))
+        return found
+
+    # ---- dense: the nearest units -----------------------------------------------------------------------------
+    def _nearest_key(self, vector: np.ndarray, k: int, docs: frozenset[str] | None) -> tuple:
+        return ("nearest", np.asarray(vector, dtype=np.float32).tobytes(), min(k, len(self.index.units), TOPK_MAX),
+                None if docs is None else tuple(sorted(docs)))
+
+    def _fetch_nearest(self, vector: np.ndarray, k: int, scopes: list) -> dict[tuple, tuple[np.ndarray, np.ndarray]]:
+        """The k units nearest the vector in each scope (None: all reports). Several scopes are one call: every unit
+        of their reports (exact inner products, split by report), or, past TOPK_MAX units, each report's best k
+        (grouped by report)."""
+        vector = np.asarray(vector, dtype=np.float32)
+        limit = min(k, len(self.index.units), TOPK_MAX)
+        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        found: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        several = [s for s in scopes if s is not None and s and limit > 0]
+        for scope in scopes:
+            if limit <= 0 or (scope is not None and not scope):
+                found[self._nearest_key(vector, k, scope)] = empty
+            elif scope is None or len(several) == 1:
+                found[self._nearest_key(vector, k, scope)] = self._search_units(vector, limit, scope)
+        if len(several) > 1:
+            docs = frozenset().union(*several)
+            units = sum(self._units_in.get(d, 0) for d in docs)
+            if units <= TOPK_MAX:
+                rows, scores = self._search_units(vector, units, docs) if units else empty
+            else:
+                rows, scores = self._search_units(vector, limit, docs, group_by_field="report", group_size=limit)
+            for scope in several:
+                mine = np.isin(self._unit_doc[rows], list(scope))
+                found[self._nearest_key(vector, k, scope)] = (rows[mine][:limit], scores[mine][:limit])
+        return {key: self._remember(key, value) for key, value in found.items()}
+
+    def _search_units(self, vector: np.ndarray, limit: int, docs: frozenset[str] | None, **grouping
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        where = f"report in {json.dumps(sorted(docs), ensure_ascii=False)}" if docs is not None else ""
+        hits = self.client.search(ROWS, data=[vector], anns_field="dense", limit=limit, filter=where,
+                                  partition_names=[UNITS], search_params={"metric_type": "IP"}, output_fields=["id"],
+                                  **grouping)[0]
+        found = [(self._unit_row[h["id"]], h["distance"]) for h in hits if h["id"] in self._unit_row]  # see above
+        return best_first(np.array([r for r, _ in found], dtype=np.int64), np.array([s for _, s in found], np.float32))
+
+    # ---- this thread's memo -----------------------------------------------------------------------------------
+    def _memo(self) -> OrderedDict:
+        memo = getattr(self._local, "memo", None)
+        if memo is None:
+            memo = self._local.memo = OrderedDict()
+        return memo
+
+    def _recall(self, key: tuple):
+        memo = self._memo()
+        found = memo.get(key)
+        if found is not None:
+            memo.move_to_end(key)
+        return found
+
+    def _remember(self, key: tuple, found):
+        memo = self._memo()
+        memo[key] = found
+        memo.move_to_end(key)
+        if len(memo) > MEMO_SIZE:
+            memo.popitem(last=False)
+        return found
 
     # ---- sync -------------------------------------------------------------------------------------------------
     def fingerprint(self) -> str:
@@ -224,21 +350,20 @@ class MilvusStore:
         fingerprint = self.fingerprint()
         self._ensure_meta()
         meta = self._read_meta()
-        have = [name for name in (PARAGRAPHS, UNITS) if self.client.has_collection(name)]
-        if meta.get("layout") == layout and meta.get("fingerprint") == fingerprint and len(have) == 2:
-            for name in have:
-                self.client.load_collection(name)
+        have = [name for name in (ROWS, *OLD_COLLECTIONS) if self.client.has_collection(name)]
+        if meta.get("layout") == layout and meta.get("fingerprint") == fingerprint and have == [ROWS]:
+            self.client.load_collection(ROWS)
             return None
         if meta.get("layout") != layout:
             for name in have:
                 self.client.drop_collection(name)
         # Written first: a reader that opens while this sync runs (or after it was killed) syncs too.
         self._write_meta({"layout": layout, "fingerprint": ""})
-        self._create_collections()
+        self._create_collection()
         stats = {"upserted": 0, "deleted": 0, "unchanged": 0}
-        for name, rows in ((PARAGRAPHS, self._paragraph_rows()), (UNITS, self._unit_rows())):
-            stored = self._stored_hashes(name)
-            batch, wanted = [], set()
+        stored, wanted = self._stored_hashes(), set()
+        for partition, rows in ((PARAGRAPHS, self._paragraph_rows()), (UNITS, self._unit_rows())):
+            batch = []
             for row in rows:
                 wanted.add(row["id"])
                 if stored.get(row["id"]) == row["hash"]:
@@ -246,19 +371,19 @@ class MilvusStore:
                     continue
                 batch.append(row)
                 if len(batch) >= UPSERT_BATCH:
-                    self.client.upsert(name, batch)
+                    self.client.upsert(ROWS, batch, partition_name=partition)
                     stats["upserted"] += len(batch)
                     batch = []
             if batch:
-                self.client.upsert(name, batch)
+                self.client.upsert(ROWS, batch, partition_name=partition)
                 stats["upserted"] += len(batch)
-            stale = sorted(set(stored) - wanted)
-            for i in range(0, len(stale), UPSERT_BATCH):
-                self.client.delete(name, ids=stale[i : i + UPSERT_BATCH])
-            stats["deleted"] += len(stale)
-            # Unflushed rows are re-indexed on every search (seconds a query at 10k rows in Milvus Lite).
-            self.client.flush(name)
-            self.client.load_collection(name)
+        stale = sorted(set(stored) - wanted)
+        for i in range(0, len(stale), UPSERT_BATCH):
+            self.client.delete(ROWS, ids=stale[i : i + UPSERT_BATCH])
+        stats["deleted"] = len(stale)
+        # Unflushed rows are re-indexed on every search (seconds a query at 10k rows in Milvus Lite).
+        self.client.flush(ROWS)
+        self.client.load_collection(ROWS)
         self._write_meta({"layout": layout, "fingerprint": fingerprint})
         stats["seconds"] = round(time.perf_counter() - started, 3)
         return stats
@@ -267,9 +392,10 @@ class MilvusStore:
         weights = bm25_weights(self._paragraph_tokens, self._ids)
         for i, chunk in enumerate(self.index.chunks):
             p = chunk.paragraph
-            row = {"id": p.id, "report": p.doc, "kind": p.kind, "year": p.year or 0, "period": p.period or "",
-                   "section": _clip(p.section_path, SECTION_BYTES), "text": _clip(chunk.embed_text, TEXT_BYTES),
-                   "dense": self.index.vectors[i], "lexical": _sparse(*weights[i])}
+            row = {"id": p.id, "paragraph": p.id, "report": p.doc, "kind": p.kind, "year": p.year or 0,
+                   "period": p.period or "", "section": _clip(p.section_path, SECTION_BYTES),
+                   "text": _clip(chunk.embed_text, TEXT_BYTES), "dense": self.index.vectors[i],
+                   "lexical": _sparse(*weights[i], PARAGRAPH_SIDE)}
             row["hash"] = _row_hash(row)
             yield row
 
@@ -281,14 +407,15 @@ class MilvusStore:
             key = unit_key(p.id, unit.start, unit.end)
             sentence = weights.get(key)
             row = {"id": key, "paragraph": p.id, "report": p.doc, "kind": "sentence" if sentence else "clause",
-                   "year": p.year or 0, "period": p.period or "", "text": _clip(p.text[unit.start : unit.end], TEXT_BYTES),
-                   "dense": self._unit_vectors[r], "lexical": _sparse(*sentence) if sentence else {NO_WORDS: 1.0}}
+                   "year": p.year or 0, "period": p.period or "", "section": _clip(p.section_path, SECTION_BYTES),
+                   "text": _clip(p.text[unit.start : unit.end], TEXT_BYTES), "dense": self._unit_vectors[r],
+                   "lexical": _sparse(*sentence, SENTENCE_SIDE) if sentence else {NO_WORDS: 1.0}}
             row["hash"] = _row_hash(row)
             yield row
 
-    def _stored_hashes(self, name: str) -> dict[str, str]:
+    def _stored_hashes(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        iterator = self.client.query_iterator(name, batch_size=READ_BATCH, filter="", output_fields=["id", "hash"])
+        iterator = self.client.query_iterator(ROWS, batch_size=READ_BATCH, filter="", output_fields=["id", "hash"])
         try:
             while batch := iterator.next():
                 found.update((r["id"], r["hash"]) for r in batch)
@@ -297,22 +424,18 @@ class MilvusStore:
         return found
 
     # ---- collections ------------------------------------------------------------------------------------------
-    def _create_collections(self) -> None:
+    def _create_collection(self) -> None:
         from pymilvus import DataType, MilvusClient
 
-        for name in (PARAGRAPHS, UNITS):
-            if self.client.has_collection(name):
-                continue
+        if not self.client.has_collection(ROWS):
             schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
             schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=KEY_BYTES)
-            if name == UNITS:
-                schema.add_field("paragraph", DataType.VARCHAR, max_length=KEY_BYTES)
+            schema.add_field("paragraph", DataType.VARCHAR, max_length=KEY_BYTES)  # a paragraph row: its own id
             schema.add_field("report", DataType.VARCHAR, max_length=KEY_BYTES)
-            schema.add_field("kind", DataType.VARCHAR, max_length=16)
+            schema.add_field("kind", DataType.VARCHAR, max_length=16)  # a paragraph's; a unit's: sentence | clause
             schema.add_field("year", DataType.INT64)  # 0: none
             schema.add_field("period", DataType.VARCHAR, max_length=16)  # review | plan | ""
-            if name == PARAGRAPHS:
-                schema.add_field("section", DataType.VARCHAR, max_length=SECTION_BYTES)
+            schema.add_field("section", DataType.VARCHAR, max_length=SECTION_BYTES)
             schema.add_field("text", DataType.VARCHAR, max_length=TEXT_BYTES)
             schema.add_field("hash", DataType.VARCHAR, max_length=32)
             schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(self.index.dim))
@@ -321,7 +444,10 @@ class MilvusStore:
             params.add_index(field_name="dense", index_type="FLAT", metric_type="IP")
             params.add_index(field_name="lexical", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
             params.add_index(field_name="report", index_type="INVERTED")
-            self.client.create_collection(name, schema=schema, index_params=params)
+            self.client.create_collection(ROWS, schema=schema, index_params=params)
+        for partition in (PARAGRAPHS, UNITS):
+            if not self.client.has_partition(ROWS, partition):
+                self.client.create_partition(ROWS, partition)
 
     def _ensure_meta(self) -> None:
         from pymilvus import DataType, MilvusClient
@@ -350,8 +476,8 @@ def _clip(text: str, max_bytes: int) -> str:
     return text.encode("utf-8", "replace")[:max_bytes].decode("utf-8", "ignore")
 
 
-def _sparse(token_ids: np.ndarray, weights: np.ndarray) -> dict[int, float]:
-    return dict(zip(token_ids.tolist(), weights.tolist()))
+def _sparse(token_ids: np.ndarray, weights: np.ndarray, side: int) -> dict[int, float]:
+    return dict(zip((2 * token_ids + side).tolist(), weights.tolist()))
 
 
 def start_lite_server(data_dir: str | Path, port: int, log: str | Path | None = None, timeout: float = 120.0):

@@ -8,6 +8,10 @@ answers the searches the retriever makes, so that retrieval is one code path abo
   nearest_units(vector, k, docs)  the k units (sentences, clauses) nearest the vector, best first (`best_first`),
                                   in some reports
   unit_vectors(rows)              the vectors of some units (to score a paragraph's sentences)
+  prefetch(token_lists, vector, k, scopes)
+                                  what a question is about to search, said before it searches: a remote store fetches
+                                  it in a few round trips (the local store has nothing to fetch)
+  calls                           round trips this thread has made to the store's server (0 for the local store)
 `open_store(spec, index, unit_vectors)` gives the store a spec names: "local" (default) or "milvus:URI"
 (milvus_store.py).
 """
@@ -51,6 +55,12 @@ class Store(Protocol):
 
     def unit_vectors(self, rows) -> np.ndarray: ...
 
+    def prefetch(self, token_lists: list[list[str]] | None = None, vector: np.ndarray | None = None, k: int = 0,
+                 scopes=()) -> None: ...
+
+    @property
+    def calls(self) -> int: ...
+
 
 class LocalStore:
     """BM25 (bm25s) over paragraph and sentence tokens and an inner-product index (faiss) over unit vectors, all in
@@ -62,6 +72,7 @@ class LocalStore:
     IVF_PROBE of its lists. A search limited to some reports is exact over their units whatever the size."""
 
     name = "local"
+    calls = 0  # everything is in this process
 
     def __init__(self, index, unit_vectors: np.ndarray, cache_dir: str | Path | None = None):
         self.index = index
@@ -164,6 +175,10 @@ class LocalStore:
 
     def unit_vectors(self, rows) -> np.ndarray:
         return self._unit_vectors[np.asarray(rows, dtype=np.int64)]
+
+    def prefetch(self, token_lists: list[list[str]] | None = None, vector: np.ndarray | None = None, k: int = 0,
+                 scopes=()) -> None:
+        """Nothing to fetch: every search is in this process."""
 
 
 def _write_cache(path: Path, write) -> None:

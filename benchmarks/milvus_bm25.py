@@ -5,8 +5,9 @@
 Scores each question file three ways on the same index: the local store, the Milvus store as shipped (our tokens,
 our weights: the local store's BM25 exactly), and BuiltinBM25Store, which lets Milvus Lite analyse the text itself
 (jieba, punctuation dropped) and score it with its BM25 function (statistics per segment, no synonym keys, sentence
-search over the unit rows of kind "sentence"). The query is the question's tokens joined by spaces: the store
-interface gets tokens, and jieba cuts joined words the way it cut them the first time.
+search over the unit rows of kind "sentence"; the paragraph and unit partitions are segments of their own, so
+neither's statistics count the other's rows in Milvus Lite). The query is the question's tokens joined by spaces:
+the store interface gets tokens, and jieba cuts joined words the way it cut them the first time.
 Not a test and not part of the store: an experiment kept so that the choice can be checked again.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.milvus_store import PARAGRAPHS, UNITS, MilvusStore
+from assistant.milvus_store import PARAGRAPH_SIDE, PARAGRAPHS, ROWS, UNITS, MilvusStore
 
 PUNCTUATION = list("，。、；：？！“”‘’（）《》【】—…·,.;:?!()[]%") + [" ", "\n", "\u3000"]
 ANALYZER = {"tokenizer": "jieba", "filter": [{"type": "stop", "stop_words": PUNCTUATION}]}
@@ -31,21 +32,16 @@ class BuiltinBM25Store(MilvusStore):
     def fingerprint(self) -> str:
         return "builtin-bm25:" + super().fingerprint()
 
-    def _create_collections(self) -> None:
+    def _create_collection(self) -> None:
         from pymilvus import DataType, Function, FunctionType, MilvusClient
 
-        for name in (PARAGRAPHS, UNITS):
-            if self.client.has_collection(name):
-                continue
+        if not self.client.has_collection(ROWS):
             schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
             schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1024)
-            if name == UNITS:
-                schema.add_field("paragraph", DataType.VARCHAR, max_length=1024)
-            for field in ("report", "kind", "period"):
+            for field in ("paragraph", "report", "kind", "period"):
                 schema.add_field(field, DataType.VARCHAR, max_length=1024)
             schema.add_field("year", DataType.INT64)
-            if name == PARAGRAPHS:
-                schema.add_field("section", DataType.VARCHAR, max_length=300)
+            schema.add_field("section", DataType.VARCHAR, max_length=1024)
             schema.add_field("text", DataType.VARCHAR, max_length=65_535, enable_analyzer=True,
                              analyzer_params=ANALYZER)
             schema.add_field("hash", DataType.VARCHAR, max_length=32)
@@ -58,7 +54,10 @@ class BuiltinBM25Store(MilvusStore):
             params.add_index(field_name="lexical", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                              params={"bm25_k1": 1.2, "bm25_b": 0.75})
             params.add_index(field_name="report", index_type="INVERTED")
-            self.client.create_collection(name, schema=schema, index_params=params)
+            self.client.create_collection(ROWS, schema=schema, index_params=params)
+        for partition in (PARAGRAPHS, UNITS):
+            if not self.client.has_partition(ROWS, partition):
+                self.client.create_partition(ROWS, partition)
 
     def _paragraph_rows(self):
         for row in super()._paragraph_rows():
@@ -70,13 +69,20 @@ class BuiltinBM25Store(MilvusStore):
             del row["lexical"]
             yield row
 
-    def _lexical(self, collection: str, tokens: list[str], row_of: dict[str, int], n: int) -> np.ndarray:
+    def prefetch(self, token_lists=None, vector=None, k=0, scopes=()) -> None:
+        super().prefetch(None, vector, k, scopes)  # searches by text are made one at a time (_lexical)
+
+    def _lexical(self, side: int, tokens: list[str]) -> np.ndarray:
+        paragraphs = side == PARAGRAPH_SIDE
+        row_of = self._paragraph_row if paragraphs else self._sentence_row
+        n = len(self.index.chunks) if paragraphs else len(self.index.sentence_owner)
         scores = np.zeros(n, dtype=np.float32)
         words = [t for t in tokens if not t.startswith("syn:")]
         if not words or not n:
             return scores
-        hits = self.client.search(collection, data=[" ".join(words)], anns_field="lexical", limit=min(n, 16_384),
-                                  filter='kind == "sentence"' if collection == UNITS else "",
+        hits = self.client.search(ROWS, data=[" ".join(words)], anns_field="lexical", limit=min(n, 16_384),
+                                  partition_names=[PARAGRAPHS if paragraphs else UNITS],
+                                  filter="" if paragraphs else 'kind == "sentence"',
                                   search_params={"metric_type": "BM25"}, output_fields=["id"])[0]
         for hit in hits:
             if hit["id"] in row_of:

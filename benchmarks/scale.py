@@ -133,13 +133,14 @@ def query(corpus_dir: str, index: str, store: str, questions: str) -> dict:
     bot.ask(WARM_QUESTION)
     rows = []
     for item in load_items(questions):
-        t0 = time.perf_counter()
+        t0, calls = time.perf_counter(), bot.index.store.calls
         answer = bot.ask(item["question"], item.get("history", []))
         expected = list(item.get("figures", [])) + list(item.get("keywords", []))
         correct = (all(contains_figure(answer.answer, f) for f in expected) if item.get("type") != "unanswerable"
                    else answer.status != "answered")
         rows.append({"id": item.get("id", ""), "ms": (time.perf_counter() - t0) * 1e3, "correct": correct,
-                     "answer": answer.answer, "cited": [c.id for c in answer.citations]})
+                     "answer": answer.answer, "cited": [c.id for c in answer.citations],
+                     "round_trips": bot.index.store.calls - calls})
     return {"load_s": load_s, "rss_loaded_mb": rss_loaded, "rss_end_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(),
             "reports": len(bot.documents), "paragraphs": len(bot.index.chunks), "units": len(bot.index.units),
             "rows": rows}
@@ -224,9 +225,10 @@ def _probe(what: str, **options) -> dict:
 def _latency(rows: list[dict]) -> dict:
     from assistant.evaluate import percentile
 
-    ms = [r["ms"] for r in rows]
+    ms, trips = [r["ms"] for r in rows], [r.get("round_trips", 0) for r in rows]
     return {"p50": percentile(ms, 0.5), "p95": percentile(ms, 0.95), "max": max(ms, default=0.0), "n": len(ms),
-            "correct": sum(r["correct"] for r in rows)}
+            "correct": sum(r["correct"] for r in rows), "round_trips_p50": percentile(trips, 0.5),
+            "round_trips_max": max(trips, default=0)}
 
 
 def _replicas(count: int, corpus_dir: Path, index: Path, uri: str, questions: Path, duration: float,
@@ -320,9 +322,9 @@ def run_scale(sizes: list[int], seed_report: Path, seed_index: Path, questions: 
 
 def table(scale: dict) -> str:
     """The scale results as Markdown (printed by run.py, written to benchmarks/out/scale.md, pasted in the README)."""
-    lines = [("| reports | paragraphs + units | store | build s | query p50 ms | query p95 ms | dev right (same as local) | load s | "
-             "client RSS MB (peak) | server RSS MB (peak) | disk MB |"),
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [("| reports | paragraphs + units | store | build s | query p50 ms | query p95 ms | round trips p50/max | "
+              "dev right (same as local) | load s | client RSS MB (peak) | server RSS MB (peak) | disk MB |"),
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for p in scale["points"]:
         rows = p["paragraphs"] + p["stores"]["local"]["units"]
         for name, s in p["stores"].items():
@@ -331,8 +333,10 @@ def table(scale: dict) -> str:
             disk = p["index_mb"] + (p["milvus_mb"] if name != "local" else 0.0)
             server = (f"{s['server_rss_mb']:.0f} ({s['server_peak_rss_mb']:.0f})" if "server_rss_mb" in s else "—")
             lat = s["latency"]
+            trips = (f"{lat['round_trips_p50']:.0f}/{lat['round_trips_max']}"
+                     if "round_trips_max" in lat and name != "local" else "—")  # the local store makes none
             lines.append(f"| {p['reports']:,} | {rows:,} | {name} | {built} | {lat['p50']:.0f} | {lat['p95']:.0f} | "
-                         f"{lat['correct']}/{lat['n']} ({s['same_as_local']}) | {s['load_s']:.1f} | {s['rss_loaded_mb']:.0f} "
+                         f"{trips} | {lat['correct']}/{lat['n']} ({s['same_as_local']}) | {s['load_s']:.1f} | {s['rss_loaded_mb']:.0f} "
                          f"({s['peak_rss_mb']:.0f}) | {server} | {disk:.0f} |")
     lines += ["", (f"Replicas against one `milvus-lite server` ({scale['duration_s']:.0f} s a level, each replica a "
               "process answering question after question through Assistant.ask):"), "",

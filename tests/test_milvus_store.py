@@ -1,5 +1,5 @@
 """The Milvus store (Milvus Lite, in-process and as a server) against the local store: same scores, same hits, same
-answers; scope filter; sync that resumes after a change or a kill.
+answers; scope filter; sync that resumes after a change or a kill; at most 3 round trips a question.
 
 Needs the `milvus` extra (pip install -e '.[milvus]'): without it these tests skip and say so; in CI (CI=true) they
 fail instead, since a skipped parity test would prove nothing.
@@ -26,7 +26,7 @@ import pytest
 from assistant import Assistant
 from assistant import index as indexmod
 from assistant.evaluate import evaluate, load_items
-from assistant.retrieve import Retriever, understand
+from assistant.retrieve import Retriever, split_question, understand
 from assistant.store import BM25_B, BM25_K1
 
 from .conftest import SHARED, need
@@ -101,12 +101,14 @@ def lite_server(tmp_path_factory):
     server.wait(timeout=30)
 
 
-def _count(uri: str, collection: str) -> int:
+def _count(uri: str, where: str = "") -> int:
     from pymilvus import MilvusClient
 
+    from assistant.milvus_store import ROWS
+
     client = MilvusClient(uri)
-    client.load_collection(collection)
-    return client.query(collection, filter="", output_fields=["count(*)"])[0]["count(*)"]
+    client.load_collection(ROWS)
+    return client.query(ROWS, filter=where, output_fields=["count(*)"])[0]["count(*)"]
 
 
 def _assert_same_searches(local, milvus, queries) -> None:
@@ -200,7 +202,8 @@ def test_a_server_uri_serves_the_same_scores(corpus, stores, lite_server):
     served = indexmod.load(corpus[1], store=f"milvus:{lite_server}")
     assert served.store.sync_stats["upserted"] == len(local.chunks) + len(local.units)
     _assert_same_searches(local, served, _queries(local)[:40])
-    assert _count(lite_server, "assistant_units") == len(local.units)
+    assert _count(lite_server) == len(local.chunks) + len(local.units)
+    assert _count(lite_server, 'kind in ["sentence", "clause"]') == len(local.units)
 
 
 # ---- sync ----------------------------------------------------------------------------------------------------
@@ -255,16 +258,16 @@ def test_sync_killed_mid_upsert_leaves_a_usable_collection_that_the_next_open_fi
     assert not any(s.startswith("DONE") for s in said), said
     from pymilvus import MilvusClient
 
-    from assistant.milvus_store import META, PARAGRAPHS, UNITS
+    from assistant.milvus_store import META, ROWS
 
     # Usable as it is: it opens, loads and answers a search, and says that it is not in sync.
     client = MilvusClient(str(db))
-    for name in (META, PARAGRAPHS, UNITS):
+    for name in (META, ROWS):
         client.load_collection(name)
     fingerprint = client.get(META, ids=["fingerprint"], output_fields=["value"])[0]["value"]
     assert fingerprint == ""
-    written = sum(client.query(name, filter="", output_fields=["count(*)"])[0]["count(*)"] for name in (PARAGRAPHS, UNITS))
-    assert client.search(PARAGRAPHS, data=[{1: 1.0}], anns_field="lexical", limit=3, search_params={"metric_type": "IP"})
+    written = client.query(ROWS, filter="", output_fields=["count(*)"])[0]["count(*)"]
+    assert client.search(ROWS, data=[{2: 1.0}], anns_field="lexical", limit=3, search_params={"metric_type": "IP"})
     client.close()
     resumed = indexmod.load(where, store=f"milvus:{db}")
     stats = resumed.store.sync_stats
@@ -285,3 +288,91 @@ def test_dev_set_gives_the_same_numbers_on_both_stores(tmp_path):
     same = sum(a["answer"] == b["answer"] and a["cited"] == b["cited"] for a, b in zip(local["rows"], milvus["rows"]))
     print(json.dumps({"overall": [local["overall"], milvus["overall"]], "same answers": f"{same}/{len(items)}"}))
     assert same >= len(items) - 1
+
+
+# ---- round trips ------------------------------------------------------------------------------------------------
+def test_searches_said_beforehand_cost_one_round_trip_each_kind_and_give_the_same_scores(stores):
+    local, milvus = stores
+    store, queries = milvus.store, _queries(local)[:40]
+    before = store.calls
+    store.prefetch([q.tokens for q in queries])
+    assert store.calls == before + 1
+    for q in queries:
+        np.testing.assert_allclose(store.paragraph_scores(q.tokens), local.store.paragraph_scores(q.tokens),
+                                   rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(store.sentence_scores(q.tokens), local.store.sentence_scores(q.tokens),
+                                   rtol=1e-6, atol=1e-6)
+    assert store.calls == before + 1
+    vector = FakeEmbedder().embed_queries(["新增孵化器"])[0]
+    scopes = [frozenset({d.key}) for d in local.documents]
+    store.prefetch(vector=vector, k=400, scopes=scopes)
+    assert store.calls == before + 2 and len(scopes) == 2
+    for scope in scopes:
+        rows, scores = local.store.nearest_units(vector, 400, scope)
+        milvus_rows, milvus_scores = store.nearest_units(vector, 400, scope)
+        np.testing.assert_allclose(milvus_scores, scores, rtol=1e-5, atol=1e-6)
+        gaps = -np.diff(scores) > 1e-5
+        distinct = np.r_[True, gaps] & np.r_[gaps, False]
+        assert (milvus_rows[distinct] == rows[distinct]).all()
+    assert store.calls == before + 2
+    store.paragraph_scores(queries[0].tokens + queries[1].tokens)  # not said beforehand: a round trip of its own
+    assert store.calls == before + 3
+
+
+def test_past_topk_max_units_the_compared_reports_are_grouped_by_report_in_one_round_trip(stores, monkeypatch):
+    from assistant import milvus_store
+
+    local, milvus = stores
+    monkeypatch.setattr(milvus_store, "TOPK_MAX", 20)  # fewer than the units of the two reports
+    vector = FakeEmbedder().embed_queries(["实际利用外资"])[0] + 0.001  # a vector no other test searched
+    scopes = [frozenset({d.key}) for d in local.documents]
+    before = milvus.store.calls
+    milvus.store.prefetch(vector=vector, k=400, scopes=scopes)
+    assert milvus.store.calls == before + 1
+    for scope in scopes:
+        rows, scores = milvus.store.nearest_units(vector, 400, scope)
+        assert 0 < len(rows) <= 20 and (np.diff(scores) <= 0).all()
+        assert {milvus.chunks[milvus.units[r].chunk].paragraph.doc for r in rows} == set(scope)
+    assert milvus.store.calls == before + 1
+
+
+def _pair(seeds: Path, where: Path, uri: str) -> tuple[Assistant, Assistant]:
+    """The same index answered on the local store and on Milvus at uri, questions embedded by the fake embedder."""
+    return (Assistant(indexmod.load(where), FakeEmbedder(), seeds, where),
+            Assistant(indexmod.load(where, store=f"milvus:{uri}"), FakeEmbedder(), seeds, where))
+
+
+# A question of several parts after a history, and one in English, beside the dev set's (which has both kinds).
+MORE_QUESTIONS = [("孵化器新增了多少家？其中省级有几家？", ["2021年规上工业总产值是多少?"]),
+                  ("What was the output of industrial enterprises?", [])]
+
+
+def test_every_question_costs_at_most_three_round_trips_on_a_server_and_answers_as_the_local_store(
+        corpus, tmp_path):
+    from assistant.milvus_store import start_lite_server
+
+    items = load_items(need(SHARED / "eval" / "dev.jsonl"))
+    asked = [(item["question"], item.get("history", [])) for item in items] + MORE_QUESTIONS
+    assert any(history for _, history in asked) and any(len(split_question(q)) > 1 for q, _ in asked)
+    single = tmp_path / "single"
+    (single / "seeds").mkdir(parents=True)
+    shutil.copy(next((ROOT / "seeds").glob("*.txt")), single / "seeds")
+    indexmod.build(single / "seeds", single / "index", FakeEmbedder())
+    port = _free_port()
+    server = start_lite_server(tmp_path / "data", port, tmp_path / "server.log")
+    try:
+        # One report, then two (the question names neither: the two are compared), on the one server in turn.
+        for (seeds, where), most in (((single / "seeds", single / "index"), 2), (corpus, 3)):
+            local, milvus = _pair(seeds, where, f"http://127.0.0.1:{port}")
+            trips = []
+            for question, history in asked:
+                before = milvus.index.store.calls
+                answer = milvus.ask(question, history)
+                trips.append(milvus.index.store.calls - before)
+                expected = local.ask(question, history)
+                assert (answer.answer, [c.id for c in answer.citations]) == (
+                    expected.answer, [c.id for c in expected.citations]), question
+            assert max(trips) == most, (len(local.documents), trips)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
