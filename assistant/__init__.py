@@ -181,13 +181,19 @@ class Assistant:
         parts = split_question(text)
         scope = picked
         if scope is None and len(self.documents) > 1:
-            # English place names (Jiangsu) count through the dictionary's Chinese for them.
             scope = named_reports(" ".join([query.context, text, *query.english_terms]).strip(), self.profiles,
                                   self.index.doc_text)
+            # A conversation stays with the report it named (广西2025年城镇新增就业多少人？ then 失业率呢？), until a
+            # question names another.
+            for earlier in reversed(clean_history if scope is None and not names_a_report(text, self.profiles) else []):
+                if names_a_report(earlier, self.profiles):
+                    scope = named_reports(earlier, self.profiles, self.index.doc_text)
+                    break
         timings["understand"] = (time.perf_counter() - t0) * 1e3
         t1 = time.perf_counter()
         # Everything this question searches for by words, said at once: a remote store fetches it in one round trip.
-        self.retriever.prefetch([query, *(self._part_queries(parts, clean_history) if len(parts) > 1 else [])])
+        self.retriever.prefetch([query, *(self._part_queries(parts, clean_history) if len(parts) > 1 else [])],
+                                scope=scope)
         hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings, scope=scope)
         t2 = time.perf_counter()
         if len(self.documents) == 1 or (scope is not None and len(scope) == 1):

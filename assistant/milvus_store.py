@@ -219,13 +219,16 @@ class MilvusStore:
         return self._unit_vectors[np.asarray(rows, dtype=np.int64)]
 
     def prefetch(self, token_lists: list[list[str]] | None = None, vector: np.ndarray | None = None, k: int = 0,
-                 scopes=()) -> None:
+                 scopes=(), lexical_scope: frozenset[str] | None = None) -> None:
         """Fetch what a question is about to search, in one round trip each: the paragraph and sentence BM25 of
         every token list (one search of several query vectors), and the k units nearest the vector in each scope
         (one search over the reports of all of them). Token lists (even none) start a question: what this thread
         kept of its earlier one is dropped."""
         if token_lists is not None:
             self._memo().clear()
+            # The reports the question is about (None: all): its lexical searches rank within them, as the local
+            # store's do, so a report's paragraphs are not crowded out of the best LEXICAL_HITS by other reports'.
+            self._local.lexical_scope = None if lexical_scope is None else tuple(sorted(lexical_scope))
             keys = [self._lexical_key(side, tokens) for tokens in token_lists
                     for side in (PARAGRAPH_SIDE, SENTENCE_SIDE)]
             keys = [key for key in dict.fromkeys(keys) if key is not None]
@@ -241,7 +244,8 @@ class MilvusStore:
         """What a lexical search is remembered by: the side and the tokens' counts; None when it finds nothing."""
         counts = Counter(self._ids[t] for t in tokens if t in self._ids)
         rows = len(self.index.chunks) if side == PARAGRAPH_SIDE else len(self.index.sentence_owner)
-        return ("lexical", side, tuple(sorted(counts.items()))) if counts and rows else None
+        scope = getattr(self._local, "lexical_scope", None)
+        return ("lexical", side, tuple(sorted(counts.items())), scope) if counts and rows else None
 
     def _lexical(self, side: int, tokens: list[str]) -> np.ndarray:
         """BM25 of every paragraph or sentence (0 where none of the tokens is, or past the best LEXICAL_HITS): the
@@ -258,9 +262,11 @@ class MilvusStore:
 
     def _fetch_lexical(self, keys: list[tuple]) -> dict[tuple, tuple[np.ndarray, np.ndarray]]:
         """Every lexical search of `keys` in one call: one query vector each, on its side's dimensions."""
-        data = [{2 * token + side: float(count) for token, count in counts} for _, side, counts in keys]
+        data = [{2 * token + side: float(count) for token, count in counts} for _, side, counts, _ in keys]
         limit = min(LEXICAL_HITS, max(len(self.index.chunks), len(self.index.sentence_owner)))
-        results = self.client.search(ROWS, data=data, anns_field="lexical", limit=limit,
+        scope = keys[0][3] if keys else None  # one question's keys share its scope
+        where = f"report in {json.dumps(list(scope), ensure_ascii=False)}" if scope is not None else ""
+        results = self.client.search(ROWS, data=data, anns_field="lexical", limit=limit, filter=where,
                                      search_params={"metric_type": "IP"}, output_fields=["id"])
         found = {}
         for key, hits in zip(keys, results):

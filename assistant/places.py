@@ -1,5 +1,5 @@
-"""China's provincial-level divisions: full name and one-character short name (简称), as every Chinese reader knows
-them (苏 = 江苏, 粤 = 广东). Data only: scope.py reads it to tell which report of an archive a question names.
+"""China's provincial-level divisions: full name, one-character short name (简称) and official English name, as
+every reader knows them (苏 = 江苏 = Jiangsu). Data only: scope.py reads it to tell which report of an archive a question names.
 
 Not a list of cities: a place inside a province (a capital, a city) is found by where the archive's reports mention it
 (scope.py, `concentrated_in`).
@@ -7,14 +7,17 @@ Not a list of cities: a place inside a province (a capital, a city) is found by 
 
 from __future__ import annotations
 
-PROVINCES: tuple[tuple[str, str], ...] = (
-    ("北京市", "京"), ("天津市", "津"), ("河北省", "冀"), ("山西省", "晋"), ("内蒙古自治区", "蒙"), ("辽宁省", "辽"),
-    ("吉林省", "吉"), ("黑龙江省", "黑"), ("上海市", "沪"), ("江苏省", "苏"), ("浙江省", "浙"), ("安徽省", "皖"),
-    ("福建省", "闽"), ("江西省", "赣"), ("山东省", "鲁"), ("河南省", "豫"), ("湖北省", "鄂"), ("湖南省", "湘"),
-    ("广东省", "粤"), ("广西壮族自治区", "桂"), ("海南省", "琼"), ("重庆市", "渝"), ("四川省", "川"), ("贵州省", "黔"),
-    ("云南省", "滇"), ("西藏自治区", "藏"), ("陕西省", "陕"), ("甘肃省", "甘"), ("青海省", "青"),
-    ("宁夏回族自治区", "宁"), ("新疆维吾尔自治区", "新"), ("台湾省", "台"), ("香港特别行政区", "港"),
-    ("澳门特别行政区", "澳"),
+PROVINCES: tuple[tuple[str, str, str], ...] = (
+    ("北京市", "京", "Beijing"), ("天津市", "津", "Tianjin"), ("河北省", "冀", "Hebei"), ("山西省", "晋", "Shanxi"),
+    ("内蒙古自治区", "蒙", "Inner Mongolia"), ("辽宁省", "辽", "Liaoning"), ("吉林省", "吉", "Jilin"),
+    ("黑龙江省", "黑", "Heilongjiang"), ("上海市", "沪", "Shanghai"), ("江苏省", "苏", "Jiangsu"),
+    ("浙江省", "浙", "Zhejiang"), ("安徽省", "皖", "Anhui"), ("福建省", "闽", "Fujian"), ("江西省", "赣", "Jiangxi"),
+    ("山东省", "鲁", "Shandong"), ("河南省", "豫", "Henan"), ("湖北省", "鄂", "Hubei"), ("湖南省", "湘", "Hunan"),
+    ("广东省", "粤", "Guangdong"), ("广西壮族自治区", "桂", "Guangxi"), ("海南省", "琼", "Hainan"),
+    ("重庆市", "渝", "Chongqing"), ("四川省", "川", "Sichuan"), ("贵州省", "黔", "Guizhou"), ("云南省", "滇", "Yunnan"),
+    ("西藏自治区", "藏", "Tibet"), ("陕西省", "陕", "Shaanxi"), ("甘肃省", "甘", "Gansu"), ("青海省", "青", "Qinghai"),
+    ("宁夏回族自治区", "宁", "Ningxia"), ("新疆维吾尔自治区", "新", "Xinjiang"), ("台湾省", "台", "Taiwan"),
+    ("香港特别行政区", "港", "Hong Kong"), ("澳门特别行政区", "澳", "Macao"),
 )
 
 # The suffixes of administrative names: 江苏省 is also called 江苏, 广西壮族自治区 广西, 北京市 北京, 黔东南苗族侗族自治州

@@ -280,12 +280,14 @@ class Retriever:
         np.maximum.at(best, self.index.sentence_owner, self._sentence_row_scores(query))
         return best
 
-    def prefetch(self, queries: list[Query] | None = None, vector: np.ndarray | None = None, scopes=()) -> None:
+    def prefetch(self, queries: list[Query] | None = None, vector: np.ndarray | None = None, scopes=(),
+                 scope: frozenset[str] | None = None) -> None:
         """Say to the store what `search` is about to ask: the words of these queries (and of their follow-up
-        context), which starts a question, and the units nearest `vector` in each scope. A remote store then fetches
-        it all in a round trip or two instead of one a search."""
+        context) within `scope` (the reports the question is about; None: all), which starts a question, and the
+        units nearest `vector` in each of `scopes`. A remote store then fetches it all in a round trip or two instead
+        of one a search."""
         token_lists = None if queries is None else [t for q in queries for t in (q.tokens, q.context_tokens) if t]
-        self.index.store.prefetch(token_lists, vector, DENSE_UNITS, scopes)
+        self.index.store.prefetch(token_lists, vector, DENSE_UNITS, scopes, scope)
 
     def search(self, query: Query, k: int = CANDIDATES, timings: dict | None = None,
                vector: np.ndarray | None = None, scope: frozenset[str] | None = None) -> list[Hit]:

@@ -34,7 +34,10 @@ _NAME_FLAGS = frozenset(["ns", "nt", "nz", "nr", "nrt", "nrfg"])
 # times; a place many reports mention (长江, 黄河) points at none.
 MENTION_SHARE = 0.6
 MIN_MENTIONS = 2
-_SHORT_NAMES = {short: full for full, short in PROVINCES}
+_SHORT_NAMES = {short: full for full, short, _ in PROVINCES}
+_ENGLISH_NAMES = re.compile(r"\b(" + "|".join(re.escape(english) for _, _, english in PROVINCES) + r")\b",
+                            re.IGNORECASE)
+_FULL_NAME_OF_ENGLISH = {english.lower(): full for full, _, english in PROVINCES}
 
 
 class UnknownReport(ValueError):
@@ -98,7 +101,7 @@ def profile(doc: Document) -> ReportProfile:
     file_words = " ".join(re.findall(r"[\u4e00-\u9fff]+", f"{doc.key} {Path(doc.path).stem}"))
     names.update(word for word, flag in pseg.lcut(file_words) if flag in _NAME_FLAGS and len(word) >= 2)
     names.update(stem for name in list(names) if (stem := _without_suffix(name)))
-    short = frozenset(s for full, s in PROVINCES if full in names or _without_suffix(full) in names)
+    short = frozenset(s for full, s, _ in PROVINCES if full in names or _without_suffix(full) in names)
     issuer_names = {w for w in names if w in normalize(f"{doc.title} {doc.key} {Path(doc.path).stem}")}
     return ReportProfile(doc.key, short_name(doc), _level(doc, issuer_names), frozenset(names), short)
 
@@ -126,6 +129,12 @@ def _question_tokens(question: str) -> tuple[tuple[str, str], ...]:
     return tuple((w, f) for w, f in pseg.lcut(normalize(question)))
 
 
+def _english_names(question: str, profiles: list[ReportProfile]) -> set[str]:
+    """Reports named by their province's English name (Jiangsu, Inner Mongolia)."""
+    fulls = {_FULL_NAME_OF_ENGLISH[m.lower()] for m in _ENGLISH_NAMES.findall(question)}
+    return {p.key for p in profiles if fulls & p.names}
+
+
 def _short_names(question: str, profiles: list[ReportProfile]) -> set[str]:
     """Reports named by the one-character name of their province (皖2025年GDP多少): only where that character stands
     as a word of its own at the start of the question or after a non-Chinese character, since each of them is also
@@ -145,7 +154,8 @@ def _short_names(question: str, profiles: list[ReportProfile]) -> set[str]:
 def names_a_report(question: str, profiles: list[ReportProfile]) -> bool:
     """Does the question name a report by a name of its own (a place, body or person; not a level like 全省)?"""
     words = _question_words(question)
-    return any(p.names & words for p in profiles) or bool(_short_names(question, profiles))
+    return (any(p.names & words for p in profiles) or bool(_short_names(question, profiles))
+            or bool(_english_names(question, profiles)))
 
 
 def place_words(question: str) -> list[str]:
@@ -165,19 +175,20 @@ def concentrated_in(word: str, doc_text: dict[str, str]) -> str | None:
 
 def named_reports(question: str, profiles: list[ReportProfile], doc_text: dict[str, str] | None = None
                   ) -> frozenset[str] | None:
-    """The reports a question names by a place, body or person of theirs (or the one-character name of their
-    province), or by their level of government; else, with the reports' texts, by a place they mention far more than
-    the others. None when it names none of them, or every one."""
+    """The reports a question names by a place, body or person of theirs (or the short or English name of their
+    province), else with the reports' texts by a place they mention far more than the others, else by their level of
+    government (全省, 全国). None when it names none of them, or every one."""
     words = _question_words(question)
     normalized = normalize(question)
-    by_name = {p.key for p in profiles if p.names & words} or _short_names(question, profiles)
+    by_name = ({p.key for p in profiles if p.names & words} or _short_names(question, profiles)
+               or _english_names(question, profiles))
     if not by_name and doc_text:
         known = set().union(*(p.names for p in profiles))
         by_name = {doc for word in place_words(question) if word not in known
                    and (doc := concentrated_in(normalize(word), doc_text))}
     levels = {level for level, cues in LEVEL_CUES.items() if any(cue in normalized for cue in cues)}
-    by_level = {p.key for p in profiles if p.level in levels}
-    named = by_name | by_level
+    # A name is the more precise: 山东2025年全省… is Shandong's report, not every province's.
+    named = by_name or {p.key for p in profiles if p.level in levels}
     if not named or len(named) == len(profiles):
         return None
     return frozenset(named)

@@ -56,7 +56,7 @@ class Store(Protocol):
     def unit_vectors(self, rows) -> np.ndarray: ...
 
     def prefetch(self, token_lists: list[list[str]] | None = None, vector: np.ndarray | None = None, k: int = 0,
-                 scopes=()) -> None: ...
+                 scopes=(), lexical_scope: frozenset[str] | None = None) -> None: ...
 
     @property
     def calls(self) -> int: ...
@@ -177,7 +177,7 @@ class LocalStore:
         return self._unit_vectors[np.asarray(rows, dtype=np.int64)]
 
     def prefetch(self, token_lists: list[list[str]] | None = None, vector: np.ndarray | None = None, k: int = 0,
-                 scopes=()) -> None:
+                 scopes=(), lexical_scope: frozenset[str] | None = None) -> None:
         """Nothing to fetch: every search is in this process."""
 
 
