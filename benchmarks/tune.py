@@ -49,6 +49,8 @@ REPORTS = {
     "henan2026": SHARED / "corpora" / "provinces-2026" / "2026-河南省-government-work-report.txt",
     "guangdong2026": SHARED / "corpora" / "provinces-2026" / "2026-广东省-government-work-report.txt",
     "gansu2026": SHARED / "corpora" / "provinces-2026" / "2026-甘肃省-government-work-report.txt",
+    "hebei2026": SHARED / "corpora" / "provinces-2026" / "2026-河北省-government-work-report.txt",
+    "chongqing2026": SHARED / "corpora" / "provinces-2026" / "2026-重庆市-government-work-report.txt",
 }
 
 MIN_GAIN = 0.005  # a value moves when it gains at least this share of the questions with one report left out
