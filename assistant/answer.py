@@ -19,7 +19,7 @@ from .document import CN_NUMBERS, DATE, FIVE_YEAR_PLANS, Paragraph
 from .figures import find_figures, unsupported_numbers
 from .index import Index
 from .match import Topic, TopicMatcher
-from .outline import Node, build_outline
+from .outline import Node, Outline
 from .retrieve import DELIVERY_CUES, RELATIVE_YEARS, Hit, Query
 from .scope import short_name
 from .settings import Settings, default_settings
@@ -111,7 +111,7 @@ class Answerer:
         self.index = index
         self.settings = settings or default_settings()
         self.matcher = TopicMatcher(index, self.settings)
-        self.outline = build_outline(index)
+        self.outline = Outline(index)
         self.dense_calibrated = index.embedder_id.startswith(CALIBRATED_EMBEDDER)
         self._issue_years = {d.key: d.issue_year for d in index.documents}
         self._names = {d.key: short_name(d) for d in index.documents}
@@ -379,9 +379,7 @@ class Answerer:
         named.named = weights.named
         whole_part = not named and bool(query.years or query.relative_years or query.period)
         best_node, best_score = None, -np.inf
-        for node in self.outline:
-            if scope is not None and node.doc not in scope:
-                continue
+        for node in self.outline.nodes(scope):
             year_fit, period_fit = self.part_fit(query, node.items[0].paragraph)
             if whole_part:
                 if node.heading != node.part or max(year_fit, period_fit) <= 0:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,13 +122,46 @@ def _title(p: Paragraph) -> str:
     return first.lstrip("—").rstrip("。；;")
 
 
-def build_outline(index: Index) -> list[Node]:
+class Outline:
+    """The outline of every report, each report's made the first time a question is asked of it: an archive of
+    thousands loads without parsing lists it may never be asked about."""
+
+    def __init__(self, index: Index):
+        self.index = index
+        self._rows: dict[str, list[int]] = {}
+        for i, chunk in enumerate(index.chunks):
+            self._rows.setdefault(chunk.paragraph.doc, []).append(i)
+        self._heading_row = {(h.doc, h.part, h.section): i for i, h in enumerate(index.headings)}
+        self._nodes: dict[str, list[Node]] = {}
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self.index.chunks)
+
+    def nodes(self, scope: frozenset[str] | None = None) -> list[Node]:
+        """The nodes of the reports in scope (all when None)."""
+        docs = scope if scope is not None else list(self._rows)
+        return [node for doc in docs for node in self._of(doc)]
+
+    def _of(self, doc: str) -> list[Node]:
+        with self._lock:
+            if doc not in self._nodes:
+                self._nodes[doc] = build_outline(self.index, self._rows.get(doc, []), self._heading_row)
+            return self._nodes[doc]
+
+
+def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict | None = None) -> list[Node]:
+    """The nodes of the paragraphs at `rows` of the index (all when None)."""
     store = index.store
+    rows = list(range(len(index.chunks))) if rows is None else rows
+    owners = index.unit_owner
     units_of: dict[int, list[tuple[int, int]]] = {}
-    for row, unit in enumerate(index.units):
-        units_of.setdefault(unit.chunk, []).append((unit.start, row))
-    chunk_of = {c.paragraph.id: i for i, c in enumerate(index.chunks)}
-    heading_row = {(h.doc, h.part, h.section): i for i, h in enumerate(index.headings)}
+    for i in rows:
+        first, last = np.searchsorted(owners, i, "left"), np.searchsorted(owners, i, "right")
+        units_of[i] = [(index.units[r].start, int(r)) for r in range(first, last)]
+    chunk_of = {index.chunks[i].paragraph.id: i for i in rows}
+    if heading_row is None:
+        heading_row = {(h.doc, h.part, h.section): i for i, h in enumerate(index.headings)}
 
     def unit_at(p: Paragraph, offset: int = 0) -> int | None:
         """The row of the unit that covers this offset of the paragraph (the first unit starting at or before it)."""
@@ -135,8 +169,8 @@ def build_outline(index: Index) -> list[Node]:
         return rows[-1] if rows else None
 
     groups: dict[tuple[str, str, str], list[Paragraph]] = {}
-    for chunk in index.chunks:
-        p = chunk.paragraph
+    for i in rows:
+        p = index.chunks[i].paragraph
         if p.kind == "body":
             groups.setdefault((p.doc, p.part, p.section), []).append(p)
     # First the nodes with the unit rows that carry their titles, then every vector in one request (a remote store
