@@ -129,10 +129,17 @@ class Answerer:
             for p, following in itertools.pairwise(body):
                 if p.text.rstrip().endswith((":", "：")) and len(p.sentences) <= 1:
                     self._continued_by[p.id] = following
-        self._units_of: dict[str, list[tuple[int, int, int]]] = {}
-        for row, unit in enumerate(index.units):
-            pid = index.chunks[unit.chunk].paragraph.id
-            self._units_of.setdefault(pid, []).append((unit.start, unit.end, row))
+        self._chunk_of = {c.paragraph.id: i for i, c in enumerate(index.chunks)}
+
+    def _units_of(self, paragraph_id: str) -> list[tuple[int, int, int]]:
+        """(start, end, unit row) of each unit of a paragraph: its rows are a run of index.units (units follow their
+        paragraph's chunk)."""
+        chunk = self._chunk_of.get(paragraph_id)
+        if chunk is None:
+            return []
+        owners = self.index.unit_owner
+        first, last = np.searchsorted(owners, chunk, "left"), np.searchsorted(owners, chunk, "right")
+        return [(self.index.units[r].start, self.index.units[r].end, int(r)) for r in range(first, last)]
 
     def _asked_years(self, query: Query) -> set[int]:
         """Every year the question asks about, 去年/今年 read against each report's own date."""
@@ -180,14 +187,14 @@ class Answerer:
         found: list[Candidate] = []
         body = [hit for hit in hits if hit.paragraph.kind == "body"]
         # The similarity of every unit of these paragraphs to the question, from one request to the store.
-        rows = [r for hit in body for _, _, r in self._units_of.get(hit.paragraph.id, [])]
+        rows = [r for hit in body for _, _, r in self._units_of(hit.paragraph.id)]
         similarity = (dict(zip(rows, (self.index.store.unit_vectors(rows) @ query.vector).tolist()))
                       if rows and query.vector is not None else {})
         for hit in body:
             p = hit.paragraph
             # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
             context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
-            units = self._units_of.get(p.id, [])
+            units = self._units_of(p.id)
             sims = [similarity.get(r, 0.0) for _, _, r in units]
             # A sentence's similarity is its best unit's (itself, or one of its clauses); units come in text order.
             best: dict[int, float] = {}
@@ -221,7 +228,7 @@ class Answerer:
         """Vector similarity to the question of the units inside a chosen sentence (its ；-clauses, if it is long)."""
         p = candidate.hit.paragraph
         start = p.text.find(candidate.sentence)
-        rows = [(p.text[a:b], r) for a, b, r in self._units_of.get(p.id, []) if start <= a and b <= start + len(candidate.sentence)]
+        rows = [(p.text[a:b], r) for a, b, r in self._units_of(p.id) if start <= a and b <= start + len(candidate.sentence)]
         if query.vector is None or not rows:
             return {}
         sims = self.index.store.unit_vectors([r for _, r in rows]) @ query.vector
