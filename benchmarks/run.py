@@ -566,6 +566,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(s for s in SECTIONS if s not in ON_REQUEST),
                         help=f"comma-separated subset of {','.join(SECTIONS)} (default: all but {','.join(ON_REQUEST)})")
     parser.add_argument("--scale-sizes", type=as_ints, default=[100], help="scale corpus sizes (default 100)")
+    parser.add_argument("--scale-milvus-up-to", type=int, default=1_000,
+                        help="largest corpus also measured on Milvus Lite (default 1000; larger ones: local only)")
     parser.add_argument("--scale-duration", type=float, default=60.0,
                         help="seconds each replica level of the scale section answers questions (default 60)")
     parser.add_argument("--seeds", default=str(ROOT / "seeds"), help="the default report's folder")
@@ -605,7 +607,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if section == "scale":
                 results["scale"] = scale.run_scale(args.scale_sizes, min(ctx.seeds.glob("*.txt")), ctx.index,
-                                                   ctx.questions, args.scale_duration, log)
+                                                   ctx.questions, args.scale_duration, log,
+                                                   args.scale_milvus_up_to)
                 scale.TABLE.write_text(scale.table(results["scale"]) + "\n", encoding="utf-8")
                 log(f"scale: wrote {scale.TABLE.relative_to(ROOT)} and {scale.plot(results['scale']).relative_to(ROOT)}")
             elif section == "growth":
