@@ -536,10 +536,9 @@ def test_no_reports_at_all_is_a_clear_index_error(pristine, memo, tmp_path):
 
 
 # ---- 3. a build killed half-way -----------------------------------------------------------------------------------
-PHASES = ["embed", "before-replace:1", "after-replace:1", "before-replace:2", "after-replace:2", "before-replace:3",
-          "after-replace:3"]
+PHASES = ["embed", *(f"{when}-replace:{n}" for n in range(1, 7) for when in ("before", "after"))]
 TIMED = ["first new file", "0.5 s"]
-EXPECTED_STATE = {"after-replace:3": "new"}  # every other held phase must leave the previous index in charge
+EXPECTED_STATE = {"after-replace:6": "new"}  # every other held phase must leave the previous index in charge
 
 
 def _edit_many_paragraphs(seeds: Path) -> None:
