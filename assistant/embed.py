@@ -236,14 +236,16 @@ def get_embedder(spec: str | None = None) -> Embedder:
 
 
 def build_workers() -> int:
-    """Processes that embed during a build: $ASSISTANT_BUILD_WORKERS, else one a core (at most MAX_BUILD_WORKERS)."""
+    """Processes that embed during a build: $ASSISTANT_BUILD_WORKERS, else one a core this process may use (at most
+    MAX_BUILD_WORKERS)."""
     value = os.environ.get(BUILD_WORKERS_ENV, "").strip()
     if value:
         try:
             return max(1, int(value))
         except ValueError as exc:
             raise ValueError(f"{BUILD_WORKERS_ENV}={value!r}: give a whole number of processes, e.g. 2") from exc
-    return max(1, min(os.cpu_count() or 1, MAX_BUILD_WORKERS))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_BUILD_WORKERS))
 
 
 _worker_embedder: Embedder | None = None
