@@ -175,10 +175,31 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+class Float32Rows:
+    """A float16 matrix (memory-mapped from the index) whose rows are handed out as float32: the stores and the
+    answer stage compute in float32 (faiss and Milvus take nothing else), and only the rows read are converted."""
+
+    dtype = np.dtype(np.float32)
+    ndim = 2
+
+    def __init__(self, rows: np.ndarray):
+        self._rows = rows
+        self.shape = rows.shape
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key) -> np.ndarray:
+        return np.asarray(self._rows[key], dtype=np.float32)
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return np.asarray(self._rows, dtype=dtype or np.float32)
+
+
 class Index:
     """A loaded index: paragraphs with their units and headings, the dictionary, and the store that answers searches
-    (store.py: in memory by default, or Milvus). Vectors may be float16 and memory-mapped: cast rows to float32 for
-    math that needs it."""
+    (store.py: in memory by default, or Milvus). Unit vectors stay on disk (float16, memory-mapped) and are read as
+    float32 rows (Float32Rows); heading vectors, a few a report, are held as float32."""
 
     def __init__(self, chunks: list[Chunk], documents: list[Document], manifest: dict,
                  unit_vectors: np.ndarray | None = None, headings: list[Heading] | None = None,
@@ -646,7 +667,7 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
                  for d in manifest["documents"]]
     n_units = manifest["rows"]["units"]
     headings = [Heading(h["doc"], h["part"], h["section"]) for h in manifest["headings"]]
-    index = Index(chunks, documents, manifest, vectors[:n_units], headings, vectors[n_units:], store)
+    index = Index(chunks, documents, manifest, Float32Rows(vectors[:n_units]), headings, vectors[n_units:], store)
     # The normalised text was written at build (a report's paragraphs, a line each, reports one after another).
     text = (index_dir / manifest["files"]["text"]["name"]).read_text(encoding="utf-8")
     index.corpus_text, index.doc_text, start = text, {}, 0
