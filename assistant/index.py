@@ -336,7 +336,7 @@ def _write_part(parts_dir: Path, key: str, paths: list[Path], embedder: Embedder
         "hashes": rows,  # the text hash of each vector row of the part
         "documents": [{"key": d.key, "path": Path(d.path).name, "title": d.title, "meta": d.meta, "date": d.date,
                        "sha256": d.sha256, "parts": d.parts, "sections": d.sections,
-                       "text": "\n".join(textmod.normalize(c.embed_text) for c in chunks if c.paragraph.doc == d.key)}
+                       "text": "\n".join(textmod.normalize(searchable_text(p)) for p in d.paragraphs)}
                       for d in documents],
         "headings": [{"doc": h.doc, "part": h.part, "section": h.section, "hash": hh}
                      for h, hh in zip(headings, heading_hashes)],

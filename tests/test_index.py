@@ -61,6 +61,14 @@ def test_build_writes_manifest_with_checksums_and_loads(tiny):
         assert hashlib.sha256((where / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
     loaded = indexmod.load(where, seeds, "fake:bigram-64")
     assert [c.paragraph.kind for c in loaded.chunks] == ["meta", "body", "body", "body", "signature"]
+    # The normalised text written at build is what computing it from the paragraphs gives
+    assert loaded.doc_text == indexmod.Index.doc_text.func(loaded) and "120.5亿元" in loaded.corpus_text
+    assert loaded.corpus_text == "\n".join(indexmod.Index.doc_text.func(loaded).values())
+    # float16 on disk, float32 to the stores; each within float16 rounding of what the embedder gave
+    assert np.load(where / manifest["files"]["vectors"]["name"]).dtype == np.float16
+    sentence = loaded.chunks[1].paragraph.text[slice(*loaded.chunks[1].units[0])]
+    row = loaded.store.unit_vectors([0])[0]
+    assert row.dtype == np.float32 and np.abs(row - FakeEmbedder().embed_passages([sentence])[0]).max() < 1e-3
 
 
 def test_ids_are_stable_and_unchanged_paragraphs_are_not_embedded_again(tiny):
