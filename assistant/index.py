@@ -613,8 +613,8 @@ def _read(index_dir: Path, verify: bool = True) -> tuple[dict, list[dict], np.nd
             if manifest["n_chunks"] != len(records) or rows["units"] != sum(len(r["units"]) for r in records):
                 raise ValueError("row counts do not match the chunks file")
             unreadable = None
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            unreadable = exc
+        except (KeyError, TypeError, ValueError, AttributeError, EOFError, OSError) as exc:
+            unreadable = exc  # a damaged file is reported as damaged (checksum) before anything else
         for role, digest in digests.items():
             if digest.result() != sums[role]:
                 raise CorruptIndex(f"index file {files[role]} is missing or damaged (checksum): {fix}") from unreadable
