@@ -76,12 +76,14 @@ class MemoEmbedder:
     """The real bundled model, with passage vectors remembered by text (pre-filled from the pristine index).
 
     The fault and kill tests rebuild the index some thirty times; the model gives the same vector for the same text, so embedding
-    the 61 paragraphs again each time (~10 s) would prove nothing more. A paragraph whose text changed is embedded by
-    the real model."""
+    the report's sentences and headings again each time (~10 s) would prove nothing more. A text that changed is
+    embedded by the real model."""
 
     def __init__(self, real, index: indexmod.Index):
         self.real, self.id, self.dim = real, real.id, real.dim
-        self.memo = {c.embed_text: v for c, v in zip(index.chunks, index.vectors)}
+        units = [index.chunks[u.chunk].paragraph.text[u.start : u.end] for u in index.units]
+        self.memo = dict(zip(units, index.store.unit_vectors(range(len(units)))))
+        self.memo.update(zip((h.text for h in index.headings), index.heading_vectors))
         self.embedded = 0
 
     def embed_queries(self, texts):
