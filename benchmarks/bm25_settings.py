@@ -32,7 +32,7 @@ def with_bm25(base: Assistant, k1: float, b: float) -> Assistant:
     try:
         old = base.index
         unit_vectors = old.store.unit_vectors(range(len(old.units)))
-        index = indexmod.Index(old.chunks, old.vectors, old.documents, old.manifest, unit_vectors, old.headings,
+        index = indexmod.Index(old.chunks, old.documents, old.manifest, unit_vectors, old.headings,
                                old.heading_vectors, "local")
     finally:
         storemod.BM25_K1, storemod.BM25_B = saved

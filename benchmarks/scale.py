@@ -66,9 +66,8 @@ class SeedVectorEmbedder:
         from assistant.embed import get_embedder
 
         seed = indexmod.load(seed_index)
-        texts = ([c.embed_text for c in seed.chunks] + [seed.chunks[u.chunk].paragraph.text[u.start:u.end] for u in seed.units]
-                 + [h.text for h in seed.headings])
-        self._vectors = np.vstack([seed.vectors, seed.store.unit_vectors(np.arange(len(seed.units))),
+        texts = [seed.chunks[u.chunk].paragraph.text[u.start:u.end] for u in seed.units] + [h.text for h in seed.headings]
+        self._vectors = np.vstack([seed.store.unit_vectors(np.arange(len(seed.units))),
                                    seed.heading_vectors]).astype(np.float32)
         self._by_shape: dict[str, np.ndarray] = {}
         for place in [None, *corpus.PLACES]:

@@ -2,15 +2,18 @@
 process of its own, to be killed.
 
     python tests/_build_until_killed.py SEEDS_DIR INDEX_DIR [PHASE] [--store SPEC] [--fake-embedder]
+                                        [--batch-reports N]
 
 Without PHASE the build simply runs; the parent kills it at a moment of its choosing. With PHASE the build is held
 (it sleeps, changing nothing) at that point so the parent's SIGKILL lands exactly there:
-  embed               after the first batch of paragraphs is embedded, before anything is written
-  before-replace:N    just before the N-th os.replace of the build (1 chunks file, 2 vectors file, 3 manifest):
+  embed               after the first batch of texts is embedded, before anything is written
+  before-replace:N    just before the N-th os.replace of the build (two a part: its vectors, then its chunks; then the
+                      chunks file, the text file, the vectors file, the manifest: 3 to 6 for a build of one part):
                       the N-th file is complete under its temporary name
-  after-replace:N     just after it (after-replace:3: new manifest in place, stale files not yet removed)
+  after-replace:N     just after it (after-replace:6 with one part: new manifest in place, stale files not yet removed)
   upsert:N            just after the N-th batch of rows is upserted into the --store (batches of UPSERT_BATCH_HELD)
---store syncs that store after the build; --fake-embedder embeds with tests/fakes.py's FakeEmbedder.
+--store syncs that store after the build; --fake-embedder embeds with tests/fakes.py's FakeEmbedder; --batch-reports
+sets the reports a part (index.BATCH_REPORTS).
 Prints READY when it is about to build, PHASE <name> when held, DONE <stats> when the build finished.
 """
 
@@ -36,9 +39,13 @@ def main() -> None:
     parser.add_argument("phase", nargs="?", default="")
     parser.add_argument("--store")
     parser.add_argument("--fake-embedder", action="store_true")
+    parser.add_argument("--batch-reports", type=int)
     args = parser.parse_args()
     phase = args.phase
     from assistant import index as indexmod
+
+    if args.batch_reports:
+        indexmod.BATCH_REPORTS = args.batch_reports
     from assistant.embed import get_embedder
 
     if args.fake_embedder:

@@ -5,6 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant import Assistant
@@ -50,9 +51,9 @@ def tiny(tmp_path):
 def test_build_writes_manifest_with_checksums_and_loads(tiny):
     seeds, where = tiny
     stats = indexmod.build(seeds, where, FakeEmbedder())
-    # 5 paragraphs (header, 3 body, signature), 7 sentences of the body paragraphs, 4 headings (2 parts, 2 sections
-    # of the same name: one text, one vector)
-    assert stats["chunks"] == 5 and stats["units"] == 7 + 4 and stats["embedded"] == 5 + 7 + 3
+    # 5 paragraphs (header, 3 body, signature; no vectors of their own), 7 sentences of the body paragraphs, 4 headings
+    # (2 parts, 2 sections of the same name: one text, one vector)
+    assert stats["chunks"] == 5 and stats["units"] == 7 + 4 and stats["embedded"] == 7 + 3
     manifest = json.loads((where / "manifest.json").read_text())
     assert manifest["embedder"] == "fake:bigram-64"
     assert manifest["sources"][0]["name"] == "tiny.txt"
@@ -60,6 +61,14 @@ def test_build_writes_manifest_with_checksums_and_loads(tiny):
         assert hashlib.sha256((where / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
     loaded = indexmod.load(where, seeds, "fake:bigram-64")
     assert [c.paragraph.kind for c in loaded.chunks] == ["meta", "body", "body", "body", "signature"]
+    # The normalised text written at build is what computing it from the paragraphs gives
+    assert loaded.doc_text == indexmod.Index.doc_text.func(loaded) and "120.5亿元" in loaded.corpus_text
+    assert loaded.corpus_text == "\n".join(indexmod.Index.doc_text.func(loaded).values())
+    # float16 on disk, float32 to the stores; each within float16 rounding of what the embedder gave
+    assert np.load(where / manifest["files"]["vectors"]["name"]).dtype == np.float16
+    sentence = loaded.chunks[1].paragraph.text[slice(*loaded.chunks[1].units[0])]
+    row = loaded.store.unit_vectors([0])[0]
+    assert row.dtype == np.float32 and np.abs(row - FakeEmbedder().embed_passages([sentence])[0]).max() < 1e-3
 
 
 def test_ids_are_stable_and_unchanged_paragraphs_are_not_embedded_again(tiny):
@@ -67,13 +76,13 @@ def test_ids_are_stable_and_unchanged_paragraphs_are_not_embedded_again(tiny):
     indexmod.build(seeds, where, FakeEmbedder())
     first = [c.paragraph.id for c in indexmod.load(where).chunks]
     again = indexmod.build(seeds, where, FakeEmbedder())
-    assert again["embedded"] == 0 and again["reused"] == 15
+    assert again["embedded"] == 0 and again["reused"] == 10
     assert [c.paragraph.id for c in indexmod.load(where).chunks] == first
     (seeds / "tiny.txt").write_text(TINY_REPORT.replace("新增各级孵化器5家", "新增各级孵化器6家"), encoding="utf-8")
     changed = indexmod.build(seeds, where, FakeEmbedder())
-    assert changed["embedded"] == 2  # the paragraph and the one sentence of it that changed
+    assert changed["embedded"] == 1  # the one sentence that changed
     assert [c.paragraph.id for c in indexmod.load(where).chunks] == first
-    assert len(list(where.iterdir())) == 3  # the superseded data files are gone
+    assert len(list(where.iterdir())) == 4  # the superseded data files and the build's parts are gone
 
 
 def test_changed_report_or_other_embedder_makes_the_index_stale(tiny):
@@ -141,3 +150,64 @@ def test_committed_index_is_fresh_for_the_committed_reports(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert " 0 texts embedded" in done.stdout + done.stderr
     assert (tmp_path / "index" / "manifest.json").read_text() == (ROOT / "index" / "manifest.json").read_text()
+
+
+class CountingEmbedder(FakeEmbedder):
+    """The fake embedder, counting the texts it is asked to embed."""
+
+    def __init__(self):
+        self.embedded = 0
+
+    def embed_passages(self, texts):
+        self.embedded += len(texts)
+        return super().embed_passages(texts)
+
+
+def _three_reports(folder: Path) -> Path:
+    folder.mkdir()
+    for name, place, figure in (("a", "甲", "120.5"), ("b", "乙", "98.7"), ("c", "丙", "77.1")):
+        text = TINY_REPORT.replace("测试", place).replace("120.5", figure).replace("5家", f"{len(figure)}家")
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_build_killed_half_way_resumes_without_embedding_again(tmp_path, monkeypatch):
+    """A build of three reports, a part each, SIGKILLed once two parts are on disk: the next build takes those two
+    parts as they are and embeds only what the third report adds, and gives the index a whole build gives."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    seeds = _three_reports(tmp_path / "seeds")
+    where = tmp_path / "index"
+    child = subprocess.Popen([sys.executable, str(ROOT / "tests" / "_build_until_killed.py"), str(seeds), str(where),
+                              "after-replace:4", "--fake-embedder", "--batch-reports", "1"], cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    try:
+        said = [child.stdout.readline().strip() for _ in range(2)]
+        assert said == ["READY", "PHASE after-replace:4"]  # two parts (a vectors and a chunks file each) written
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    assert not (where / "manifest.json").exists()
+    assert len(list((where / indexmod.PARTS).glob("part-*.jsonl"))) == 2
+
+    monkeypatch.setattr(indexmod, "BATCH_REPORTS", 1)
+    resumed_embedder = CountingEmbedder()
+    resumed = indexmod.build(seeds, where, resumed_embedder)
+    # What the third report adds to the first two: a build of those two, and one of all three, from nothing.
+    first_two = _three_reports(tmp_path / "first-two")
+    (first_two / "c.txt").unlink()
+    two, three = CountingEmbedder(), CountingEmbedder()
+    indexmod.build(first_two, tmp_path / "index-two", two)
+    whole = indexmod.build(seeds, tmp_path / "index-whole", three)
+    assert 0 < three.embedded - two.embedded < three.embedded
+    assert resumed_embedder.embedded == resumed["embedded"] == three.embedded - two.embedded
+    assert resumed["resumed_parts"] == 2 and resumed["parts"] == 3
+    assert (resumed["chunks"], resumed["units"]) == (whole["chunks"], whole["units"])
+    again, fresh = indexmod.load(where), indexmod.load(tmp_path / "index-whole")
+    assert [c.paragraph.id for c in again.chunks] == [c.paragraph.id for c in fresh.chunks]
+    assert np.array_equal(again.store.unit_vectors(range(len(again.units))),
+                          fresh.store.unit_vectors(range(len(fresh.units))))
+    assert not (where / indexmod.PARTS).exists()
