@@ -392,6 +392,8 @@ class Answerer:
             if heading <= 0:
                 continue  # a block is asked about by name: no word of its heading in the question, not this block
             titles = max(self.matcher.coverage(item.title, "", named)[0] for item in node.items) if named else 0.0
+            if node.borrowed and titles <= 0:
+                continue  # a heading borrowed from the paragraph names the paragraph; its list is not what is asked
             support = max(retrieved.get(item.paragraph.id, 0.0) for item in node.items)
             cfg = self.settings
             score = (heading + cfg.title_share * titles + cfg.support_weight * support

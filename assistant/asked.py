@@ -96,6 +96,9 @@ LIST_CUES = re.compile(
     rf"(?:{_STRUCTURE_NOUNS}|目标|指标)(?:都|主要|具体|分别)?(?:有|包括|包含|是)(?:哪些|哪几|什么)|"
     # a numbered term asked about: “五个更加注重”具体是哪些, 六保指什么, 十方面民生实事包括哪些
     rf"{NUMBERED_LIST.pattern}|"
+    # "which several / which six" of a term the report names in quotes, or standing for it (提了哪几个“坚守”, 六大
+    # 提升行动具体是哪六个): its items are asked for. Not 哪几个项目, where a sentence names the projects.
+    r"哪(?:几|[两二三四五六七八九十])(?:个|条|种|类|组|项|大)(?=[“\"「『]|[?？。!！]?$)|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )

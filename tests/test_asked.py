@@ -107,3 +107,9 @@ def test_list_questions_in_everyday_wording():
     assert read_question("对外开放主要有哪些方面的安排？").wants_list  # 方面的安排: still the blocks of a plan
     assert not read_question("有哪些领域的孵化器？").wants_list  # 领域的孵化器: incubators are asked for
     assert not read_question("发生了什么事故？").wants_list
+
+
+def test_which_several_of_a_named_term_asks_for_its_items():
+    assert read_question("政府自身建设提了哪几个“坚守”？").wants_list
+    assert read_question("城市更新六大提升行动具体是哪六个？").wants_list
+    assert not read_question("今年要加快落地的是哪几个项目?").wants_list  # a sentence names the projects

@@ -88,3 +88,32 @@ def test_index_keeps_heading_vectors_for_the_outline(tmp_path):
     index = indexmod.load(tmp_path / "i")
     assert [h.text for h in index.headings][:2] == ["一、2021年工作总结", "二、2022年工作要点"]
     assert index.heading_vectors.shape == (len(index.headings), FakeEmbedder.dim)
+
+
+def test_parallel_sentences_are_a_list_and_a_lead_in_inside_the_first_one_names_it():
+    from assistant.outline import parallel_runs
+
+    text = "实际工作中，要把握不变与变化，积极应变；要兼顾质量与速度，追求实效；要统筹发展与安全，守住底线。"
+    [(_, lead_in, items)] = parallel_runs(text)
+    assert lead_in == "实际工作中"
+    assert [item for _, item in items] == ["要把握不变与变化，积极应变", "要兼顾质量与速度，追求实效", "要统筹发展与安全，守住底线"]
+    assert [text[at : at + 3] for at, _ in items] == ["要把握", "要兼顾", "要统筹"]
+    # two sentences that open alike are no list, nor sentences that open differently
+    assert parallel_runs("开展甲行动，稳定消费。开展乙行动，提升品质。创新举办大会。") == []
+
+
+def test_a_list_of_parallel_sentences_and_a_colon_list_of_clauses_answer_list_questions(tmp_path, monkeypatch):
+    report = REPORT.replace("继续加大污染治理力度。", "打好蓝天保卫战。开展甲治理行动，减少排放。开展乙治理行动，控制扬尘。开展丙治理行动，治理臭氧。"
+                            "同时还面临一些困难，主要是：用地紧张，人才不足，配套薄弱。")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "report.txt").write_text(report, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, tmp_path / "index")
+    headings = {node.heading: [item.title for item in node.items] for node in build_outline(bot.index)}
+    assert headings["打好蓝天保卫战"] == ["开展甲治理行动", "开展乙治理行动", "开展丙治理行动"]
+    assert headings["同时还面临一些困难，主要是"] == ["用地紧张", "人才不足", "配套薄弱"]
+    answer = bot.ask("打好蓝天保卫战要开展哪些行动？")
+    assert all(f"开展{x}治理行动" in answer.answer for x in "甲乙丙"), answer.answer
+    answer = bot.ask("面临哪些困难？")
+    assert all(x in answer.answer for x in ("用地紧张", "人才不足", "配套薄弱")), answer.answer
