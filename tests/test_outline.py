@@ -117,3 +117,10 @@ def test_a_list_of_parallel_sentences_and_a_colon_list_of_clauses_answer_list_qu
     assert all(f"开展{x}治理行动" in answer.answer for x in "甲乙丙"), answer.answer
     answer = bot.ask("面临哪些困难？")
     assert all(x in answer.answer for x in ("用地紧张", "人才不足", "配套薄弱")), answer.answer
+
+
+def test_a_figure_of_now_is_not_answered_by_a_target(bot):
+    target = bot.ask("细颗粒物浓度现在是多少？")
+    assert target.status == "partial" and "目标" in target.note and "5%" in target.answer
+    reached = bot.ask("规上工业总产值现在是多少？")
+    assert reached.status == "answered" and "120.5亿元" in reached.answer
