@@ -325,6 +325,15 @@ class Answerer:
             note = f"报告没有给出“{'、'.join(unnamed)}”的这项内容，下面是相关内容。"
         if asked.kind == "person" and not has_person(" ".join(q for _, q in quotes)):
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
+        top = max((weights[t] for t in anchors), default=0.0)
+        specific = tuple(t for t in anchors if weights[t] >= top)
+        if (status == "answered" and asked.wants_figure and specific
+                and not any(holds_answer(asked, q, specific) for _, q in quotes)):
+            # The question's most specific word (进出口 in 进出口总额, 价格 in 居民消费价格涨幅) names what is measured: a
+            # figure about something else the question also says (总额, 消费) is a near miss, not the answer.
+            status = "partial"
+            shown = "、".join(_as_asked(weights.named.get(t, [t.split(":", 1)[-1]])[0], query.text) for t in specific)
+            note = f"报告没有给出“{shown}”的这项数字，下面是相关内容。"
         confidence = self.confidence(chosen[0]) - self.settings.partial_penalty * (status == "partial")
         return self._compose(query, quotes, status, note, confidence)
 

@@ -124,3 +124,30 @@ def test_a_figure_of_now_is_not_answered_by_a_target(bot):
     assert target.status == "partial" and "目标" in target.note and "5%" in target.answer
     reached = bot.ask("规上工业总产值现在是多少？")
     assert reached.status == "answered" and "120.5亿元" in reached.answer
+
+
+NEAR_MISS_REPORT = """名称: 测试省2026年政府工作报告
+发文日期: 2026-01-20
+
+一、2025年工作回顾
+
+经济运行稳中向好。社会消费品零售总额突破1.5万亿元。对外开放迈出新步伐，进出口总值增长10%。
+
+财政收入总额增长3%。投资总额增长5%。贷款余额总额增长8%。
+
+二、2026年主要工作
+
+稳定和扩大消费。开展消费品质提升行动。
+"""
+
+
+def test_a_figure_about_a_lesser_word_of_the_question_is_a_near_miss(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "report.txt").write_text(NEAR_MISS_REPORT, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, tmp_path / "index")
+    # 1.5万亿元 is an amount of a 总额, but of retail sales: the trade figure asked for is not in the report
+    near = bot.ask("进出口总额是多少亿元？")
+    assert near.status == "partial" and "进出口" in near.note
+    assert bot.ask("社会消费品零售总额是多少亿元？").status == "answered"
