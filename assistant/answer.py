@@ -167,6 +167,8 @@ class Answerer:
                 by_year = -1.0  # 年均上涨2.1% is a figure of several years, not of the one asked
             elif p.year is not None:
                 by_year = 1.0 if p.year in years else -1.0
+            elif p.sentences and any(f"{y}年" in re.split(r"[，,]", p.sentences[0].text, maxsplit=1)[0] for y in years):
+                by_year = 1.0  # a paragraph of a multi-year review that opens on the year (刚刚过去的2025年，…) is of it
             else:
                 by_year = -1.0 if (p.plans or p.span) else 0.0
         asked_period = _period_asked(query)

@@ -124,3 +124,11 @@ def test_a_figure_per_month_or_per_person_is_answered_only_by_one_stated_so():
     assert not holds_answer(per_person, "高龄津贴惠及130万老年人，补贴资金5亿元")
     assert holds_answer(read_question("人均预期寿命多少岁？"), "人均预期寿命达到79.72岁")
     assert read_question("全年GDP是多少？").per == ()
+
+
+def test_a_word_glued_to_a_question_word_is_no_topic_noun():
+    from assistant.text import topic_nouns
+
+    assert "大规模" not in topic_nouns("今年它的师资库准备建多大规模？")  # 多|大规模: how big a scale
+    assert "师资" in topic_nouns("今年它的师资库准备建多大规模？")
+    assert "大规模" in topic_nouns("大规模设备更新安排了多少资金？")

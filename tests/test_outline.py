@@ -151,3 +151,28 @@ def test_a_figure_about_a_lesser_word_of_the_question_is_a_near_miss(tmp_path, m
     near = bot.ask("进出口总额是多少亿元？")
     assert near.status == "partial" and "进出口" in near.note
     assert bot.ask("社会消费品零售总额是多少亿元？").status == "answered"
+
+
+YEAR_IN_REVIEW_REPORT = """名称: 测试省2026年政府工作报告
+发文日期: 2026-01-20
+
+一、“十四五”时期经济社会发展回顾
+
+过去五年，全省经济总量迈上新台阶，社会消费品零售总额年均增长6%。
+
+刚刚过去的2025年，我们顶住压力、迎难而上，千方百计稳增长。全省生产总值增长5.6%。固定资产投资增长3%，一般公共预算收入增长2%，社会消费品零售总额增长5.4%，进出口增长1%。
+
+二、2026年主要工作
+
+扩大消费。社会消费品零售总额增长5%左右。
+"""
+
+
+def test_a_paragraph_of_a_five_year_review_that_opens_on_the_year_answers_for_that_year(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "report.txt").write_text(YEAR_IN_REVIEW_REPORT, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, tmp_path / "index")
+    answer = bot.ask("2025年社零增速")
+    assert answer.status == "answered" and "5.4%" in answer.answer, answer.answer
