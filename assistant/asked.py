@@ -109,6 +109,9 @@ PER_FRAMES = (
     (re.compile(r"每(?:人|个人|位)?(?:每)?个?月|月均|按月"), re.compile(r"每(?:人|户)?(?:每)?个?月|月均|按月|/月|月人均")),
     (re.compile(r"人均|每(?:个)?人|每位"), re.compile(r"人均|每人|每个人|每位|/人")),
 )
+# An increment (新增多少家): a stock (总数达29家, 超1200家) does not answer it; the figure's sentence must say it is new.
+INCREMENT_ASKED = re.compile(r"新增")
+INCREMENT_SAID = re.compile(r"新增|净增|新认定|新引进|新设|新建|新培育|新开工|新落地|新签约|增加")
 OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 
 
@@ -126,6 +129,7 @@ class Asked:
     counted: tuple[str, ...] = ()
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
     per: tuple[int, ...] = ()  # the PER_FRAMES (by position) the asked figure must be stated in: 每月 → (0,)
+    increment: bool = False  # 新增多少: the figure must be said to be new
 
     @property
     def wants_figure(self) -> bool:
@@ -198,17 +202,19 @@ def read_question(question: str, context: str = "") -> Asked:
     per = tuple(n for n, (asks, _) in enumerate(PER_FRAMES) if asks.search(normalized))
     if per and asked.wants_figure:
         asked = replace(asked, per=per)
+    if asked.wants_figure and INCREMENT_ASKED.search(normalized):
+        asked = replace(asked, increment=True)
     if asked.kind == "person":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
     if asked.kind == "place":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted=place_names(normalized))
     if asked.kind == "count" and unit_match:
-        return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, _counted(normalized, unit_match.end()), per=asked.per)
+        return replace(asked, counted=_counted(normalized, unit_match.end()))
     if asked.kind == "any":
         bare = BARE_COUNT.search(normalized)
         counted = _counted(normalized, bare.end()) if bare else ()
         if counted:
-            return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted, per=asked.per)
+            return replace(asked, counted=counted)
     return asked
 
 
@@ -306,6 +312,8 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         figures = [f for f in figures if _names_any(asked.counted, _clause_of(text, f))]
     for n in asked.per:
         figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
+    if asked.increment:
+        figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
         figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]

@@ -132,3 +132,12 @@ def test_a_word_glued_to_a_question_word_is_no_topic_noun():
     assert "大规模" not in topic_nouns("今年它的师资库准备建多大规模？")  # 多|大规模: how big a scale
     assert "师资" in topic_nouns("今年它的师资库准备建多大规模？")
     assert "大规模" in topic_nouns("大规模设备更新安排了多少资金？")
+
+
+def test_an_increment_is_not_answered_by_a_stock():
+    new = read_question("2021年新增了多少家国家级高新技术企业？")
+    assert new.increment
+    assert not holds_answer(new, "国家级高企超1200家,高技术产业产值占比规上工业总产值达78.9%")
+    assert holds_answer(new, "新增国家级专精特新“小巨人”企业9家,总数达29家")
+    assert holds_answer(new, "新增8家省级企业技术中心、10家国家级研发机构")  # 新增 stands before the list
+    assert not read_question("国家级高新技术企业有多少家？").increment
