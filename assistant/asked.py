@@ -9,7 +9,7 @@ Not for choosing sentences (answer.py) or for finding figures (figures.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .document import CN_NUMBERS
@@ -96,10 +96,22 @@ LIST_CUES = re.compile(
     rf"(?:{_STRUCTURE_NOUNS}|目标|指标)(?:都|主要|具体|分别)?(?:有|包括|包含|是)(?:哪些|哪几|什么)|"
     # a numbered term asked about: “五个更加注重”具体是哪些, 六保指什么, 十方面民生实事包括哪些
     rf"{NUMBERED_LIST.pattern}|"
+    # "which several / which six" of a term the report names in quotes, or standing for it (提了哪几个“坚守”, 六大
+    # 提升行动具体是哪六个): its items are asked for. Not 哪几个项目, where a sentence names the projects.
+    r"哪(?:几|[两二三四五六七八九十])(?:个|条|种|类|组|项|大)(?=[“\"「『]|[?？。!！]?$)|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
 COUNT_CUE = re.compile(r"(?<![第])([两二三四五六七八九十])(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点|头)")
+# A figure per month or per person (每月多少钱, 人均收入, 每人补多少): a total, a yearly figure or one of a whole group
+# does not answer it. Each frame the question names, and how a figure's clause says it.
+PER_FRAMES = (
+    (re.compile(r"每(?:人|个人|位)?(?:每)?个?月|月均|按月"), re.compile(r"每(?:人|户)?(?:每)?个?月|月均|按月|/月|月人均")),
+    (re.compile(r"人均|每(?:个)?人|每位"), re.compile(r"人均|每人|每个人|每位|/人")),
+)
+# An increment (新增多少家): a stock (总数达29家, 超1200家) does not answer it; the figure's sentence must say it is new.
+INCREMENT_ASKED = re.compile(r"新增")
+INCREMENT_SAID = re.compile(r"新增|净增|新认定|新引进|新设|新建|新培育|新开工|新落地|新签约|增加")
 OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 
 
@@ -116,6 +128,8 @@ class Asked:
     # what a count question counts: 多少家企业 → (企业,), 几所大学 → (大学,); for a place question, the places it names
     counted: tuple[str, ...] = ()
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
+    per: tuple[int, ...] = ()  # the PER_FRAMES (by position) the asked figure must be stated in: 每月 → (0,)
+    increment: bool = False  # 新增多少: the figure must be said to be new
 
     @property
     def wants_figure(self) -> bool:
@@ -185,17 +199,22 @@ def read_question(question: str, context: str = "") -> Asked:
     normalized = SPAN_CUES.sub("近年", normalized)
     unit_match = asked_unit(normalized)
     asked = _read(normalized, unit_match)
+    per = tuple(n for n, (asks, _) in enumerate(PER_FRAMES) if asks.search(normalized))
+    if per and asked.wants_figure:
+        asked = replace(asked, per=per)
+    if asked.wants_figure and INCREMENT_ASKED.search(normalized):
+        asked = replace(asked, increment=True)
     if asked.kind == "person":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
     if asked.kind == "place":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted=place_names(normalized))
     if asked.kind == "count" and unit_match:
-        return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, _counted(normalized, unit_match.end()))
+        return replace(asked, counted=_counted(normalized, unit_match.end()))
     if asked.kind == "any":
         bare = BARE_COUNT.search(normalized)
         counted = _counted(normalized, bare.end()) if bare else ()
         if counted:
-            return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted)
+            return replace(asked, counted=counted)
     return asked
 
 
@@ -291,6 +310,10 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
                    or (f.end < len(text) and "\u4e00" <= text[f.end] <= "\u9fff")]
     if asked.counted:
         figures = [f for f in figures if _names_any(asked.counted, _clause_of(text, f))]
+    for n in asked.per:
+        figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
+    if asked.increment:
+        figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
         figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]

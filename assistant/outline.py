@@ -44,6 +44,8 @@ MAX_LEAD_IN = 60  # a sentence that announces a list is short
 MAX_SENTENCE_ITEM = 80  # ...and so are the sentences of a list, each an item
 # ...and says that several things follow (仍然不少, 存在一些问题): any other sentence before a ；-sentence is prose.
 ANNOUNCES = re.compile(r"一些|不少|以下|如下|几个|几方面|诸多|许多|问题|不足|短板|困难|挑战|差距")
+# Sentences or ；-clauses of a paragraph, each with its offset: the units a parallel list (排比) is made of.
+_SEGMENT = re.compile(r"[^。；;！!？?]+")
 
 
 def _cn_number(numeral: str) -> int:
@@ -92,6 +94,40 @@ def enumerations(text: str) -> list[tuple[int, str, list[tuple[int, str]]]]:
     return found
 
 
+def _first_word(segment: str) -> str:
+    """The word a sentence opens with (要|坚守…, 实施|城市…, 开展|大宗…): jieba's first word, Chinese only."""
+    import jieba
+
+    words = jieba.lcut(segment[:12])
+    return words[0] if words and re.fullmatch(r"[\u4e00-\u9fff]+", words[0]) else ""
+
+
+def parallel_runs(text: str) -> list[tuple[int, str, list[tuple[int, str]]]]:
+    """Parallel sentences (排比): at least MIN_ENUMERATION sentences or ；-clauses in a row that open with the same
+    word (要坚守…。要坚守…。要坚守…。 / 实施…提升行动，…。实施…提升行动，…。), each an item. The first item may follow
+    a short lead-in inside its own sentence (实际工作中，要把握…；要兼顾…；要联动…). Returns (offset of the lead-in or
+    -1, lead-in, [(offset, item)])."""
+    segments = [(m.start(), m.group().strip()) for m in _SEGMENT.finditer(text) if m.group().strip()]
+    openings = [_first_word(segment) for _, segment in segments]
+    runs, i = [], 0
+    while i < len(segments):
+        j = i
+        while j + 1 < len(segments) and openings[i] and openings[j + 1] == openings[i]:
+            j += 1
+        run = [(at, segment) for at, segment in segments[i : j + 1]]
+        lead_at, lead_in = -1, ""
+        if i > 0 and openings[i]:
+            before_at, before = segments[i - 1]
+            inner = before.rfind(f"，{openings[i]}")
+            if inner > 0 and _first_word(before[inner + 1 :]) == openings[i]:
+                run.insert(0, (before_at + inner + 1, before[inner + 1 :]))
+                lead_at, lead_in = before_at, before[:inner]
+        if len(run) >= MIN_ENUMERATION:
+            runs.append((lead_at, lead_in, run))
+        i = j + 1
+    return runs
+
+
 @dataclass(frozen=True)
 class Item:
     paragraph: Paragraph  # where the item stands (a section's first paragraph, for a section of a part)
@@ -107,6 +143,9 @@ class Node:
     heading: str  # what names the block: the section (or part) heading, or the lead-in of an inline list
     items: tuple[Item, ...]
     vector: np.ndarray  # the heading's vector
+    # The heading is borrowed from around the list (the paragraph's sub-heading, the sentence before a run of parallel
+    # sentences): it names the paragraph, so the list itself is asked for only when its items match the question.
+    borrowed: bool = False
 
 
 def _colon_lead(p: Paragraph) -> bool:
@@ -176,6 +215,7 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
     # First the nodes with the unit rows that carry their titles, then every vector in one request (a remote store
     # answers one request for thousands of rows faster than thousands of requests).
     planned: list[tuple[tuple[str, str, str], str, list[tuple[Paragraph, str, int]], int | None]] = []
+    borrowed: set[int] = set()  # the planned nodes whose heading is borrowed
     for key, paragraphs in groups.items():
         # Numbered paragraphs are items of work; a numbered line that ends on its colon (6.轨道交通“四网融合”：) is a
         # term of a glossary, defined by the paragraph after it, not an item.
@@ -216,12 +256,33 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
                 lead_in = p.text[start : colon.start()].strip()
                 pieces = [(m.start(), m.group().strip().rstrip("。")) for m in re.finditer(r"[^。]+。?", p.text[colon.end():])]
                 pieces = [(colon.end() + at, piece) for at, piece in pieces if piece]
+                if len(pieces) < MIN_ENUMERATION and pieces:
+                    # ...or the ，-clauses of the one sentence after it (主要是：产业转型任务依然紧迫，创新能力不够强，…。)
+                    first_at, first = pieces[0]
+                    pieces = [(first_at + m.start(), m.group().strip()) for m in re.finditer(r"[^，,]+", first)]
                 if (len(pieces) >= MIN_ENUMERATION and ANNOUNCES.search(lead_in) and len(lead_in) <= MAX_LEAD_IN
                         and all(len(piece) <= MAX_SENTENCE_ITEM for _, piece in pieces)):
                     items = [(p, piece, unit_at(p, at)) for at, piece in pieces]
                     lead_row = unit_at(p, start)
                     if lead_row is not None and all(row is not None for _, _, row in items):
                         planned.append((key, lead_in, items, lead_row))
+            # Parallel sentences opening with the same word; the lead-in is the one inside the first sentence, else
+            # the paragraph's own sub-heading (促进消费扩容升级。开展…。开展…。), else the sentence before the run.
+            for lead_at, lead_in, run in parallel_runs(p.text):
+                own_lead = bool(lead_in)
+                if not lead_in:
+                    before = [s for s in p.sentences if s.start < run[0][0]]
+                    if p.lead and before:
+                        lead_at, lead_in = 0, p.lead
+                    elif before and len(before[-1].text) <= MAX_LEAD_IN:
+                        lead_at, lead_in = before[-1].start, before[-1].text.rstrip("。：:")
+                lead_row = unit_at(p, lead_at) if lead_in else None
+                # An item is named by its opening clause, the part the sentences share the form of (要坚守为民初心，…).
+                items = [(p, re.split(r"[，,]", segment, maxsplit=1)[0], unit_at(p, at)) for at, segment in run]
+                if lead_row is not None and all(row is not None for _, _, row in items):
+                    if not own_lead:
+                        borrowed.add(len(planned))
+                    planned.append((key, lead_in, items, lead_row))
             for at, lead_in, pieces in enumerations(p.text):
                 lead_row = unit_at(p, at)
                 if lead_row is not None:
@@ -229,10 +290,10 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
     needed = sorted({row for _, _, items, lead in planned for row in [*(r for _, _, r in items), lead] if row is not None})
     vector_of = dict(zip(needed, store.unit_vectors(needed))) if needed else {}
     nodes: list[Node] = []
-    for (doc, part, section), heading, items, lead_row in planned:
+    for n, ((doc, part, section), heading, items, lead_row) in enumerate(planned):
         vector = vector_of[lead_row] if lead_row is not None else index.heading_vectors[heading_row[(doc, part, section)]]
         nodes.append(Node(doc, part, section, heading, tuple(Item(p, title, vector_of[row]) for p, title, row in items),
-                          vector))
+                          vector, n in borrowed))
     # A part's sections are the items of the part: "2022年工作要点有哪几方面".
     firsts: dict[tuple[str, str], list[tuple[str, Paragraph]]] = {}
     for (doc, part, section), paragraphs in groups.items():

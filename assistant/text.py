@@ -171,6 +171,7 @@ _NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "b", "j
 
 
 _INTERROGATIVE = re.compile(r"多少|几|哪|什么|谁|啥|怎")
+_ASKED_MEASURE = re.compile(r"多[大高长久远宽深重]")  # how big, how high…: 多 and the measure asked
 _FOLLOWUP_FRAME = re.compile(r"^(那么|那|还有|另外)|呢[?？]?$")
 
 
@@ -182,9 +183,16 @@ def topic_nouns(text: str) -> tuple[str, ...]:
     import jieba.posseg as pseg
 
     nouns = []
-    for word, flag in pseg.lcut(_FOLLOWUP_FRAME.sub("", normalize(text).strip())):
+    cleaned = _FOLLOWUP_FRAME.sub("", normalize(text).strip())
+    # A word jieba glued to the end of a question word (多|大规模 out of 多大规模, 多|长时间) is a mis-cut, not a noun.
+    asked_spans = [m.span() for m in _ASKED_MEASURE.finditer(cleaned)]
+    at = 0
+    for word, flag in pseg.lcut(cleaned):
+        start, at = at, at + len(word)
         word = word.strip()
         if len(word) < 2 or word in QUESTION_WORDS or flag not in _NOUNISH or _INTERROGATIVE.search(word):
+            continue
+        if any(a < start < b for a, b in asked_spans):
             continue
         if flag == "eng" or jieba.dt.FREQ.get(word):
             nouns.append(word)

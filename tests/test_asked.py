@@ -107,3 +107,37 @@ def test_list_questions_in_everyday_wording():
     assert read_question("对外开放主要有哪些方面的安排？").wants_list  # 方面的安排: still the blocks of a plan
     assert not read_question("有哪些领域的孵化器？").wants_list  # 领域的孵化器: incubators are asked for
     assert not read_question("发生了什么事故？").wants_list
+
+
+def test_which_several_of_a_named_term_asks_for_its_items():
+    assert read_question("政府自身建设提了哪几个“坚守”？").wants_list
+    assert read_question("城市更新六大提升行动具体是哪六个？").wants_list
+    assert not read_question("今年要加快落地的是哪几个项目?").wants_list  # a sentence names the projects
+
+
+def test_a_figure_per_month_or_per_person_is_answered_only_by_one_stated_so():
+    monthly = read_question("最低工资标准现在每月是多少钱？")
+    assert not holds_answer(monthly, "最低工资标准增长近30%，全体居民人均可支配收入达到41580元")
+    assert holds_answer(monthly, "城市低保人均保障标准从796元/月提高至842元/月")
+    assert holds_answer(monthly, "育儿家庭每月多了300元补贴")
+    per_person = read_question("失能老人的养老服务补贴每人补多少钱？")
+    assert not holds_answer(per_person, "高龄津贴惠及130万老年人，补贴资金5亿元")
+    assert holds_answer(read_question("人均预期寿命多少岁？"), "人均预期寿命达到79.72岁")
+    assert read_question("全年GDP是多少？").per == ()
+
+
+def test_a_word_glued_to_a_question_word_is_no_topic_noun():
+    from assistant.text import topic_nouns
+
+    assert "大规模" not in topic_nouns("今年它的师资库准备建多大规模？")  # 多|大规模: how big a scale
+    assert "师资" in topic_nouns("今年它的师资库准备建多大规模？")
+    assert "大规模" in topic_nouns("大规模设备更新安排了多少资金？")
+
+
+def test_an_increment_is_not_answered_by_a_stock():
+    new = read_question("2021年新增了多少家国家级高新技术企业？")
+    assert new.increment
+    assert not holds_answer(new, "国家级高企超1200家,高技术产业产值占比规上工业总产值达78.9%")
+    assert holds_answer(new, "新增国家级专精特新“小巨人”企业9家,总数达29家")
+    assert holds_answer(new, "新增8家省级企业技术中心、10家国家级研发机构")  # 新增 stands before the list
+    assert not read_question("国家级高新技术企业有多少家？").increment

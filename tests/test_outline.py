@@ -88,3 +88,91 @@ def test_index_keeps_heading_vectors_for_the_outline(tmp_path):
     index = indexmod.load(tmp_path / "i")
     assert [h.text for h in index.headings][:2] == ["一、2021年工作总结", "二、2022年工作要点"]
     assert index.heading_vectors.shape == (len(index.headings), FakeEmbedder.dim)
+
+
+def test_parallel_sentences_are_a_list_and_a_lead_in_inside_the_first_one_names_it():
+    from assistant.outline import parallel_runs
+
+    text = "实际工作中，要把握不变与变化，积极应变；要兼顾质量与速度，追求实效；要统筹发展与安全，守住底线。"
+    [(_, lead_in, items)] = parallel_runs(text)
+    assert lead_in == "实际工作中"
+    assert [item for _, item in items] == ["要把握不变与变化，积极应变", "要兼顾质量与速度，追求实效", "要统筹发展与安全，守住底线"]
+    assert [text[at : at + 3] for at, _ in items] == ["要把握", "要兼顾", "要统筹"]
+    # two sentences that open alike are no list, nor sentences that open differently
+    assert parallel_runs("开展甲行动，稳定消费。开展乙行动，提升品质。创新举办大会。") == []
+
+
+def test_a_list_of_parallel_sentences_and_a_colon_list_of_clauses_answer_list_questions(tmp_path, monkeypatch):
+    report = REPORT.replace("继续加大污染治理力度。", "打好蓝天保卫战。开展甲治理行动，减少排放。开展乙治理行动，控制扬尘。开展丙治理行动，治理臭氧。"
+                            "同时还面临一些困难，主要是：用地紧张，人才不足，配套薄弱。")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "report.txt").write_text(report, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, tmp_path / "index")
+    headings = {node.heading: [item.title for item in node.items] for node in build_outline(bot.index)}
+    assert headings["打好蓝天保卫战"] == ["开展甲治理行动", "开展乙治理行动", "开展丙治理行动"]
+    assert headings["同时还面临一些困难，主要是"] == ["用地紧张", "人才不足", "配套薄弱"]
+    answer = bot.ask("打好蓝天保卫战要开展哪些行动？")
+    assert all(f"开展{x}治理行动" in answer.answer for x in "甲乙丙"), answer.answer
+    answer = bot.ask("面临哪些困难？")
+    assert all(x in answer.answer for x in ("用地紧张", "人才不足", "配套薄弱")), answer.answer
+
+
+def test_a_figure_of_now_is_not_answered_by_a_target(bot):
+    target = bot.ask("细颗粒物浓度现在是多少？")
+    assert target.status == "partial" and "目标" in target.note and "5%" in target.answer
+    reached = bot.ask("规上工业总产值现在是多少？")
+    assert reached.status == "answered" and "120.5亿元" in reached.answer
+
+
+NEAR_MISS_REPORT = """名称: 测试省2026年政府工作报告
+发文日期: 2026-01-20
+
+一、2025年工作回顾
+
+经济运行稳中向好。社会消费品零售总额突破1.5万亿元。对外开放迈出新步伐，进出口总值增长10%。
+
+财政收入总额增长3%。投资总额增长5%。贷款余额总额增长8%。
+
+二、2026年主要工作
+
+稳定和扩大消费。开展消费品质提升行动。
+"""
+
+
+def test_a_figure_about_a_lesser_word_of_the_question_is_a_near_miss(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "report.txt").write_text(NEAR_MISS_REPORT, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, tmp_path / "index")
+    # 1.5万亿元 is an amount of a 总额, but of retail sales: the trade figure asked for is not in the report
+    near = bot.ask("进出口总额是多少亿元？")
+    assert near.status == "partial" and "进出口" in near.note
+    assert bot.ask("社会消费品零售总额是多少亿元？").status == "answered"
+
+
+YEAR_IN_REVIEW_REPORT = """名称: 测试省2026年政府工作报告
+发文日期: 2026-01-20
+
+一、“十四五”时期经济社会发展回顾
+
+过去五年，全省经济总量迈上新台阶，社会消费品零售总额年均增长6%。
+
+刚刚过去的2025年，我们顶住压力、迎难而上，千方百计稳增长。全省生产总值增长5.6%。固定资产投资增长3%，一般公共预算收入增长2%，社会消费品零售总额增长5.4%，进出口增长1%。
+
+二、2026年主要工作
+
+扩大消费。社会消费品零售总额增长5%左右。
+"""
+
+
+def test_a_paragraph_of_a_five_year_review_that_opens_on_the_year_answers_for_that_year(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "report.txt").write_text(YEAR_IN_REVIEW_REPORT, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, tmp_path / "index")
+    answer = bot.ask("2025年社零增速")
+    assert answer.status == "answered" and "5.4%" in answer.answer, answer.answer
