@@ -444,7 +444,7 @@ TINY_REPORT = ("索引号: T-1\n名称: 测试报告\n\n一、2021年工作总�
 
 FAULTS = {  # name -> (damage(seeds, index), the IndexError_ subclass that must be raised)
     "index folder missing": (lambda s, w: shutil.rmtree(w), indexmod.StaleIndex),
-    "index folder empty": (lambda s, w: [p.unlink() for p in w.iterdir()], indexmod.StaleIndex),
+    "index folder empty": (lambda s, w: [shutil.rmtree(p) if p.is_dir() else p.unlink() for p in w.iterdir()], indexmod.StaleIndex),
     "manifest deleted": (lambda s, w: (w / "manifest.json").unlink(), indexmod.StaleIndex),
     "manifest truncated": (lambda s, w: _truncate(w / "manifest.json"), indexmod.CorruptIndex),
     "manifest not UTF-8": (lambda s, w: (w / "manifest.json").write_bytes(b"\xff\xfe{\x00"), indexmod.CorruptIndex),
