@@ -297,6 +297,12 @@ def load_folder(folder: str | Path) -> list[Document]:
     would cite every paragraph twice.
     """
     files = report_files(folder)
+    check_keys(files, folder)
+    return [parse_file(p) for p in files]
+
+
+def check_keys(files: list[Path], folder: str | Path) -> None:
+    """DuplicateReport when two files give one document key (see load_folder)."""
     by_key: dict[str, Path] = {}
     for path in files:
         other = by_key.setdefault(doc_key(path), path)
@@ -304,4 +310,3 @@ def load_folder(folder: str | Path) -> list[Document]:
             raise DuplicateReport(f"{other.name} and {path.name} in {folder} give the same document key "
                                   f"{doc_key(path)!r}: keep one of them (they look like one report in two formats) "
                                   "or rename one")
-    return [parse_file(p) for p in files]

@@ -38,7 +38,7 @@ import numpy as np
 import orjson
 
 from . import text as textmod
-from .document import Document, DuplicateReport, Paragraph, doc_key, parse_file
+from .document import Document, Paragraph, check_keys, parse_file
 from .embed import Embedder, PassagePool
 from .english import LICENCE, EnglishTerms, build_dictionary, dictionary_id
 from .formats import SUPPORTED, report_files
@@ -297,17 +297,6 @@ def _embed_missing(texts: dict[str, str], cache: VectorCache, embedder: Embedder
     return len(missing)
 
 
-def _check_keys(files: list[Path], folder: Path) -> None:
-    """Two files that give one document key are one report in two formats, almost always (document.load_folder)."""
-    by_key: dict[str, Path] = {}
-    for path in files:
-        other = by_key.setdefault(doc_key(path), path)
-        if other is not path:
-            raise DuplicateReport(f"{other.name} and {path.name} in {folder} give the same document key "
-                                  f"{doc_key(path)!r}: keep one of them (they look like one report in two formats) "
-                                  "or rename one")
-
-
 def _part_key(embedder_id: str, terms: list[str], sources: list[dict]) -> str:
     """A part is reused only by a build of the same reports with the same embedder, parser, tokenizer and terms."""
     key = [FORMAT_VERSION, embedder_id, textmod.tokenizer_id(), parser_id(), terms, sources]
@@ -431,7 +420,7 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, prog
     files = report_files(seeds_dir)
     if not files:
         raise IndexError_(f"no reports ({', '.join(SUPPORTED)}) in {seeds_dir}: put at least one report there")
-    _check_keys(files, seeds_dir)
+    check_keys(files, seeds_dir)
     sources = source_fingerprint(seeds_dir)
     # The tokenizer keeps every report's domain terms whole, so they are all known before the first batch is cut
     # (a first pass that parses each report and keeps only its terms: ~3 ms a report).

@@ -105,11 +105,7 @@ def test_parallel_sentences_are_a_list_and_a_lead_in_inside_the_first_one_names_
 def test_a_list_of_parallel_sentences_and_a_colon_list_of_clauses_answer_list_questions(tmp_path, monkeypatch):
     report = REPORT.replace("继续加大污染治理力度。", "打好蓝天保卫战。开展甲治理行动，减少排放。开展乙治理行动，控制扬尘。开展丙治理行动，治理臭氧。"
                             "同时还面临一些困难，主要是：用地紧张，人才不足，配套薄弱。")
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "report.txt").write_text(report, encoding="utf-8")
-    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
-    bot = Assistant.load(seeds, tmp_path / "index")
+    bot = _bot_over(report, tmp_path, monkeypatch)
     headings = {node.heading: [item.title for item in node.items] for node in build_outline(bot.index)}
     assert headings["打好蓝天保卫战"] == ["开展甲治理行动", "开展乙治理行动", "开展丙治理行动"]
     assert headings["同时还面临一些困难，主要是"] == ["用地紧张", "人才不足", "配套薄弱"]
@@ -142,11 +138,7 @@ NEAR_MISS_REPORT = """名称: 测试省2026年政府工作报告
 
 
 def test_a_figure_about_a_lesser_word_of_the_question_is_a_near_miss(tmp_path, monkeypatch):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "report.txt").write_text(NEAR_MISS_REPORT, encoding="utf-8")
-    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
-    bot = Assistant.load(seeds, tmp_path / "index")
+    bot = _bot_over(NEAR_MISS_REPORT, tmp_path, monkeypatch)
     # 1.5万亿元 is an amount of a 总额, but of retail sales: the trade figure asked for is not in the report
     near = bot.ask("进出口总额是多少亿元？")
     assert near.status == "partial" and "进出口" in near.note
@@ -169,10 +161,15 @@ YEAR_IN_REVIEW_REPORT = """名称: 测试省2026年政府工作报告
 
 
 def test_a_paragraph_of_a_five_year_review_that_opens_on_the_year_answers_for_that_year(tmp_path, monkeypatch):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "report.txt").write_text(YEAR_IN_REVIEW_REPORT, encoding="utf-8")
-    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
-    bot = Assistant.load(seeds, tmp_path / "index")
+    bot = _bot_over(YEAR_IN_REVIEW_REPORT, tmp_path, monkeypatch)
     answer = bot.ask("2025年社零增速")
     assert answer.status == "answered" and "5.4%" in answer.answer, answer.answer
+
+
+def _bot_over(report: str, tmp_path, monkeypatch) -> Assistant:
+    """The engine over one report text (fake vectors: these rules read words, not vectors)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "report.txt").write_text(report, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    return Assistant.load(seeds, tmp_path / "index")
