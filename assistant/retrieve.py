@@ -272,14 +272,6 @@ class Retriever:
             scores += query.context_weight * store.sentence_scores(query.context_tokens)
         return scores
 
-    def sentence_scores(self, query: Query) -> np.ndarray:
-        """Each paragraph scored by its best-matching sentence."""
-        best = np.zeros(len(self.index.chunks), dtype=np.float32)
-        if not len(self.index.sentence_owner):
-            return best
-        np.maximum.at(best, self.index.sentence_owner, self._sentence_row_scores(query))
-        return best
-
     def prefetch(self, queries: list[Query] | None = None, vector: np.ndarray | None = None, scopes=(),
                  scope: frozenset[str] | None = None) -> None:
         """Say to the store what `search` is about to ask: the words of these queries (and of their follow-up
@@ -329,14 +321,13 @@ class Retriever:
         owners = self.index.sentence_owner[best_sentences]
         sentence_paragraphs = owners[np.sort(np.unique(owners, return_index=True)[1])] if len(owners) else owners
         candidates = np.unique(np.concatenate([bm25_rows, sentence_paragraphs, dense_rows]).astype(np.int64))
-        position = {int(row): i for i, row in enumerate(candidates)}
         fused = np.zeros(len(candidates), dtype=np.float64)
         dense = np.zeros(len(candidates), dtype=np.float32)
+        # Each signal's rows are distinct and all among the (sorted) candidates: their places by binary search.
         for rows, weight in ((dense_rows, self.settings.dense_weight), (bm25_rows, self.settings.bm25_weight),
                              (sentence_paragraphs, self.settings.sentence_weight)):
-            at = np.array([position[int(r)] for r in rows], dtype=np.int64)
-            fused[at] += weight / (self.settings.rrf_k + np.arange(1, len(rows) + 1))
-        dense[np.array([position[int(r)] for r in dense_rows], dtype=np.int64)] = dense_scores
+            fused[np.searchsorted(candidates, rows)] += weight / (self.settings.rrf_k + np.arange(1, len(rows) + 1))
+        dense[np.searchsorted(candidates, dense_rows)] = dense_scores
         fused *= self._priors(query, candidates)
         order = np.lexsort((candidates, -fused))[:k]
         hits = [Hit(self.index.chunks[candidates[i]].paragraph, float(fused[i]), float(bm25[candidates[i]]),
