@@ -192,18 +192,18 @@ class Assistant:
         timings["understand"] = (time.perf_counter() - t0) * 1e3
         t1 = time.perf_counter()
         # Everything this question searches for by words, said at once: a remote store fetches it in one round trip.
-        self.retriever.prefetch([query, *(self._part_queries(parts, clean_history) if len(parts) > 1 else [])],
-                                scope=scope)
+        part_queries = self._part_queries(parts, clean_history) if len(parts) > 1 else []
+        self.retriever.prefetch([query, *part_queries], scope=scope)
         hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings, scope=scope)
         t2 = time.perf_counter()
         if len(self.documents) == 1 or (scope is not None and len(scope) == 1):
-            result = self._answer_in(query, parts, clean_history, scope, hits)
+            result = self._answer_in(query, parts, part_queries, scope, hits)
         else:
             # Several reports could answer: each of the best-ranked ones answers on its own, and the best answer is
             # given, with those (nearly) as good (去年 in two national reports is two different years).
             ranked = list(dict.fromkeys(h.paragraph.doc for h in hits))[:MAX_REPORTS_COMPARED]
             self.retriever.prefetch(vector=query.vector, scopes=[frozenset({doc}) for doc in ranked])
-            answers = [(self.answerer.report_name(doc), self._answer_in(query, parts, clean_history, frozenset({doc})))
+            answers = [(self.answerer.report_name(doc), self._answer_in(query, parts, part_queries, frozenset({doc})))
                        for doc in ranked]
             result = self.answerer.best_of(query, answers) if answers else self.answerer.answer(query, [])
             peers = self._peers([doc for doc, (_, a) in zip(ranked, answers) if a.status != "not_found"])
@@ -230,7 +230,7 @@ class Assistant:
         return [d for d in docs if level.get(d) == level.get(first) and level.get(d) is not None
                 and year.get(d) == year.get(first)]
 
-    def _answer_in(self, query, parts: list[str], history: list[str], scope: frozenset[str] | None,
+    def _answer_in(self, query, parts: list[str], part_queries: list, scope: frozenset[str] | None,
                    hits: list | None = None) -> Answer:
         """The answer from the reports in scope (all when None), the question's own search results given or not."""
         if hits is None:
@@ -240,7 +240,7 @@ class Assistant:
         # Each part is searched with its own words and the whole question's vector, and answered on its own; the
         # answers are joined.
         answers = []
-        for part, part_query in zip(parts, self._part_queries(parts, history)):
+        for part, part_query in zip(parts, part_queries):
             part_hits = self.retriever.search(part_query, k=SECTION_CANDIDATES, vector=query.vector, scope=scope)
             answers.append((part, self.answerer.answer(part_query, part_hits[:SENTENCE_CANDIDATES], part_hits,
                                                        scope=scope)))
