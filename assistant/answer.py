@@ -33,6 +33,8 @@ TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计
 # A question about the present (现在, 目前): what has been reached, as a report's review says it, not a target.
 PRESENT_WORDS = re.compile(r"现在|目前|当前|眼下|如今|至今|现有")
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
+# A sentence that ends on a question mark asks (2022北京冬奥会开幕式总导演是谁?): it repeats a question, it answers none.
+ASKING_SENTENCE = re.compile(r"[?？][”’」』)）\s]*$")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 _CN_COUNT = {n: w for w, n in CN_NUMBERS.items() if w != "二"}  # 5 → 五, for a note that repeats the question's count
@@ -212,6 +214,8 @@ class Answerer:
             for k, sentence in enumerate(sentences):
                 if p.lead and sentence.text.rstrip("。") == p.lead and len(sentences) > 1:
                     continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
+                if ASKING_SENTENCE.search(sentence.text):
+                    continue
                 dense = best.get(k, 0.0)
                 coverage, matched = self.matcher.coverage(sentence.text, context, weights)
                 holds = holds_answer(asked, sentence.text, anchors)

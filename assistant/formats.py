@@ -131,7 +131,9 @@ def _decode(data: bytes, path: Path, declared: str | None = None) -> str:
     else:
         text = data.decode("utf-8", errors="replace")
         if text.count("\ufffd") > UTF8_DAMAGE_SHARE * len(text):
-            text = _strict_decode(data, (declared, "gb18030"))
+            # Many U+FFFD after a lenient decode: either bytes that are not UTF-8 (GB18030 text), or valid UTF-8 that
+            # holds the character itself (a web page cut inside a character, kept as �): try strict UTF-8 first.
+            text = _strict_decode(data, ("utf-8", declared, "gb18030"))
         if text is None:
             raise UnreadableReport(f"{path} is neither UTF-8 nor GB18030 text: save it as UTF-8 text")
     if "\x00" in text:

@@ -121,6 +121,13 @@ def test_utf8_report_with_a_damaged_byte_stays_utf8(tmp_path, seed):
     assert paragraph_records(parse_file(path))[:-1] == paragraph_records(seed)[:-1]
 
 
+def test_short_utf8_text_holding_the_replacement_character_itself_is_read(tmp_path):
+    # A web passage cut inside a character keeps a U+FFFD of its own: valid UTF-8, not a damaged or GBK file.
+    path = tmp_path / "passages.txt"
+    path.write_text("参考资料\n\n北京盛煜天桐文化集团有限公司、北京一品传\ufffd\n", encoding="utf-8")
+    assert "北京一品传\ufffd" in read_report(path)
+
+
 def test_gbk_web_page_decodes_by_its_declared_charset(tmp_path, seed):
     page = fixture(".html").read_text(encoding="utf-8").replace('<meta charset="utf-8">', '<meta charset="gbk">')
     path = tmp_path / fixture(".html").name

@@ -173,3 +173,16 @@ def _bot_over(report: str, tmp_path, monkeypatch) -> Assistant:
     (seeds / "report.txt").write_text(report, encoding="utf-8")
     monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
     return Assistant.load(seeds, tmp_path / "index")
+
+
+ASKING_REPORT = """关于冬奥会的资料
+
+2022北京冬奥会开幕式总导演是谁? ——张艺谋担任2022年冬奥会开闭幕式总导演。
+
+冬奥会开幕式于2022年2月4日晚在国家体育场举行。
+"""
+
+
+def test_a_sentence_that_asks_is_never_the_answer(tmp_path, monkeypatch):
+    answer = _bot_over(ASKING_REPORT, tmp_path, monkeypatch).ask("2022年冬奥会开幕式总导演是谁")
+    assert "是谁?" not in answer.answer and "张艺谋" in answer.answer, answer.answer
