@@ -1,12 +1,18 @@
 """The Milvus store: the searches of store.py answered by Milvus (a Milvus Lite file, or a server at http://host:port).
 
-One collection holds the index's rows, in two partitions, and a second the fingerprint of the index they were synced
-from:
-  assistant_rows        partition "paragraphs": one row a paragraph; partition "units": one row a unit (a sentence, or
-                        a ；-clause of a long sentence, id paragraph id@start-end). Each row: id, paragraph, report,
-                        kind, year, period, section path, text, its vector (dense), and BM25 weights (lexical; a clause
-                        row has none)
-  assistant_meta        layout (schema version, dimension) and fingerprint (the index's data files) of the rows
+Two collections hold the index's rows, one what is searched by words and one what is searched by vectors, and a
+third the fingerprint of the index they were synced from:
+  assistant_lexical     one row a paragraph and one a sentence (id: the paragraph id, or paragraph id@start-end):
+                        id, report, BM25 weights (lexical), content hash
+  assistant_units       one row a unit (a sentence, or a ；-clause of a long sentence, id paragraph id@start-end), in
+                        UNIT_BUCKETS partitions by ranges of report keys: id, paragraph, report, kind, year, period,
+                        section path, text, content hash, vector (dense)
+  assistant_meta        layout (schema version, dimension, buckets), the report keys where the buckets start, and
+                        fingerprint (the index's data files) of the rows
+Why two collections and buckets (schema 3; schema 2 had one collection of both in two partitions): Milvus Lite 3.x
+does per-row Python work on every search, so a search costs in proportion to the rows it must look at, and a hit in
+proportion to the fields of its row (`MilvusStore` says how much). A lexical hit no longer carries a vector, and a
+search of some reports' units looks at the partitions of their buckets only.
 The lexical vectors are ours, not Milvus's BM25 function: token ids from the index's vocabulary, weights idf × tf part
 (bm25s "lucene", k1 and b of store.py) computed over the whole index, so that the inner product with the query's token
 counts is exactly the local store's BM25 (Milvus's function keeps statistics per segment and tokenises its own way).
@@ -29,6 +35,7 @@ Not for deciding what to search for or how to fuse: retrieve.py does that, whate
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
@@ -42,10 +49,20 @@ import numpy as np
 
 from .store import BM25_B, BM25_K1, best_first
 
-SCHEMA_VERSION = 2
-ROWS, META = "assistant_rows", "assistant_meta"
-PARAGRAPHS, UNITS = "paragraphs", "units"  # the partitions of ROWS
-OLD_COLLECTIONS = ("assistant_paragraphs", "assistant_units")  # schema 1: dropped by the first sync
+SCHEMA_VERSION = 3
+LEXICAL_ROWS, UNIT_ROWS, META = "assistant_lexical", "assistant_units", "assistant_meta"
+COLLECTIONS = (LEXICAL_ROWS, UNIT_ROWS)
+OLD_COLLECTIONS = ("assistant_paragraphs", "assistant_rows")  # schemas 1 and 2: dropped by the first sync
+# Unit partitions: the reports, in key order, cut into UNIT_BUCKETS ranges of about as many reports when the collection
+# is made (the cuts are kept in META; a report added later goes to the range its key falls in), and a search limited
+# to some reports names their ranges' partitions. Ranges, not a hash: Milvus Lite gives hits of equal score in the
+# order of their partitions, then of their rows, so with ranges in key order (the index's order of reports) equal
+# scores come in the index's row order, as from the local store's IVF index (a unit repeated in many reports is a tie).
+# 16 is the partition count Milvus gives a partition key by default (and Milvus Lite's DEFAULT_NUM_PARTITIONS; Lite
+# does not prune partitions by a partition-key filter, hence buckets of our own). More buckets make a search of all
+# reports slower (Lite takes each segment's best k on its own, with a Python loop over them), fewer make a search of a
+# few reports look at more rows.
+UNIT_BUCKETS = 16
 UPSERT_BATCH = 1000
 READ_BATCH = 10_000
 TOPK_MAX = 16_384  # Milvus answers at most this many hits a search
@@ -54,8 +71,7 @@ TOPK_MAX = 16_384  # Milvus answers at most this many hits a search
 # 是多少, 64 ms for the best 200), and a row ranked past 1,000 would get an RRF vote (RRF_K = 20) under 1/48 of the top
 # one's. Where fewer rows match, as in one or a few reports, every match comes back and the scores are the local store's.
 LEXICAL_HITS = 1_000
-NO_WORDS = 0  # the one sparse dimension of clause rows (Milvus wants a nonzero weight a row); no query has it
-PARAGRAPH_SIDE, SENTENCE_SIDE = 0, 1  # sparse dimension of token id t: 2t + side (t >= 1, so never NO_WORDS)
+PARAGRAPH_SIDE, SENTENCE_SIDE = 0, 1  # sparse dimension of token id t: 2t + side
 # VARCHAR lengths are UTF-8 bytes in Milvus (characters in Milvus Lite). Text and section are clipped to them: they are
 # for people and filters reading the collection, answers come from the index. Keys are never clipped (a longer one is
 # refused).
@@ -90,7 +106,7 @@ def connect(uri: str):
 
 
 def vocabulary(documents: list[list[str]]) -> dict[str, int]:
-    """Token → sparse dimension, from 1 up (NO_WORDS is 0), in sorted order: the same tokens give the same ids."""
+    """Token → sparse dimension, from 1 up, in sorted order: the same tokens give the same ids."""
     tokens = sorted({t for tokens in documents for t in tokens})
     return {t: i for i, t in enumerate(tokens, 1)}
 
@@ -119,6 +135,17 @@ def bm25_weights(documents: list[list[str]], ids: dict[str, int]) -> list[tuple[
 
 def unit_key(paragraph_id: str, start: int, end: int) -> str:
     return f"{paragraph_id}@{start}-{end}"
+
+
+def bucket_name(number: int) -> str:
+    return f"units_{number:02d}"
+
+
+def bucket_cuts(reports: list[str]) -> list[str]:
+    """The report keys where buckets 1 … UNIT_BUCKETS-1 start: the reports in key order cut into ranges of about as
+    many reports (repeated keys when there are fewer reports than buckets: those buckets stay empty)."""
+    keys = sorted(set(reports))
+    return [keys[i * len(keys) // UNIT_BUCKETS] if keys else "" for i in range(1, UNIT_BUCKETS)]
 
 
 def _row_hash(row: dict) -> str:
@@ -161,7 +188,18 @@ class CountedClient:
 
 class MilvusStore:
     """The store protocol of store.py over Milvus: BM25 as an inner product of our sparse vectors, nearest units by
-    exact inner product (FLAT), a report filter (`report in [...]`) for searches limited to some reports.
+    exact inner product (FLAT), a report filter (`report in [...]`) for searches limited to some reports, and for
+    unit searches the partitions of those reports' buckets.
+
+    What a search costs in Milvus Lite 3.2 (pure Python; 1,000 generated reports, 292,000 rows): every search builds
+    a map of the newest version of each primary key over every row of the collection (sparse search) or of the
+    partitions searched (dense), then a mask with a Python loop over the rows of the partitions searched
+    (engine/collection.py `_search_sparse`, search/executor_indexed.py `_update_max_seqs`, `_build_local_mask`):
+    about 1 µs a row. A filter (`report in [...]`) is applied through that mask and does not shorten the loops; a
+    partition does. FLAT copies the vectors of the partitions searched before their inner products
+    (index/brute_force.py). Each hit is then read field by field from Arrow, ~1.5 µs a field (~8 µs more for a
+    384-float vector), whatever `output_fields` asks. Hence the layout: lexical rows carry no vector and no text, and
+    a search of some reports' units looks at their buckets only. A search of all units still loops over all of them.
 
     Unit vectors for the answer stage come from the index in memory, which holds them anyway. Fetching them by key
     costs ~1 ms a call in Milvus Lite, and the answer stage asks ~12 times a dev question at one report and ~930 times
@@ -194,6 +232,7 @@ class MilvusStore:
         self._unit_doc = np.array([chunks[u.chunk].paragraph.doc for u in index.units], dtype=object)
         self._units_in = Counter(self._unit_doc.tolist())
         self._local = threading.local()  # this thread's memo (its current question's results)
+        self._cuts: list[str] = []  # where the buckets of units start (set by the sync)
         self.client = CountedClient(connect(uri))
         self.sync_stats = self._sync()
 
@@ -266,7 +305,7 @@ class MilvusStore:
         limit = min(LEXICAL_HITS, max(len(self.index.chunks), len(self.index.sentence_owner)))
         scope = keys[0][3] if keys else None  # one question's keys share its scope
         where = f"report in {json.dumps(list(scope), ensure_ascii=False)}" if scope is not None else ""
-        results = self.client.search(ROWS, data=data, anns_field="lexical", limit=limit, filter=where,
+        results = self.client.search(LEXICAL_ROWS, data=data, anns_field="lexical", limit=limit, filter=where,
                                      search_params={"metric_type": "IP"}, output_fields=["id"])
         found = {}
         for key, hits in zip(keys, results):
@@ -312,11 +351,16 @@ class MilvusStore:
     def _search_units(self, vector: np.ndarray, limit: int, docs: frozenset[str] | None, **grouping
                       ) -> tuple[np.ndarray, np.ndarray]:
         where = f"report in {json.dumps(sorted(docs), ensure_ascii=False)}" if docs is not None else ""
-        hits = self.client.search(ROWS, data=[vector], anns_field="dense", limit=limit, filter=where,
-                                  partition_names=[UNITS], search_params={"metric_type": "IP"}, output_fields=["id"],
-                                  **grouping)[0]
+        partitions = sorted({self.bucket(d) for d in docs}) if docs is not None else None
+        hits = self.client.search(UNIT_ROWS, data=[vector], anns_field="dense", limit=limit, filter=where,
+                                  partition_names=partitions, search_params={"metric_type": "IP"},
+                                  output_fields=["id"], **grouping)[0]
         found = [(self._unit_row[h["id"]], h["distance"]) for h in hits if h["id"] in self._unit_row]  # see above
         return best_first(np.array([r for r, _ in found], dtype=np.int64), np.array([s for _, s in found], np.float32))
+
+    def bucket(self, report: str) -> str:
+        """The partition of a report's units."""
+        return bucket_name(bisect.bisect_right(self._cuts, report))
 
     # ---- this thread's memo -----------------------------------------------------------------------------------
     def _memo(self) -> OrderedDict:
@@ -345,83 +389,102 @@ class MilvusStore:
         """What the rows are made from: the index's data files (texts, tokens, units; vectors) and how rows are
         made from them."""
         files = self.index.manifest.get("files", {})
-        made_of = {"schema": SCHEMA_VERSION, "bm25": [BM25_K1, BM25_B], "text_bytes": TEXT_BYTES,
+        made_of = {"schema": SCHEMA_VERSION, "buckets": UNIT_BUCKETS, "bm25": [BM25_K1, BM25_B],
+                   "text_bytes": TEXT_BYTES,
                    "files": {role: entry.get("sha256") for role, entry in sorted(files.items())}}
         return hashlib.sha256(json.dumps(made_of, sort_keys=True).encode()).hexdigest()
 
     def _sync(self) -> dict | None:
         """Bring the collections in line with the index; None when they already were. Returns what was done."""
         started = time.perf_counter()
-        layout = json.dumps({"schema": SCHEMA_VERSION, "dim": int(self.index.dim)})
+        layout = json.dumps({"schema": SCHEMA_VERSION, "dim": int(self.index.dim), "buckets": UNIT_BUCKETS})
         fingerprint = self.fingerprint()
         self._ensure_meta()
         meta = self._read_meta()
-        have = [name for name in (ROWS, *OLD_COLLECTIONS) if self.client.has_collection(name)]
-        if meta.get("layout") == layout and meta.get("fingerprint") == fingerprint and have == [ROWS]:
-            self.client.load_collection(ROWS)
+        have = [name for name in (*COLLECTIONS, *OLD_COLLECTIONS) if self.client.has_collection(name)]
+        if (meta.get("layout") == layout and meta.get("fingerprint") == fingerprint and have == list(COLLECTIONS)
+                and _cuts_of(meta) is not None):
+            self._cuts = _cuts_of(meta)
+            for name in COLLECTIONS:
+                self.client.load_collection(name)
             return None
-        if meta.get("layout") != layout:
-            for name in have:
+        for name in have:
+            if meta.get("layout") != layout or name in OLD_COLLECTIONS:
                 self.client.drop_collection(name)
+        # The cuts of the buckets are made with the unit collection and kept as long as it is.
+        kept = _cuts_of(meta) if meta.get("layout") == layout and UNIT_ROWS in have else None
+        self._cuts = kept if kept is not None else bucket_cuts([d.key for d in self.index.documents])
         # Written first: a reader that opens while this sync runs (or after it was killed) syncs too.
-        self._write_meta({"layout": layout, "fingerprint": ""})
-        self._create_collection()
+        self._write_meta({"layout": layout, **{_cut_key(i): cut for i, cut in enumerate(self._cuts, 1)},
+                          "fingerprint": ""})
+        self._create_collections()
         stats = {"upserted": 0, "deleted": 0, "unchanged": 0}
-        stored, wanted = self._stored_hashes(), set()
-        for partition, rows in ((PARAGRAPHS, self._paragraph_rows()), (UNITS, self._unit_rows())):
-            batch = []
-            for row in rows:
+        for collection, rows in ((LEXICAL_ROWS, self._lexical_rows()), (UNIT_ROWS, self._unit_rows())):
+            self.client.load_collection(collection)  # a collection of a killed sync is there but not loaded
+            stored, wanted = self._stored_hashes(collection), set()
+            batch, partition = [], None
+            for row_partition, row in rows:
                 wanted.add(row["id"])
                 if stored.get(row["id"]) == row["hash"]:
                     stats["unchanged"] += 1
                     continue
-                batch.append(row)
-                if len(batch) >= UPSERT_BATCH:
-                    self.client.upsert(ROWS, batch, partition_name=partition)
-                    stats["upserted"] += len(batch)
+                if batch and (row_partition != partition or len(batch) >= UPSERT_BATCH):
+                    self._upsert(collection, batch, partition, stats)
                     batch = []
+                batch.append(row)
+                partition = row_partition
             if batch:
-                self.client.upsert(ROWS, batch, partition_name=partition)
-                stats["upserted"] += len(batch)
-        stale = sorted(set(stored) - wanted)
-        for i in range(0, len(stale), UPSERT_BATCH):
-            self.client.delete(ROWS, ids=stale[i : i + UPSERT_BATCH])
-        stats["deleted"] = len(stale)
-        # Unflushed rows are re-indexed on every search (seconds a query at 10k rows in Milvus Lite).
-        self.client.flush(ROWS)
-        self.client.load_collection(ROWS)
+                self._upsert(collection, batch, partition, stats)
+            stale = sorted(set(stored) - wanted)
+            for i in range(0, len(stale), UPSERT_BATCH):
+                self.client.delete(collection, ids=stale[i : i + UPSERT_BATCH])
+            stats["deleted"] += len(stale)
+            # Unflushed rows are re-indexed on every search (seconds a query at 10k rows in Milvus Lite).
+            self.client.flush(collection)
+            self.client.load_collection(collection)
         self._write_meta({"layout": layout, "fingerprint": fingerprint})
         stats["seconds"] = round(time.perf_counter() - started, 3)
         return stats
 
-    def _paragraph_rows(self):
+    def _upsert(self, collection: str, batch: list[dict], partition: str | None, stats: dict) -> None:
+        if partition is None:
+            self.client.upsert(collection, batch)
+        else:
+            self.client.upsert(collection, batch, partition_name=partition)
+        stats["upserted"] += len(batch)
+
+    def _lexical_rows(self):
+        """(None, row) for each paragraph, then each sentence: what the lexical searches look at, and no more."""
         weights = bm25_weights(self._paragraph_tokens, self._ids)
         for i, chunk in enumerate(self.index.chunks):
-            p = chunk.paragraph
-            row = {"id": p.id, "paragraph": p.id, "report": p.doc, "kind": p.kind, "year": p.year or 0,
-                   "period": p.period or "", "section": _clip(p.section_path, SECTION_BYTES),
-                   "text": _clip(chunk.embed_text, TEXT_BYTES), "dense": self.index.vectors[i],
+            row = {"id": chunk.paragraph.id, "report": chunk.paragraph.doc,
                    "lexical": _sparse(*weights[i], PARAGRAPH_SIDE)}
             row["hash"] = _row_hash(row)
-            yield row
+            yield None, row
+        sentence_docs = [c.paragraph.doc for c in self.index.chunks for _ in c.sentence_tokens]
+        for key, doc, sentence in zip(self._sentence_keys, sentence_docs,
+                                      bm25_weights(self._sentence_tokens, self._ids)):
+            row = {"id": key, "report": doc, "lexical": _sparse(*sentence, SENTENCE_SIDE)}
+            row["hash"] = _row_hash(row)
+            yield None, row
 
     def _unit_rows(self):
-        weights = dict(zip(self._sentence_keys, bm25_weights(self._sentence_tokens, self._ids)))
+        """(partition, row) for each unit, in its report's bucket."""
         chunks = self.index.chunks
         for r, unit in enumerate(self.index.units):
             p = chunks[unit.chunk].paragraph
             key = unit_key(p.id, unit.start, unit.end)
-            sentence = weights.get(key)
-            row = {"id": key, "paragraph": p.id, "report": p.doc, "kind": "sentence" if sentence else "clause",
+            row = {"id": key, "paragraph": p.id, "report": p.doc,
+                   "kind": "sentence" if key in self._sentence_row else "clause",
                    "year": p.year or 0, "period": p.period or "", "section": _clip(p.section_path, SECTION_BYTES),
-                   "text": _clip(p.text[unit.start : unit.end], TEXT_BYTES), "dense": self._unit_vectors[r],
-                   "lexical": _sparse(*sentence, SENTENCE_SIDE) if sentence else {NO_WORDS: 1.0}}
+                   "text": _clip(p.text[unit.start : unit.end], TEXT_BYTES), "dense": self._unit_vectors[r]}
             row["hash"] = _row_hash(row)
-            yield row
+            yield self.bucket(p.doc), row
 
-    def _stored_hashes(self) -> dict[str, str]:
+    def _stored_hashes(self, collection: str) -> dict[str, str]:
         found: dict[str, str] = {}
-        iterator = self.client.query_iterator(ROWS, batch_size=READ_BATCH, filter="", output_fields=["id", "hash"])
+        iterator = self.client.query_iterator(collection, batch_size=READ_BATCH, filter="",
+                                              output_fields=["id", "hash"])
         try:
             while batch := iterator.next():
                 found.update((r["id"], r["hash"]) for r in batch)
@@ -430,30 +493,39 @@ class MilvusStore:
         return found
 
     # ---- collections ------------------------------------------------------------------------------------------
-    def _create_collection(self) -> None:
+    def _create_collections(self) -> None:
         from pymilvus import DataType, MilvusClient
 
-        if not self.client.has_collection(ROWS):
+        if not self.client.has_collection(LEXICAL_ROWS):
             schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
             schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=KEY_BYTES)
-            schema.add_field("paragraph", DataType.VARCHAR, max_length=KEY_BYTES)  # a paragraph row: its own id
             schema.add_field("report", DataType.VARCHAR, max_length=KEY_BYTES)
-            schema.add_field("kind", DataType.VARCHAR, max_length=16)  # a paragraph's; a unit's: sentence | clause
+            schema.add_field("hash", DataType.VARCHAR, max_length=32)
+            schema.add_field("lexical", DataType.SPARSE_FLOAT_VECTOR)
+            params = self.client.prepare_index_params()
+            params.add_index(field_name="lexical", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
+            params.add_index(field_name="report", index_type="INVERTED")
+            self.client.create_collection(LEXICAL_ROWS, schema=schema, index_params=params)
+        if not self.client.has_collection(UNIT_ROWS):
+            schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=KEY_BYTES)
+            schema.add_field("paragraph", DataType.VARCHAR, max_length=KEY_BYTES)
+            schema.add_field("report", DataType.VARCHAR, max_length=KEY_BYTES)
+            schema.add_field("kind", DataType.VARCHAR, max_length=16)  # sentence | clause
             schema.add_field("year", DataType.INT64)  # 0: none
             schema.add_field("period", DataType.VARCHAR, max_length=16)  # review | plan | ""
             schema.add_field("section", DataType.VARCHAR, max_length=SECTION_BYTES)
             schema.add_field("text", DataType.VARCHAR, max_length=TEXT_BYTES)
             schema.add_field("hash", DataType.VARCHAR, max_length=32)
             schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(self.index.dim))
-            schema.add_field("lexical", DataType.SPARSE_FLOAT_VECTOR)
             params = self.client.prepare_index_params()
             params.add_index(field_name="dense", index_type="FLAT", metric_type="IP")
-            params.add_index(field_name="lexical", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
             params.add_index(field_name="report", index_type="INVERTED")
-            self.client.create_collection(ROWS, schema=schema, index_params=params)
-        for partition in (PARAGRAPHS, UNITS):
-            if not self.client.has_partition(ROWS, partition):
-                self.client.create_partition(ROWS, partition)
+            self.client.create_collection(UNIT_ROWS, schema=schema, index_params=params)
+        for number in range(UNIT_BUCKETS):
+            partition = bucket_name(number)
+            if not self.client.has_partition(UNIT_ROWS, partition):
+                self.client.create_partition(UNIT_ROWS, partition)
 
     def _ensure_meta(self) -> None:
         from pymilvus import DataType, MilvusClient
@@ -475,6 +547,16 @@ class MilvusStore:
     def _write_meta(self, values: dict[str, str]) -> None:
         self.client.upsert(META, [{"key": k, "value": v, "unused": [0.0, 0.0]} for k, v in values.items()])
         self.client.flush(META)
+
+
+def _cut_key(number: int) -> str:
+    """The META key of the report key where bucket `number` starts (one row a cut: a key is up to KEY_BYTES)."""
+    return f"bucket_cut_{number:02d}"
+
+
+def _cuts_of(meta: dict[str, str]) -> list[str] | None:
+    cuts = [meta.get(_cut_key(i)) for i in range(1, UNIT_BUCKETS)]
+    return None if None in cuts else cuts
 
 
 def _clip(text: str, max_bytes: int) -> str:

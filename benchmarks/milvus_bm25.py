@@ -5,8 +5,8 @@
 Scores each question file three ways on the same index: the local store, the Milvus store as shipped (our tokens,
 our weights: the local store's BM25 exactly), and BuiltinBM25Store, which lets Milvus Lite analyse the text itself
 (jieba, punctuation dropped) and score it with its BM25 function (statistics per segment, no synonym keys, sentence
-search over the unit rows of kind "sentence"; the paragraph and unit partitions are segments of their own, so
-neither's statistics count the other's rows in Milvus Lite). The query is the question's tokens joined by spaces:
+search over the sentence rows; paragraphs and sentences are partitions of their own, so neither's statistics count
+the other's rows in Milvus Lite). The query is the question's tokens joined by spaces:
 the store interface gets tokens, and jieba cuts joined words the way it cut them the first time.
 Not a test and not part of the store: an experiment kept so that the choice can be checked again.
 """
@@ -20,10 +20,19 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.milvus_store import PARAGRAPH_SIDE, PARAGRAPHS, ROWS, UNITS, MilvusStore
+from assistant.milvus_store import (
+    KEY_BYTES,
+    LEXICAL_ROWS,
+    PARAGRAPH_SIDE,
+    TEXT_BYTES,
+    MilvusStore,
+    _clip,
+    _row_hash,
+)
 
 PUNCTUATION = list("，。、；：？！“”‘’（）《》【】—…·,.;:?!()[]%") + [" ", "\n", "\u3000"]
 ANALYZER = {"tokenizer": "jieba", "filter": [{"type": "stop", "stop_words": PUNCTUATION}]}
+PARAGRAPHS, SENTENCES = "paragraphs", "sentences"  # the partitions of this store's lexical collection
 
 
 class BuiltinBM25Store(MilvusStore):
@@ -32,44 +41,47 @@ class BuiltinBM25Store(MilvusStore):
     def fingerprint(self) -> str:
         return "builtin-bm25:" + super().fingerprint()
 
-    def _create_collection(self) -> None:
+    def _create_collections(self) -> None:
         from pymilvus import DataType, Function, FunctionType, MilvusClient
 
-        if not self.client.has_collection(ROWS):
+        if not self.client.has_collection(LEXICAL_ROWS):
             schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
-            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=1024)
-            for field in ("paragraph", "report", "kind", "period"):
-                schema.add_field(field, DataType.VARCHAR, max_length=1024)
-            schema.add_field("year", DataType.INT64)
-            schema.add_field("section", DataType.VARCHAR, max_length=1024)
-            schema.add_field("text", DataType.VARCHAR, max_length=65_535, enable_analyzer=True,
+            schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=KEY_BYTES)
+            schema.add_field("report", DataType.VARCHAR, max_length=KEY_BYTES)
+            schema.add_field("text", DataType.VARCHAR, max_length=TEXT_BYTES, enable_analyzer=True,
                              analyzer_params=ANALYZER)
             schema.add_field("hash", DataType.VARCHAR, max_length=32)
-            schema.add_field("dense", DataType.FLOAT_VECTOR, dim=int(self.index.dim))
             schema.add_field("lexical", DataType.SPARSE_FLOAT_VECTOR)
             schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
                                          input_field_names=["text"], output_field_names=["lexical"]))
             params = self.client.prepare_index_params()
-            params.add_index(field_name="dense", index_type="FLAT", metric_type="IP")
             params.add_index(field_name="lexical", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                              params={"bm25_k1": 1.2, "bm25_b": 0.75})
             params.add_index(field_name="report", index_type="INVERTED")
-            self.client.create_collection(ROWS, schema=schema, index_params=params)
-        for partition in (PARAGRAPHS, UNITS):
-            if not self.client.has_partition(ROWS, partition):
-                self.client.create_partition(ROWS, partition)
+            self.client.create_collection(LEXICAL_ROWS, schema=schema, index_params=params)
+        for partition in (PARAGRAPHS, SENTENCES):
+            if not self.client.has_partition(LEXICAL_ROWS, partition):
+                self.client.create_partition(LEXICAL_ROWS, partition)
+        super()._create_collections()  # the unit rows, as shipped
 
-    def _paragraph_rows(self):
-        for row in super()._paragraph_rows():
-            del row["lexical"]  # made by the function; Milvus refuses it sent
-            yield row
+    def _lexical_rows(self):
+        """Paragraphs and sentences with their text (the function makes `lexical`; Milvus refuses it sent), each
+        kind in a partition of its own: Milvus Lite keeps BM25 statistics per segment, so neither's statistics count
+        the other's rows."""
+        chunks = self.index.chunks
+        for chunk in chunks:
+            row = {"id": chunk.paragraph.id, "report": chunk.paragraph.doc,
+                   "text": _clip(chunk.embed_text, TEXT_BYTES)}
+            row["hash"] = _row_hash(row)
+            yield PARAGRAPHS, row
+        sentences = [(c.paragraph, s) for c in chunks if c.sentence_tokens for s in c.paragraph.sentences]
+        for key, (paragraph, sentence) in zip(self._sentence_keys, sentences):
+            row = {"id": key, "report": paragraph.doc, "text": _clip(paragraph.text[sentence.start:sentence.end],
+                                                                     TEXT_BYTES)}
+            row["hash"] = _row_hash(row)
+            yield SENTENCES, row
 
-    def _unit_rows(self):
-        for row in super()._unit_rows():
-            del row["lexical"]
-            yield row
-
-    def prefetch(self, token_lists=None, vector=None, k=0, scopes=()) -> None:
+    def prefetch(self, token_lists=None, vector=None, k=0, scopes=(), lexical_scope=None) -> None:
         super().prefetch(None, vector, k, scopes)  # searches by text are made one at a time (_lexical)
 
     def _lexical(self, side: int, tokens: list[str]) -> np.ndarray:
@@ -80,9 +92,8 @@ class BuiltinBM25Store(MilvusStore):
         words = [t for t in tokens if not t.startswith("syn:")]
         if not words or not n:
             return scores
-        hits = self.client.search(ROWS, data=[" ".join(words)], anns_field="lexical", limit=min(n, 16_384),
-                                  partition_names=[PARAGRAPHS if paragraphs else UNITS],
-                                  filter="" if paragraphs else 'kind == "sentence"',
+        hits = self.client.search(LEXICAL_ROWS, data=[" ".join(words)], anns_field="lexical", limit=min(n, 16_384),
+                                  partition_names=[PARAGRAPHS if paragraphs else SENTENCES],
                                   search_params={"metric_type": "BM25"}, output_fields=["id"])[0]
         for hit in hits:
             if hit["id"] in row_of:
