@@ -51,7 +51,7 @@ class PeerRecipe:
         citations = []
         for n_, i in enumerate(order, 1):
             p = self.index.chunks[i].paragraph
-            citations.append(Citation(n_, p.id, p.section_path, p.text, p.text, round(float(score[i]), 4)))
+            citations.append(Citation(n_, p.id, p.section_path, p.text, p.text, round(float(score[i]), 4), report=p.doc))
         answer = f"{citations[0].text}[1]" if citations else ""
         return Answer(question, "answered", answer, citations,
                       timings_ms={"total": (time.perf_counter() - started) * 1e3})
