@@ -23,7 +23,7 @@ from .document import FIVE_YEAR_PLANS, Document, Paragraph
 from .embed import get_embedder
 from .figures import Figure, find_figures
 from .retrieve import PERIOD_WORDS, Retriever, split_question, understand
-from .scope import named_reports, names_a_report, profile, resolve
+from .scope import named_reports, names_a_report, profiles, resolve
 from .settings import Settings, default_settings
 from .text import not_a_question, topic_nouns
 
@@ -126,7 +126,7 @@ class Assistant:
         self.settings = settings or default_settings()
         self.retriever = Retriever(index, embedder, self.settings)
         self.answerer = Answerer(index, self.settings)
-        self.profiles = [profile(doc) for doc in index.documents]
+        self.profiles = profiles(index)
         self._level_of = {p.key: p.level for p in self.profiles}
         self._year_of = {d.key: d.issue_year for d in index.documents}
         self._figures: list[FigureRow] | None = None

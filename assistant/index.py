@@ -32,6 +32,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -212,7 +213,7 @@ class Index:
         self.dim = int(manifest.get("dim", 0))
         self.units = [Unit(i, start, end) for i, c in enumerate(chunks) for start, end in c.units]
         self.unit_owner = np.array([u.chunk for u in self.units], dtype=np.int64)
-        self.sentence_owner = np.array([i for i, c in enumerate(chunks) for _ in c.sentence_tokens], dtype=np.int64)
+        self.sentence_owner = np.repeat(np.arange(len(chunks), dtype=np.int64), [len(c.sentence_tokens) for c in chunks])
         self.headings = headings or []
         self.heading_vectors = (np.asarray(heading_vectors, dtype=np.float32) if heading_vectors is not None
                                 else np.zeros((0, self.dim), np.float32))
@@ -220,7 +221,8 @@ class Index:
         self._by_id = {c.paragraph.id: c.paragraph for c in chunks}
         self.unit_vector_rows = unit_vectors if unit_vectors is not None else np.zeros((0, self.dim), np.float32)
         # The store may keep what it derives from the index (BM25 matrices, a vector index) in the folder's cache/.
-        self.store = open_store(store, self, self.unit_vector_rows, Path(folder) / "cache" if folder else None)
+        self.cache_dir = Path(folder) / "cache" if folder else None
+        self.store = open_store(store, self, self.unit_vector_rows, self.cache_dir)
 
     @cached_property
     def doc_text(self) -> dict[str, str]:
@@ -352,6 +354,31 @@ def _joined(tokens: list[str]) -> str:
 
 def _split(tokens: str) -> list[str]:
     return tokens.split(" ") if tokens else []
+
+
+class SplitOnRead(Sequence):
+    """A paragraph's sentence tokens as loaded: the stored strings, each split when it is read. Only the store's BM25
+    build (cached after the first load) and the Milvus sync read them all; splitting all of them at load took ~2 s of
+    a 1,000-report index's load."""
+
+    __slots__ = ("_joined",)
+
+    def __init__(self, joined: list[str]):
+        self._joined = joined
+
+    def __len__(self) -> int:
+        return len(self._joined)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [_split(t) for t in self._joined[i]]
+        return _split(self._joined[i])
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:
@@ -651,7 +678,7 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
         paragraph = Paragraph(**para)
         by_doc[paragraph.doc].append(paragraph)
         chunks.append(Chunk(paragraph, _split(record["tokens"]), searchable_text(paragraph),
-                            [_split(tokens) for tokens in record["sentence_tokens"]], [tuple(u) for u in record["units"]]))
+                            SplitOnRead(record["sentence_tokens"]), [tuple(u) for u in record["units"]]))
     documents = [Document(key=d["key"], path=d["path"], title=d["title"], meta=d["meta"], paragraphs=by_doc[d["key"]],
                           date=d["date"], sha256=d["sha256"], parts=d["parts"],
                           sections=[tuple(s) for s in d["sections"]])

@@ -3,10 +3,12 @@
 named, and `partial`, asking which)."""
 
 import shutil
+from types import SimpleNamespace
 
 import pytest
 
 from assistant.document import load_folder
+from assistant import scope
 from assistant.scope import named_reports, names_a_report, profile
 from assistant.text import normalize
 
@@ -28,6 +30,29 @@ def archive(tmp_path_factory):
     documents = load_folder(folder)
     texts = {d.key: normalize("\n".join(p.text for p in d.paragraphs)) for d in documents}
     return [profile(d) for d in documents], texts
+
+
+def test_profiles_are_made_once_per_index_files_and_read_back_from_its_cache(tmp_path, monkeypatch):
+    folder = tmp_path / "provinces"
+    folder.mkdir()
+    for name in PICK[:3]:
+        shutil.copy(need(PROVINCES / f"{key(name)}.txt"), folder)
+    documents = load_folder(folder)
+    index = SimpleNamespace(documents=documents, manifest={"files": {"chunks": {"sha256": "a"}}},
+                            cache_dir=tmp_path / "cache")
+    made = scope.profiles(index)
+    assert made == [profile(d) for d in documents]
+    assert len(list((tmp_path / "cache").glob("profiles-*.json"))) == 1
+
+    def no_tagging(doc):
+        raise AssertionError("profile() called although the cache holds the profiles")
+
+    monkeypatch.setattr(scope, "profile", no_tagging)
+    assert scope.profiles(index) == made
+    # Other index files: the cache does not apply, the profiles are made again (and replace the stale entry).
+    index.manifest = {"files": {"chunks": {"sha256": "b"}}}
+    with pytest.raises(AssertionError, match="cache holds"):
+        scope.profiles(index)
 
 
 def test_a_report_is_known_by_its_place_with_and_without_its_suffix_and_by_its_short_name(archive):
