@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import text as textmod
-from .asked import SPAN_CUES
+from .asked import LIST_CUES, SPAN_CUES
 from .document import FIVE_YEAR_PLANS, Paragraph
 from .embed import Embedder
 from .english import EnglishTerms
@@ -163,9 +163,14 @@ def is_followup(question: str, history: list[str]) -> bool:
     if not history:
         return False
     normalized = textmod.normalize(question).strip()
+    if FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized):
+        return True
+    # Asking for the parts of a year's work (2022年主要抓哪几个方面) names what it is about, the year's work itself,
+    # though it has no noun: the earlier question's topic (规上工业产值) would pull the answer to one sentence.
+    if LIST_CUES.search(normalized) and (_years(normalized) or _relative_years(normalized)):
+        return False
     topic = [t for t in textmod.tokenize(normalized, drop_question_words=True) if not t.startswith("syn:")]
-    return bool(FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized) or len(topic) <= 1
-                or not [w for w in textmod.topic_nouns(question) if w not in PERIOD_WORDS])
+    return bool(len(topic) <= 1 or not [w for w in textmod.topic_nouns(question) if w not in PERIOD_WORDS])
 
 
 def understand(question: str, history: list[str] | None = None, english: EnglishTerms | None = None,

@@ -48,6 +48,15 @@ def test_ordinary_ways_to_ask_for_the_plan_get_all_its_sections(bot, question):
     assert len(answer.citations) == 8
 
 
+@pytest.mark.parametrize("question", [q for q in PLAN_QUESTIONS if any(y in q for y in ("2022年", "今年", "22年"))])
+def test_asking_for_the_plan_later_in_a_chat_is_not_read_as_a_follow_up_of_the_last_figure(bot, question):
+    # Found in the browser: after a question about 规上工业产值, "2022年主要抓哪几个方面" was answered with the one
+    # plan sentence about 规上工业 (the earlier topic carried over as if the question leaned on it).
+    answer = bot.ask(question, ["去年高新区规上工业产值一共多少？"])
+    assert all(f"({n})" in answer.answer for n in "一二三四五六七八"), answer.answer
+    assert len(answer.citations) == 8
+
+
 @pytest.mark.parametrize("question", PROBLEM_QUESTIONS)
 def test_ordinary_ways_to_ask_for_the_problems_get_all_four(bot, question):
     answer = bot.ask(question)
