@@ -29,10 +29,10 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import places
+from . import text as textmod
 from .document import Document
 from .places import ADMIN_SUFFIXES, PROVINCES
+from .store import write_cache
 from .text import normalize
 
 # The words a report uses for its own jurisdiction, by level of government. General vocabulary of government reports:
@@ -113,18 +114,17 @@ def profile(doc: Document) -> ReportProfile:
 def profiles(index) -> list[ReportProfile]:
     """Every report's profile, read from the index folder's cache/ when this code made it for these index files
     (part-of-speech tagging a thousand reports' titles and signatures takes seconds of a load), else made and written
-    there; an index without a folder, or a read-only one, goes without."""
+    there (store.write_cache); an index without a folder, or a read-only one, goes without."""
     cache_dir = getattr(index, "cache_dir", None)
     if cache_dir is None:
         return [profile(doc) for doc in index.documents]
-    code = b"".join(Path(module).read_bytes() for module in (__file__, _places_file(), _text_file()))
+    code = b"".join(Path(f).read_bytes() for f in (__file__, places.__file__, textmod.__file__))
     made_of = json.dumps({"files": index.manifest.get("files", {}), "code": hashlib.sha256(code).hexdigest()},
                          sort_keys=True)
     path = Path(cache_dir) / f"profiles-{hashlib.sha256(made_of.encode()).hexdigest()[:12]}.json"
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
         made = [ReportProfile(r["key"], r["name"], r["level"], frozenset(r["names"]), frozenset(r["short"]))
-                for r in rows]
+                for r in json.loads(path.read_text(encoding="utf-8"))]
         if [p.key for p in made] == [d.key for d in index.documents]:
             return made
     except (OSError, ValueError, KeyError, TypeError):
@@ -132,30 +132,8 @@ def profiles(index) -> list[ReportProfile]:
     made = [profile(doc) for doc in index.documents]
     rows = [{"key": p.key, "name": p.name, "level": p.level, "names": sorted(p.names), "short": sorted(p.short)}
             for p in made]
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-        for stale in path.parent.glob("profiles-*.json"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-    except OSError as exc:
-        logging.getLogger(__name__).info("report profiles not cached in %s (%s)", path.parent, exc)
-        tmp.unlink(missing_ok=True)
+    write_cache(path, lambda tmp: tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8"))
     return made
-
-
-def _places_file() -> str:
-    from . import places
-
-    return places.__file__
-
-
-def _text_file() -> str:
-    from . import text
-
-    return text.__file__
 
 
 def _without_suffix(name: str) -> str | None:

@@ -118,7 +118,7 @@ class LocalStore:
         bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B)
         bm25.index(corpus(), show_progress=False)
         if path is not None:
-            _write_cache(path, lambda tmp: bm25.save(str(tmp)))
+            write_cache(path, lambda tmp: bm25.save(str(tmp)))
         return bm25
 
     def _vector_index(self, vectors: np.ndarray):
@@ -145,7 +145,7 @@ class LocalStore:
             ivf.add(np.ascontiguousarray(vectors[start : start + IVF_ADD_BATCH], dtype=np.float32))
         ivf.nprobe = IVF_PROBE
         if path is not None:
-            _write_cache(path, lambda tmp: (tmp.mkdir(), faiss.write_index(ivf, str(tmp / "index.faiss"))))
+            write_cache(path, lambda tmp: (tmp.mkdir(), faiss.write_index(ivf, str(tmp / "index.faiss"))))
         return ivf
 
     def paragraph_scores(self, tokens: list[str]) -> np.ndarray:
@@ -181,21 +181,29 @@ class LocalStore:
         """Nothing to fetch: every search is in this process."""
 
 
-def _write_cache(path: Path, write) -> None:
-    """Write a cache entry into a temporary folder and rename it into place (a reader sees all of it or none); a
-    read-only index folder just goes without."""
+def write_cache(path: Path, write) -> None:
+    """Write a cache entry (a file or a folder) under a temporary name and rename it into place (a reader sees all of
+    it or none), then remove the entries it replaces (same name up to the last '-'); a read-only index folder just
+    goes without."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
         write(tmp)
         os.replace(tmp, path)
         for stale in path.parent.glob(f"{path.name.rsplit('-', 1)[0]}-*"):
             if stale != path:
-                shutil.rmtree(stale, ignore_errors=True)
+                _remove(stale)
     except OSError as exc:
         log.info("cache %s not written (%s)", path, exc)
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(tmp)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def best_first(rows: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
