@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from . import text as textmod
-from .asked import GENERIC_LIST_WORDS, ISSUER_WORDS, Asked, asks_several, has_person, holds_answer, read_question
+from .asked import GENERIC_LIST_PHRASE, ISSUER_WORDS, Asked, asks_several, has_person, holds_answer, read_question
 from .document import CN_NUMBERS, DATE, FIVE_YEAR_PLANS, Paragraph
 from .figures import find_figures, unsupported_numbers
 from .index import Index
@@ -297,8 +297,9 @@ class Answerer:
             return self._refuse(query, f"报告中没有出现“{'、'.join(shown)}”。" if shown else "")
         chosen = self._choose(ranked, weights, years, asks_several(query.text))
         own = self.matcher.own_topic(query, weights)
-        quotes = [(c.hit, trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors,
-                             self.settings))
+        # A list question's sentence is its list (不平衡不充分…；生态环境…；民生保障…): each clause is an item, none is trimmed.
+        quotes = [(c.hit, c.sentence if asked.wants_list else
+                   trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors, self.settings))
                   for c in chosen]
         quotes = [pair for hit, quote in quotes for pair in self._completed(hit, quote)]
         status, note = "answered", ""
@@ -404,7 +405,7 @@ class Answerer:
         # A follow-up that names a block of its own (2022年工作要点有哪些安排？ after a question on 产值) asks about it.
         own = self.matcher.own_topic(query, weights)
         named = Topic({t: w for t, w in own.items()
-                       if not (GENERIC_LIST_WORDS.fullmatch(t.removeprefix("phr:"))
+                       if not (GENERIC_LIST_PHRASE.fullmatch(t.removeprefix("phr:"))
                                or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
         named.named = weights.named
         whole_part = not named and bool(query.years or query.relative_years or query.period)

@@ -83,6 +83,8 @@ _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件(?:大)?事|大事|事情|�
 GENERIC_LIST_WORDS = re.compile(r"方面|块|项|部分|件事|大事|事情|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|主要|具体|"
                                 r"哪些|哪几|什么|怎么|如何|计划|打算|全部|所有|列出|列举|全列|"
                                 r"[两二三四五六七八九十几]{1,2}(?:个|大|项|类|条|件)")
+# ...and a phrase made of nothing else (重点任务, 主要工作) names none either.
+GENERIC_LIST_PHRASE = re.compile(f"(?:{GENERIC_LIST_WORDS.pattern})+")
 # The body that gives a report (省政府, 国务院, 管委会, 我们): "省政府主要抓了哪几方面" names no block of the report.
 ISSUER_WORDS = re.compile(r"(?:[省市区县州盟旗]|自治区|人民)?政府|国务院|管委会|工委|党工委|我们|咱们|本届政府")
 # A term made of a count and a name (五个更加注重, 六保, 十方面民生实事, 三大攻坚战): what it lists is asked for.
@@ -99,6 +101,9 @@ LIST_CUES = re.compile(
     # "which several / which six" of a term the report names in quotes, or standing for it (提了哪几个“坚守”, 六大
     # 提升行动具体是哪六个): its items are asked for. Not 哪几个项目, where a sentence names the projects.
     r"哪(?:几|[两二三四五六七八九十])(?:个|条|种|类|组|项|大)(?=[“\"「『]|[?？。!！]?$)|"
+    # ...or "there are which N <things>" (有哪十个突出亮点): so many items are asked for. Not 哪两个县撤县设市了, where
+    # a sentence names them.
+    r"(?:有|是|包括)哪[两二三四五六七八九十](?:个|条|种|类|组|项|大)[\u4e00-\u9fff]{1,6}[?？。!！]?$|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
@@ -112,6 +117,10 @@ PER_FRAMES = (
 # An increment (新增多少家): a stock (总数达29家, 超1200家) does not answer it; the figure's sentence must say it is new.
 INCREMENT_ASKED = re.compile(r"新增")
 INCREMENT_SAID = re.compile(r"新增|净增|新认定|新引进|新设|新建|新培育|新开工|新落地|新签约|增加")
+# A level (最低工资标准是多少钱): a change of it (每月提高183元) does not answer it. A question that says none of these
+# asks for the level; a figure right after one of the verbs (not 提高到, which gives the level) is a change.
+CHANGE_ASKED = re.compile(r"增|涨|降|减|提高|提升|上调|下调|多了|少了|变化|幅度|同比|比上年|较上年|比去年")
+CHANGE_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|下降|下调|降低|减少)了?$")
 OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 
 
@@ -130,6 +139,7 @@ class Asked:
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
     per: tuple[int, ...] = ()  # the PER_FRAMES (by position) the asked figure must be stated in: 每月 → (0,)
     increment: bool = False  # 新增多少: the figure must be said to be new
+    level: bool = False  # an amount or count asked with no word of change: the figure must not be a change
 
     @property
     def wants_figure(self) -> bool:
@@ -204,6 +214,8 @@ def read_question(question: str, context: str = "") -> Asked:
         asked = replace(asked, per=per)
     if asked.wants_figure and INCREMENT_ASKED.search(normalized):
         asked = replace(asked, increment=True)
+    if asked.kind in ("amount", "count") and not CHANGE_ASKED.search(normalized):
+        asked = replace(asked, level=True)
     if asked.kind == "person":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
     if asked.kind == "place":
@@ -314,6 +326,8 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
     if asked.increment:
         figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
+    if asked.level:
+        figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
         figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from . import text as textmod
 from .index import Index
@@ -26,6 +27,8 @@ JURISDICTION = re.compile(r"(?:全|我|本|咱)(?:省|市|区|县|州|国|盟|�
 # Words that say how a figure is framed (a target, a rise) rather than what it measures: a sentence of targets holds
 # 目标 and 增长 whatever the measure asked, so these are no anchor either.
 FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指标|实际|同比|比上年")
+
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")  # the Chinese words of a file name
 
 
 class Topic(dict):
@@ -55,7 +58,9 @@ class TopicMatcher:
         # remember the answer per word.
         self.in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
         self._in_report = lru_cache(maxsize=1 << 16)(lambda word, doc: word in index.doc_text.get(doc, ""))
-        titles = [textmod.normalize(d.title) for d in index.documents]
+        # A report's name is its title and the Chinese words of its file name (2026-青海省-government-work-report: a
+        # report titled only 政府工作报告 is still about 青海).
+        titles = [textmod.normalize(" ".join([d.title, *HAN_RUN.findall(Path(d.path).stem)])) for d in index.documents]
         self.in_titles = lru_cache(maxsize=1 << 12)(lambda word: any(word in t for t in titles) and not word.startswith("syn:"))
 
     def in_scope(self, word: str, scope: frozenset[str] | None = None) -> bool:

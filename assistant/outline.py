@@ -43,7 +43,8 @@ MIN_ENUMERATION = 3
 MAX_LEAD_IN = 60  # a sentence that announces a list is short
 MAX_SENTENCE_ITEM = 80  # ...and so are the sentences of a list, each an item
 # ...and says that several things follow (仍然不少, 存在一些问题): any other sentence before a ；-sentence is prose.
-ANNOUNCES = re.compile(r"一些|不少|以下|如下|几个|几方面|诸多|许多|问题|不足|短板|困难|挑战|差距")
+# 目标: a report's targets are announced so (主要预期目标是：…).
+ANNOUNCES = re.compile(r"一些|不少|以下|如下|几个|几方面|诸多|许多|问题|不足|短板|困难|挑战|差距|目标")
 # Sentences or ；-clauses of a paragraph, each with its offset: the units a parallel list (排比) is made of.
 _SEGMENT = re.compile(r"[^。；;！!？?]+")
 
@@ -250,6 +251,20 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
                         at = start + len(clause)
                     if all(row is not None for _, _, row in items):
                         planned.append((key, lead_in, items, lead_row))
+            # ...or by the short sentences after it, to the end of the paragraph (还存在不少老问题。A。B。C。).
+            for n, before in enumerate(p.sentences):
+                rest = p.sentences[n + 1:]
+                lead_in = before.text.rstrip("。：:")
+                if not ANNOUNCES.search(lead_in):
+                    continue
+                # Only the first sentence that announces: a later one (重点领域风险依然不少。) is an item of a list.
+                if (len(rest) >= MIN_ENUMERATION and before.text.endswith("。") and len(lead_in) <= MAX_LEAD_IN
+                        and all(len(x.text) <= MAX_SENTENCE_ITEM for x in rest)):
+                    items = [(p, x.text.rstrip("。"), unit_at(p, x.start)) for x in rest]
+                    lead_row = unit_at(p, before.start)
+                    if lead_row is not None and all(row is not None for _, _, row in items):
+                        planned.append((key, lead_in, items, lead_row))
+                break
             # ...or a lead-in ending on a colon whose items are the sentences after it (主要是：A。B。C。).
             for colon in re.finditer(r"[：:]", p.text):
                 start = max(p.text.rfind("。", 0, colon.start()) + 1, 0)
@@ -260,6 +275,10 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
                     # ...or the ，-clauses of the one sentence after it (主要是：产业转型任务依然紧迫，创新能力不够强，…。)
                     first_at, first = pieces[0]
                     pieces = [(first_at + m.start(), m.group().strip()) for m in re.finditer(r"[^，,]+", first)]
+                elif any(len(piece) > MAX_SENTENCE_ITEM for _, piece in pieces):
+                    # ...or, when a sentence is too long to be one item, the ，；-clauses of them all (预期目标是：A，B。C。)
+                    pieces = [(at + m.start(), m.group().strip()) for at, piece in pieces
+                              for m in re.finditer(r"[^，,；;]+", piece)]
                 if (len(pieces) >= MIN_ENUMERATION and ANNOUNCES.search(lead_in) and len(lead_in) <= MAX_LEAD_IN
                         and all(len(piece) <= MAX_SENTENCE_ITEM for _, piece in pieces)):
                     items = [(p, piece, unit_at(p, at)) for at, piece in pieces]

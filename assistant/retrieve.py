@@ -109,11 +109,18 @@ def _relative_years(normalized: str) -> list[int]:
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)\d{2})")
 
 
+_ENGLISH_PLAN = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+five[- ]year\s+plan", re.IGNORECASE)
+
+
 def _plans(normalized: str) -> tuple[str, ...]:
     """Five-year plans a question names, or whose first and last years it gives as a range."""
     named = [name for name in FIVE_YEAR_PLANS if name in normalized]
     for first, last in _YEAR_RANGE.findall(normalized):
         named += [name for name, span in FIVE_YEAR_PLANS.items() if span == (int(first), int(last))]
+    # The 15th Five-Year Plan: from the sixth (1981-1985) on, one plan every five years.
+    for n in _ENGLISH_PLAN.findall(normalized):
+        first = 1981 + 5 * (int(n) - 6)
+        named += [name for name, span in FIVE_YEAR_PLANS.items() if span == (first, first + 4)]
     # 到2025年 asks for a target at the end of a five-year plan: the plan's targets answer it.
     for year in re.findall(r"(?:到|至|截至)((?:19|20)\d{2})年", normalized):
         named += [name for name, span in FIVE_YEAR_PLANS.items() if span[1] == int(year)]

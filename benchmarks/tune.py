@@ -51,6 +51,9 @@ REPORTS = {
     "gansu2026": SHARED / "corpora" / "provinces-2026" / "2026-甘肃省-government-work-report.txt",
     "hebei2026": SHARED / "corpora" / "provinces-2026" / "2026-河北省-government-work-report.txt",
     "chongqing2026": SHARED / "corpora" / "provinces-2026" / "2026-重庆市-government-work-report.txt",
+    "ningxia2026": SHARED / "corpora" / "provinces-2026" / "2026-宁夏回族自治区-government-work-report.txt",
+    "xizang2026": SHARED / "corpora" / "provinces-2026" / "2026-西藏自治区-government-work-report.txt",
+    "qinghai2026": SHARED / "corpora" / "provinces-2026" / "2026-青海省-government-work-report.txt",
 }
 
 MIN_GAIN = 0.005  # a value moves when it gains at least this share of the questions with one report left out

@@ -141,3 +141,17 @@ def test_an_increment_is_not_answered_by_a_stock():
     assert holds_answer(new, "新增国家级专精特新“小巨人”企业9家,总数达29家")
     assert holds_answer(new, "新增8家省级企业技术中心、10家国家级研发机构")  # 新增 stands before the list
     assert not read_question("国家级高新技术企业有多少家？").increment
+
+
+def test_a_level_is_not_answered_by_its_change():
+    level = read_question("咱们现在最低工资标准每个月是多少钱？")
+    assert level.level
+    assert not holds_answer(level, "最低工资标准每月提高183元")  # how much it rose, not what it is
+    assert holds_answer(level, "最低工资标准每月提高到2100元")  # 提高到 gives the level
+    assert not read_question("最低工资标准每月提高了多少钱？").level  # a change asked is answered by one
+
+
+def test_there_are_which_n_things_asks_for_a_list_but_which_two_did_asks_for_names():
+    assert read_question("去年宁夏有哪十个突出亮点？").wants_list
+    assert read_question("今年要坚定实施的“五大战略”是哪五个？").wants_list
+    assert not read_question("“十四五”期间哪两个县撤县设市了？").wants_list  # a sentence names the two

@@ -41,3 +41,11 @@ def test_irregular_past_forms_meet_their_glosses():
     assert stem("went") == stem("go") and stem("grew") == stem("grow")
     terms = EnglishTerms(build_dictionary({"上市", "企业"}))
     assert "上市" in terms.lookup("which companies went public")
+
+
+def test_a_five_year_plan_named_in_english_is_the_plan_of_its_years():
+    from assistant.retrieve import understand
+
+    assert understand("What urbanization rate does the region aim for by the end of the 15th Five-Year Plan?").plans == ("十五五",)
+    assert understand("How much did GDP grow during the 14th five-year plan?").plans == ("十四五",)
+    assert understand("What is the GDP target for 2026?").plans == ()

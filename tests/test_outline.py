@@ -186,3 +186,52 @@ ASKING_REPORT = """关于冬奥会的资料
 def test_a_sentence_that_asks_is_never_the_answer(tmp_path, monkeypatch):
     answer = _bot_over(ASKING_REPORT, tmp_path, monkeypatch).ask("2022年冬奥会开幕式总导演是谁")
     assert "是谁?" not in answer.answer and "张艺谋" in answer.answer, answer.answer
+
+
+LISTS_REPORT = """政府工作报告
+
+一、2025年工作回顾
+
+过去一年，全省经济稳中有进。地区生产总值增长5%，城镇新增就业6万人。
+
+我们也清醒地认识到，全省经济社会发展还存在不少老问题、新挑战。基础设施建设相对滞后。产业发展基础还很薄弱。生态优势有待进一步挖掘。一些领域腐败问题时有发生。
+
+二、2026年重点工作任务
+
+今年经济主要预期目标是：地区生产总值增长5%左右，力争取得更好结果。一产、二产、三产增加值分别增长5%左右、5%以上、5%左右。规模以上工业增加值增长6%左右，固定资产投资增长5%左右，社会消费品零售总额增长3%左右，地方一般公共预算收入增长3%左右，城镇调查失业率控制在5.5%左右，居民消费价格涨幅2%左右。
+
+（一）聚焦扩大内需，更好融入国内市场
+
+实施提振消费专项行动。
+
+（二）聚焦创新驱动，培育壮大新动能
+
+加快建设科技创新平台。
+
+（三）聚焦民心所系，加大保障和改善民生力度
+
+着力稳就业促增收，在发展中保障和改善民生，推进基本公共服务均等化，扩大优质教育资源供给，健全社会保障体系，完善养老育幼服务，提高医疗卫生服务能力。
+"""
+
+
+def test_the_lists_a_provincial_report_writes_answer_its_list_questions(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    # titled only 政府工作报告: the province is named by the file
+    (seeds / "2026-青海省-government-work-report.txt").write_text(LISTS_REPORT, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, tmp_path / "index")
+    headings = {node.heading: [item.title for item in node.items] for node in build_outline(bot.index)}
+    # sentences announced by one that says several problems follow
+    assert headings["我们也清醒地认识到，全省经济社会发展还存在不少老问题、新挑战"][0] == "基础设施建设相对滞后"
+    # a colon list of targets whose sentences are too long to be items: its clauses are
+    targets = headings["今年经济主要预期目标是"]
+    assert "规模以上工业增加值增长6%左右" in targets and "居民消费价格涨幅2%左右" in targets
+    answer = bot.ask("青海2026年主要预期目标有哪些？")
+    assert answer.status == "answered", answer.answer  # 青海 is the report's own name, not a place it leaves out
+    assert all(x in answer.answer for x in ("地区生产总值增长5%左右", "城镇调查失业率", "居民消费价格")), answer.answer
+    answer = bot.ask("报告里说咱们还存在哪些问题？")
+    assert all(x in answer.answer for x in ("基础设施", "产业发展基础", "生态优势", "腐败")), answer.answer
+    # 重点任务 is made of words for "the parts of the work" only: the part's sections are asked for
+    answer = bot.ask("今年政府重点任务分哪几大块？")
+    assert all(x in answer.answer for x in ("扩大内需", "创新驱动", "民心所系")), answer.answer
