@@ -39,6 +39,9 @@ DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bw
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 _CN_COUNT = {n: w for w, n in CN_NUMBERS.items() if w != "二"}  # 5 → 五, for a note that repeats the question's count
 NOT_FOUND_EN = "The report does not say."
+# A line that names a block of work is as short as a section heading: 95% of the 447 （一）-headings of the 29
+# provincial reports of 2026 (../shared/corpora/provinces-2026, up to their first 。) have at most 29 characters.
+SUBHEADING_CHARS = 30
 
 
 @dataclass
@@ -127,12 +130,20 @@ class Answerer:
         self.corpus_years |= {y + shift for y in self._issue_years.values() if y for shift in (0, -1)}
         # A paragraph that is nothing but a lead-in ending on a colon (a glossary's 6.轨道交通“四网融合”：) is
         # completed by the paragraph after it.
+        # So is a line that only names the work its section's next paragraph does (加强盐湖资源综合开发利用。 then
+        # 实施钾盐…工程，…): one short sentence without a figure, a sub-heading written as a paragraph; its quote is
+        # then followed by the first sentence of that paragraph.
         self._continued_by: dict[str, Paragraph] = {}
+        self._named_by_line: set[str] = set()
         for doc in index.documents:
             body = [p for p in doc.paragraphs if p.kind == "body"]
             for p, following in itertools.pairwise(body):
                 if p.text.rstrip().endswith((":", "：")) and len(p.sentences) <= 1:
                     self._continued_by[p.id] = following
+                elif (len(p.sentences) == 1 and len(p.text.strip()) <= SUBHEADING_CHARS and not re.search(r"\d", p.text)
+                      and p.section_path == following.section_path and len(following.text) > 2 * SUBHEADING_CHARS):
+                    self._continued_by[p.id] = following
+                    self._named_by_line.add(p.id)
         self._chunk_of = {c.paragraph.id: i for i, c in enumerate(index.chunks)}
 
     def _units_of(self, paragraph_id: str) -> list[tuple[int, int, int]]:
@@ -356,7 +367,8 @@ class Answerer:
         following = self._continued_by.get(hit.paragraph.id)
         if following is None:
             return [(hit, quote)]
-        return [(hit, quote), (Hit(following, hit.score, hit.bm25, hit.dense, hit.rank), following.text)]
+        text = following.sentences[0].text if hit.paragraph.id in self._named_by_line else following.text
+        return [(hit, quote), (Hit(following, hit.score, hit.bm25, hit.dense, hit.rank), text)]
 
     def _choose(self, ranked: list[Candidate], weights: Topic, years: set[int], multipart: bool) -> list[Candidate]:
         """The best sentence, and others that cover what it does not (a second figure asked for), from the same part;

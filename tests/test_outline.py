@@ -208,6 +208,10 @@ LISTS_REPORT = """政府工作报告
 
 加快建设科技创新平台。
 
+加强盐湖资源综合开发利用。
+
+实施钾盐高效利用、锂盐量质提升、镁盐创新突破、稀散元素高值化利用工程，市场化法治化推进资源整合和企业重组，大力发展“盐湖+”产业。
+
 （三）聚焦民心所系，加大保障和改善民生力度
 
 着力稳就业促增收，在发展中保障和改善民生，推进基本公共服务均等化，扩大优质教育资源供给，健全社会保障体系，完善养老育幼服务，提高医疗卫生服务能力。
@@ -232,6 +236,9 @@ def test_the_lists_a_provincial_report_writes_answer_its_list_questions(tmp_path
     assert all(x in answer.answer for x in ("地区生产总值增长5%左右", "城镇调查失业率", "居民消费价格")), answer.answer
     answer = bot.ask("报告里说咱们还存在哪些问题？")
     assert all(x in answer.answer for x in ("基础设施", "产业发展基础", "生态优势", "腐败")), answer.answer
+    # a line that only names the work is followed by the paragraph that does it
+    answer = bot.ask("盐湖资源综合开发利用要实施哪几项工程？")
+    assert all(x in answer.answer for x in ("钾盐", "锂盐", "镁盐", "稀散元素")), answer.answer
     # 重点任务 is made of words for "the parts of the work" only: the part's sections are asked for
     answer = bot.ask("今年政府重点任务分哪几大块？")
     assert all(x in answer.answer for x in ("扩大内需", "创新驱动", "民心所系")), answer.answer
