@@ -35,6 +35,11 @@ REPORTS = {
     "hubei2026": SHARED / "corpora" / "provinces-2026" / "2026-湖北省-government-work-report.txt",
     "hebei2026": SHARED / "corpora" / "provinces-2026" / "2026-河北省-government-work-report.txt",
     "chongqing2026": SHARED / "corpora" / "provinces-2026" / "2026-重庆市-government-work-report.txt",
+    "ningxia2026": SHARED / "corpora" / "provinces-2026" / "2026-宁夏回族自治区-government-work-report.txt",
+    "xizang2026": SHARED / "corpora" / "provinces-2026" / "2026-西藏自治区-government-work-report.txt",
+    "qinghai2026": SHARED / "corpora" / "provinces-2026" / "2026-青海省-government-work-report.txt",
+    "guangxi2026": SHARED / "corpora" / "provinces-2026" / "2026-广西壮族自治区-government-work-report.txt",
+    "heilongjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-黑龙江省-government-work-report.txt",
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"

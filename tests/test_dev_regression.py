@@ -84,6 +84,11 @@ SETS = [
     ("heldout/seed5.jsonl", "seed", 0.85),
     ("heldout/tianjin2026.jsonl", "tianjin2026", 0.83),
     ("heldout/hubei2026.jsonl", "hubei2026", 0.81),
+    ("tune/ningxia2026.jsonl", "ningxia2026", 0.79),
+    ("tune/xizang2026.jsonl", "xizang2026", 0.87),
+    ("tune/qinghai2026.jsonl", "qinghai2026", 0.89),
+    ("heldout/guangxi2026.jsonl", "guangxi2026", 0.89),
+    ("heldout/heilongjiang2026.jsonl", "heilongjiang2026", 0.91),
 ]
 
 
