@@ -39,6 +39,8 @@ DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bw
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 _CN_COUNT = {n: w for w, n in CN_NUMBERS.items() if w != "二"}  # 5 → 五, for a note that repeats the question's count
 NOT_FOUND_EN = "The report does not say."
+# A year a sentence is about; not the base of a comparison (比2020年) nor the start of a span (2020年以来).
+WRITTEN_YEAR = re.compile(r"(?<![\d比较])((?:19|20)\d{2})年(?!以来|来|起)")
 # A line that names a block of work is as short as a section heading: 95% of the 447 （一）-headings of the 29
 # provincial reports of 2026 (../shared/corpora/provinces-2026, up to their first 。) have at most 29 characters.
 SUBHEADING_CHARS = 30
@@ -321,6 +323,10 @@ class Answerer:
             note = f"报告没有给出所问的{what}，下面是相关内容。"
         asked_years = query.resolved_years(self._issue_years.get(quotes[0][0].paragraph.doc))
         answer_year = quotes[0][0].paragraph.year
+        if answer_year is None:
+            # A paragraph outside any year's part (a news item, a report without year parts) is of the years its quote
+            # writes: 2023年1月5日 does not answer a question about 2022年1月5日.
+            answer_year = next((int(y) for y in WRITTEN_YEAR.findall(quotes[0][1])), None)
         if (asked_years and answer_year is not None and answer_year not in asked_years
                 and not any(str(y) in q for y in asked_years for _, q in quotes)):
             status = "partial"

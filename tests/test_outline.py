@@ -242,3 +242,18 @@ def test_the_lists_a_provincial_report_writes_answer_its_list_questions(tmp_path
     # 重点任务 is made of words for "the parts of the work" only: the part's sections are asked for
     answer = bot.ask("今年政府重点任务分哪几大块？")
     assert all(x in answer.answer for x in ("扩大内需", "创新驱动", "民心所系")), answer.answer
+
+
+NEWS_REPORT = """参考资料
+
+2022年12月以来，各地优化疫情防控措施，医疗机构扩充床位。
+
+全国在院新冠病毒感染者于2023年1月5日达到峰值162.5万人，随后持续下降，1月30日下降至14.4万人。
+"""
+
+
+def test_a_sentence_outside_any_years_part_is_of_the_year_it_writes(tmp_path, monkeypatch):
+    bot = _bot_over(NEWS_REPORT, tmp_path, monkeypatch)
+    other = bot.ask("2022年1月5日全国在院感染者有多少人？")
+    assert other.status == "partial" and "2023年" in other.note, (other.status, other.answer)
+    assert bot.ask("2023年1月5日全国在院感染者有多少人？").status == "answered"
