@@ -145,9 +145,13 @@ def summary_line(label: str, outcomes: list[Outcome]) -> str:
     right = sum(o.right for o in outcomes)
     refused = sum(o.refused for o in outcomes)
     partial = sum(o.status == "partial" for o in outcomes)
+    # partial answers that open by saying the passages do not give what was asked (报告没有给出…), then quote what
+    # they do give: a refusal to RGB's reader (its check looks for 信息不足), not one to the refusal count above
+    not_given = sum(o.status == "partial" and "没有" in o.note for o in outcomes)
     unreadable = sum(o.status == "unreadable" for o in outcomes)
     return (f"  {label:<12} items {n:>3}   right {right:>3} ({right / n:.2f})   "
-            f"refused {refused:>3} ({refused / n:.2f})   partial {partial:>3}"
+            f"refused {refused:>3} ({refused / n:.2f})   partial {partial:>3} (saying the passages do not give it: "
+            f"{not_given})"
             + (f"   unreadable {unreadable}" if unreadable else ""))
 
 
