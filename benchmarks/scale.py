@@ -461,6 +461,10 @@ def plot(scale: dict) -> Path | None:
                         label=f"{name} p95")
         rss = [p["stores"][name]["peak_rss_mb"] + p["stores"][name].get("server_peak_rss_mb", 0.0) for p in present]
         axes[1][0].plot(xs, rss, marker + "-", color=color, label=f"{name} (client + server)")
+    named = [p for p in points if "named" in p]
+    if named:
+        axes[0][0].plot([p["reports"] for p in named], [p["named"]["p95"] for p in named], "^:", color="C3",
+                        label="local p95, questions naming a real report")
     axes[0][0].set(title="Query latency (dev questions, new to the process)", ylabel="ms", yscale="log")
     axes[1][0].plot(x, [p["build"]["peak_rss_mb"] for p in points], "^--", color="C3", label="local build")
     axes[1][0].set(title="Peak RSS", ylabel="MB")
@@ -473,6 +477,8 @@ def plot(scale: dict) -> Path | None:
     ax = axes[1][1]
     for p, marker in zip(points, "osd^"):
         done = [r for r in p.get("replicas", []) if "per_s" in r]
+        if not done:
+            continue
         ax.plot([r["replicas"] for r in done], [r["per_s"] for r in done], marker + "-", label=f"{p['reports']:,} reports")
     ax.set(title="Replicas against one milvus-lite server", xlabel="replica processes", ylabel="answers / s",
            xticks=list(REPLICAS))
