@@ -420,8 +420,9 @@ def table(scale: dict) -> str:
     missed = sum(p["build"]["vectors_missed"] for p in scale["points"])
     matched = sum(p["build"]["vectors_matched"] for p in scale["points"])
     real = sum(p["build"].get("vectors_real", 0) for p in scale["points"])
-    lines += ["", (f"Vectors: every text of report i has the vector of its counterpart in report 0, and every text of "
-                   f"a real report its own vector from an index of the real reports built with the real model "
+    real_vectors = (", and every text of a real report its own vector from an index of the real reports built with "
+                    "the real model") if real else ""
+    lines += ["", (f"Vectors: every text of report i has the vector of its counterpart in report 0{real_vectors} "
                    f"({matched:,} texts matched, {real:,} of them real; {missed:,} without either given another "
                    "report-0 vector; benchmarks/scale.py SeedVectorEmbedder); questions are embedded by the real "
                    "model. The table measures the system's "
