@@ -79,21 +79,26 @@ def file_name(seed_name: str, i: int) -> str:
     return f"{i:03d}-{place}-{Path(seed_name).stem}.txt"
 
 
-def write_corpus(seed_path: str | Path, n_reports: int, out_dir: str | Path) -> list[Path]:
-    """Write reports 0..n_reports-1 derived from seed_path into out_dir; files that are already right are left alone,
-    so a rerun keeps their fingerprints (and the index built over them) valid."""
+def write_corpus(seed_path: str | Path, n_reports: int, out_dir: str | Path, extra: tuple[Path, ...] = ()) -> list[Path]:
+    """Write reports 0..n_reports-1 derived from seed_path into out_dir, and a copy of each `extra` report as it is
+    (real reports next to the generated ones); files that are already right are left alone, so a rerun keeps their
+    fingerprints (and the index built over them) valid."""
     seed_path, out_dir = Path(seed_path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     seed_text = seed_path.read_text(encoding="utf-8")
-    wanted = {file_name(seed_path.name, i): variant(seed_text, i) for i in range(n_reports)}
+    wanted = {file_name(seed_path.name, i): variant(seed_text, i).encode("utf-8") for i in range(n_reports)}
+    for path in map(Path, extra):
+        if path.name in wanted:
+            raise ValueError(f"{path.name} is also the name of a generated report")
+        wanted[path.name] = path.read_bytes()
     for old in out_dir.glob("*.txt"):
         if old.name not in wanted:
             old.unlink()
     paths = []
-    for name, text in wanted.items():
+    for name, data in wanted.items():
         path = out_dir / name
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
         paths.append(path)
     return paths
 

@@ -570,6 +570,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="largest corpus also measured on Milvus Lite (default 1000; larger ones: local only)")
     parser.add_argument("--scale-duration", type=float, default=60.0,
                         help="seconds each replica level of the scale section answers questions (default 60)")
+    parser.add_argument("--scale-replicas", type=as_ints, default=list(scale.REPLICAS),
+                        help="replica processes against the Milvus server, one level after another (default 1,2,4)")
+    parser.add_argument("--scale-real", help="a folder of real reports (*.txt) added as they are to every scale corpus")
+    parser.add_argument("--scale-real-index",
+                        help="an index of those real reports built with the real model: their texts get its vectors")
+    parser.add_argument("--scale-named-questions",
+                        help="JSONL questions, each naming the real report (`report`: its key) it is about; asked on "
+                             "the local store at every scale size")
+    parser.add_argument("--scale-dir", help="folder for the scale corpora and indexes (default benchmarks/corpora "
+                                            "and benchmarks/out)")
     parser.add_argument("--seeds", default=str(ROOT / "seeds"), help="the default report's folder")
     parser.add_argument("--questions", default=str(DEFAULT_QUESTIONS), help="dev questions (JSONL)")
     parser.add_argument("--wait-quiet", type=float, default=60.0,
@@ -606,9 +616,16 @@ def main(argv: list[str] | None = None) -> int:
             ctx.notes.append(f"the machine was {busy:.0%} busy with other processes when this section started")
         try:
             if section == "scale":
+                optional_path = lambda value: Path(value).resolve() if value else None
+                real = tuple(sorted(Path(args.scale_real).glob("*.txt"))) if args.scale_real else ()
+                # Sizes not measured in this run keep their last numbers, so the sizes can be run one at a time.
+                kept = [p for p in (results.get("scale") or {}).get("points", []) if p["reports"] not in args.scale_sizes]
                 results["scale"] = scale.run_scale(args.scale_sizes, min(ctx.seeds.glob("*.txt")), ctx.index,
                                                    ctx.questions, args.scale_duration, log,
-                                                   args.scale_milvus_up_to)
+                                                   args.scale_milvus_up_to, real, optional_path(args.scale_real_index),
+                                                   optional_path(args.scale_named_questions),
+                                                   tuple(args.scale_replicas), optional_path(args.scale_dir))
+                results["scale"]["points"] = sorted(kept + results["scale"]["points"], key=lambda p: p["reports"])
                 scale.TABLE.write_text(scale.table(results["scale"]) + "\n", encoding="utf-8")
                 log(f"scale: wrote {scale.TABLE.relative_to(ROOT)} and {scale.plot(results['scale']).relative_to(ROOT)}")
             elif section == "growth":

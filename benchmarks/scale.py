@@ -44,6 +44,9 @@ REPLICAS = (1, 2, 4)
 WARM_QUESTION = "高新区的主要经济指标怎么样?"
 MEMORY_SHARE = 0.8  # replicas are started only while their expected RSS stays under this share of available memory
 PROBE_TIMEOUT_S = 4 * 3600
+# The local store's bars in issue 17 ("Done when"): (reports, what, limit, unit); a value passes when at most the limit.
+BARS = ((1_000, "query p95", 150, "ms"), (10_000, "query p95", 300, "ms"), (1_000, "load", 5, "s"),
+        (10_000, "build peak RSS", 4096, "MB"))
 # What a variant changes (corpus.py): figures and years, section numbers, and one word of each synonym pair.
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 SECTION_NUMBER = re.compile(r"[一二三四五六七八九十]+(?=[）)、])")
@@ -56,19 +59,29 @@ def shape(text: str) -> str:
     return NUMBER.sub("#", SECTION_NUMBER.sub("#", SYNONYM.sub(lambda m: SYNONYM_OF[m.group()], text)))
 
 
-class SeedVectorEmbedder:
-    """Benchmark only: a passage gets the real vector of its counterpart in report 0 (found by shape(), with the
-    place names of each variant put in), a question the real model's vector. A passage with no counterpart gets the
-    vector of a report-0 text picked by its hash (a real vector still), and is counted in `missed`."""
+def embedded_texts(index) -> tuple[list[str], np.ndarray]:
+    """The texts an index has vectors for (units, then headings) and their vectors."""
+    texts = [index.chunks[u.chunk].paragraph.text[u.start:u.end] for u in index.units] + [h.text for h in index.headings]
+    vectors = np.vstack([index.store.unit_vectors(np.arange(len(index.units))), index.heading_vectors])
+    return texts, vectors.astype(np.float32)
 
-    def __init__(self, seed_index: str | Path):
+
+class SeedVectorEmbedder:
+    """Benchmark only: a passage gets the real vector of the same text in `real_index` when there is one (real
+    reports put in the corpus, built there with the real model; counted in `real`), else of its counterpart in report
+    0 (found by shape(), with the place names of each variant put in); a question gets the real model's vector. A
+    passage with neither gets the vector of a report-0 text picked by its hash (a real vector still), and is counted
+    in `missed`; `matched` counts the others."""
+
+    def __init__(self, seed_index: str | Path, real_index: str | Path | None = None):
         from assistant import index as indexmod
         from assistant.embed import get_embedder
 
-        seed = indexmod.load(seed_index)
-        texts = [seed.chunks[u.chunk].paragraph.text[u.start:u.end] for u in seed.units] + [h.text for h in seed.headings]
-        self._vectors = np.vstack([seed.store.unit_vectors(np.arange(len(seed.units))),
-                                   seed.heading_vectors]).astype(np.float32)
+        texts, self._vectors = embedded_texts(indexmod.load(seed_index))
+        self._by_text: dict[str, np.ndarray] = {}
+        if real_index is not None:
+            real_texts, real_vectors = embedded_texts(indexmod.load(real_index))
+            self._by_text = dict(zip(real_texts, real_vectors))
         self._by_shape: dict[str, np.ndarray] = {}
         for place in [None, *corpus.PLACES]:
             for text, vector in zip(texts, self._vectors):
@@ -76,7 +89,7 @@ class SeedVectorEmbedder:
                 self._by_shape.setdefault(shape(named), vector)
         self.real = get_embedder()
         self.id, self.dim = f"seed-vectors+{self.real.id}", self.real.dim
-        self.matched = self.missed = 0
+        self.matched = self.missed = self.real = 0
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self.real.embed_queries(texts)
@@ -84,7 +97,11 @@ class SeedVectorEmbedder:
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         vectors = []
         for text in texts:
-            vector = self._by_shape.get(shape(text))
+            vector = self._by_text.get(text)
+            if vector is not None:
+                self.real += 1
+            else:
+                vector = self._by_shape.get(shape(text))
             if vector is None:
                 self.missed += 1
                 vector = self._vectors[int(hashlib.sha256(text.encode()).hexdigest(), 16) % len(self._vectors)]
@@ -95,14 +112,14 @@ class SeedVectorEmbedder:
 
 
 # ---- the processes ----------------------------------------------------------------------------------------------
-def build(corpus_dir: str, index: str, seed_index: str) -> dict:
+def build(corpus_dir: str, index: str, seed_index: str, real_index: str | None = None) -> dict:
     from assistant import index as indexmod
 
-    embedder = SeedVectorEmbedder(seed_index)
+    embedder = SeedVectorEmbedder(seed_index, real_index)
     started = time.perf_counter()
     stats = indexmod.build(corpus_dir, index, embedder)
     return {"build_s": time.perf_counter() - started, "stats": stats, "peak_rss_mb": peak_rss_mb(),
-            "vectors_matched": embedder.matched, "vectors_missed": embedder.missed}
+            "vectors_matched": embedder.matched, "vectors_missed": embedder.missed, "vectors_real": embedder.real}
 
 
 def sync(index: str, store: str) -> dict:
@@ -140,6 +157,7 @@ def query(corpus_dir: str, index: str, store: str, questions: str) -> dict:
                    else answer.status != "answered")
         rows.append({"id": item.get("id", ""), "ms": (time.perf_counter() - t0) * 1e3, "correct": correct,
                      "answer": answer.answer, "cited": [c.id for c in answer.citations],
+                     "cited_reports": sorted({c.report for c in answer.citations}), "report": item.get("report"),
                      "round_trips": bot.index.store.calls - calls})
     return {"load_s": load_s, "rss_loaded_mb": rss_loaded, "rss_end_mb": rss_mb(), "peak_rss_mb": peak_rss_mb(),
             "reports": len(bot.documents), "paragraphs": len(bot.index.chunks), "units": len(bot.index.units),
@@ -179,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus")
     parser.add_argument("--index", required=True)
     parser.add_argument("--seed-index")
+    parser.add_argument("--real-index", help="build: an index of the real reports in the corpus (their real vectors)")
     parser.add_argument("--store", default="local")
     parser.add_argument("--questions")
     parser.add_argument("--first", type=int, default=0)
@@ -186,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0)
     args = parser.parse_args(argv)
     if args.what == "build":
-        result = build(args.corpus, args.index, args.seed_index)
+        result = build(args.corpus, args.index, args.seed_index, args.real_index)
     elif args.what == "sync":
         result = sync(args.index, args.store)
     elif args.what == "query":
@@ -264,27 +283,40 @@ def _replicas(count: int, corpus_dir: Path, index: Path, uri: str, questions: Pa
 
 
 def run_scale(sizes: list[int], seed_report: Path, seed_index: Path, questions: Path, duration: float, log,
-              milvus_up_to: int = 1_000) -> dict:
-    """Every size in turn: corpus, local build, queries on the local store; up to `milvus_up_to` reports also the
-    Milvus sync, queries on Milvus Lite in the process and on a server, and replicas against the server."""
+              milvus_up_to: int = 1_000, real_reports: tuple[Path, ...] = (), real_index: Path | None = None,
+              named_questions: Path | None = None, replicas: tuple[int, ...] = REPLICAS,
+              work_dir: Path | None = None) -> dict:
+    """Every size in turn: corpus (n generated reports, plus `real_reports` as they are), local build, queries on the
+    local store (and `named_questions`, each naming the real report it is about); up to `milvus_up_to` reports also
+    the Milvus sync, queries on Milvus Lite in the process and on a server, and replicas against the server.
+    Corpora and indexes go under `work_dir` (default benchmarks/corpora and benchmarks/out)."""
     from assistant.milvus_store import start_lite_server
 
+    corpora, out = (CORPORA, OUT) if work_dir is None else (work_dir / "corpora", work_dir)
     points = []
     for n in sorted(sizes):
-        folder, index, db = CORPORA / str(n), OUT / f"scale-index-{n}", OUT / f"scale-milvus-{n}.db"
-        corpus.write_corpus(seed_report, n, folder)
+        folder, index, db = corpora / str(n), out / f"scale-index-{n}", out / f"scale-milvus-{n}.db"
+        corpus.write_corpus(seed_report, n, folder, extra=tuple(real_reports))
         shutil.rmtree(index, ignore_errors=True)
         shutil.rmtree(db, ignore_errors=True)
-        log(f"scale: {n} reports, building the index (vectors from report 0)")
-        built = _probe("build", corpus=folder, index=index, seed_index=seed_index)
+        log(f"scale: {n} + {len(real_reports)} reports, building the index (vectors from report 0"
+            + (f" and {real_index})" if real_index else ")"))
+        built = _probe("build", corpus=folder, index=index, seed_index=seed_index, real_index=real_index)
         log(f"scale: {n} reports, {built['stats']['chunks']} paragraphs in {built['build_s']:.0f} s")
         # The first load writes the local store's cache (BM25 matrices, the vector index) into the index folder;
         # every later start, the one measured, reads it.
         cached = _probe("sync", index=index, store="local")
-        point = {"reports": n, "paragraphs": built["stats"]["chunks"], "build": built, "first_load": cached,
-                 "stores": {}}
+        point = {"reports": n, "real_reports": len(real_reports), "paragraphs": built["stats"]["chunks"],
+                 "build": built, "first_load": cached, "stores": {}}
         log(f"scale: first load (writes the cache) {cached['sync_s']:.0f} s; queries, local store")
         point["stores"]["local"] = _probe("query", corpus=folder, index=index, store="local", questions=questions)
+        if named_questions is not None:
+            log("scale: questions that name a real report, local store")
+            named = _probe("query", corpus=folder, index=index, store="local", questions=named_questions)
+            point["named"] = {**_latency(named["rows"]), "load_s": named["load_s"], "rows": named["rows"],
+                              "only_named_report": sum(r["cited_reports"] == [r["report"]] for r in named["rows"]),
+                              "other_report": sum(any(c != r["report"] for c in r["cited_reports"])
+                                                  for r in named["rows"])}
         point["index_mb"] = tree_bytes(index) / 2**20
         if n > milvus_up_to:
             _finish_point(point, n, log)
@@ -298,7 +330,7 @@ def run_scale(sizes: list[int], seed_report: Path, seed_index: Path, questions: 
                                                 questions=questions)
         port = free_port()
         started = time.perf_counter()
-        server = start_lite_server(db, port, OUT / f"scale-server-{n}.log")
+        server = start_lite_server(db, port, out / f"scale-server-{n}.log")
         try:
             uri = f"http://127.0.0.1:{port}"
             point["server_start_s"] = time.perf_counter() - started
@@ -307,7 +339,7 @@ def run_scale(sizes: list[int], seed_report: Path, seed_index: Path, questions: 
             served["server_rss_mb"], served["server_peak_rss_mb"] = rss_mb(server.pid), rss_mb(server.pid, "VmHWM")
             point["stores"]["milvus server"] = served
             point["replicas"] = []
-            for count in REPLICAS:
+            for count in replicas:
                 needed = count * served["peak_rss_mb"]
                 if needed > MEMORY_SHARE * available_mb():
                     point["replicas"].append({"replicas": count, "skipped": f"needs ~{needed:.0f} MB, "
@@ -334,6 +366,10 @@ def _finish_point(point: dict, n: int, log) -> None:
                                         for a, b in zip(rows, local_rows))
         log(f"scale: {n} reports, {name}: p50 {measured['latency']['p50']:.0f} ms, "
             f"p95 {measured['latency']['p95']:.0f} ms, load {measured['load_s']:.1f} s")
+    if "named" in point:
+        named = point["named"]
+        log(f"scale: {n} reports, questions naming a real report: {named['only_named_report']}/{named['n']} cite only "
+            f"it, {named['other_report']} another, p50 {named['p50']:.0f} ms, p95 {named['p95']:.0f} ms")
 
 
 def table(scale: dict) -> str:
@@ -343,6 +379,7 @@ def table(scale: dict) -> str:
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for p in scale["points"]:
         rows = p["paragraphs"] + p["stores"]["local"]["units"]
+        reports = f"{p['reports']:,}" + (f" + {p['real_reports']} real" if p.get("real_reports") else "")
         for name, s in p["stores"].items():
             build_s = p["build"]["build_s"] + (p["sync"]["sync_s"] if name != "local" else 0.0)
             built = (f"{build_s:.0f} (peak RSS {p['build']['peak_rss_mb']:.0f} MB)" if name == "local"
@@ -352,7 +389,7 @@ def table(scale: dict) -> str:
             lat = s["latency"]
             trips = (f"{lat['round_trips_p50']:.0f}/{lat['round_trips_max']}"
                      if "round_trips_max" in lat and name != "local" else "—")  # the local store makes none
-            lines.append(f"| {p['reports']:,} | {rows:,} | {name} | {built} | {lat['p50']:.0f} | {lat['p95']:.0f} | "
+            lines.append(f"| {reports} | {rows:,} | {name} | {built} | {lat['p50']:.0f} | {lat['p95']:.0f} | "
                          f"{trips} | {lat['correct']}/{lat['n']} ({s['same_as_local']}) | {s['load_s']:.1f} | {s['rss_loaded_mb']:.0f} "
                          f"({s['peak_rss_mb']:.0f}) | {server} | {disk:.0f} |")
     lines += ["", (f"Replicas against one `milvus-lite server` ({scale['duration_s']:.0f} s a level, each replica a "
@@ -366,15 +403,43 @@ def table(scale: dict) -> str:
             else:
                 lines.append(f"| {p['reports']:,} | {r['replicas']} | {r['per_s']:.2f} | {r['p50_ms']:.0f} | "
                              f"{r['p95_ms']:.0f} | {r['server_cpu_s']:.0f} | {r['server_rss_mb']:.0f} |")
+    named = [p for p in scale["points"] if "named" in p]
+    if named:
+        lines += ["", "Questions that name one of the real reports (local store, a fresh process, each question new to it):",
+                  "", ("| reports | questions | cited only the named report | cited another report | figures right | "
+                       "p50 ms | p95 ms | max ms |"), "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        lines += [f"| {p['reports']:,} | {p['named']['n']} | {p['named']['only_named_report']} | "
+                  f"{p['named']['other_report']} | {p['named']['correct']} | "
+                  f"{p['named']['p50']:.0f} | {p['named']['p95']:.0f} | {p['named']['max']:.0f} |" for p in named]
+    lines += ["", "Issue 17's bars for the local store:", "", "| bar | measured | verdict |", "| --- | --- | --- |"]
+    for reports, what, limit, unit in BARS:
+        value = bar_value(scale, reports, what)
+        lines.append(f"| {what} ≤ {limit:,} {unit} at {reports:,} reports | "
+                     + ("not measured | |" if value is None else
+                        f"{value:,.1f} {unit} | {'PASS' if value <= limit else 'FAIL'} |"))
     missed = sum(p["build"]["vectors_missed"] for p in scale["points"])
     matched = sum(p["build"]["vectors_matched"] for p in scale["points"])
-    lines += ["", (f"Vectors: every text of report i has the vector of its counterpart in report 0 ({matched:,} texts "
-                   f"matched, {missed:,} without a counterpart given another report-0 vector; benchmarks/scale.py "
-                   "SeedVectorEmbedder); questions are embedded by the real model. The table measures the system's "
+    real = sum(p["build"].get("vectors_real", 0) for p in scale["points"])
+    real_vectors = (", and every text of a real report its own vector from an index of the real reports built with "
+                    "the real model") if real else ""
+    lines += ["", (f"Vectors: every text of report i has the vector of its counterpart in report 0{real_vectors} "
+                   f"({matched:,} texts matched, {real:,} of them real; {missed:,} without either given another "
+                   "report-0 vector; benchmarks/scale.py SeedVectorEmbedder); questions are embedded by the real "
+                   "model. The table measures the system's "
                    "scale, not retrieval quality. Build: index files, plus the sync into a new Milvus Lite file for "
                    "the Milvus rows. Disk: index folder, plus the Milvus data. Milvus file: Milvus Lite in the "
                    "engine's process; server: `milvus-lite server` on 127.0.0.1, its RSS measured after the queries.")]
     return "\n".join(lines)
+
+
+def bar_value(scale: dict, reports: int, what: str) -> float | None:
+    """The local store's measured value for one of BARS, or None when that size was not measured."""
+    point = next((p for p in scale["points"] if p["reports"] == reports), None)
+    if point is None:
+        return None
+    local = point["stores"]["local"]
+    return {"query p95": local["latency"]["p95"], "load": local["load_s"],
+            "build peak RSS": point["build"]["peak_rss_mb"]}[what]
 
 
 def plot(scale: dict) -> Path | None:
@@ -397,7 +462,12 @@ def plot(scale: dict) -> Path | None:
                         label=f"{name} p95")
         rss = [p["stores"][name]["peak_rss_mb"] + p["stores"][name].get("server_peak_rss_mb", 0.0) for p in present]
         axes[1][0].plot(xs, rss, marker + "-", color=color, label=f"{name} (client + server)")
+    named = [p for p in points if "named" in p]
+    if named:
+        axes[0][0].plot([p["reports"] for p in named], [p["named"]["p95"] for p in named], "^:", color="C3",
+                        label="local p95, questions naming a real report")
     axes[0][0].set(title="Query latency (dev questions, new to the process)", ylabel="ms", yscale="log")
+    axes[1][0].plot(x, [p["build"]["peak_rss_mb"] for p in points], "^--", color="C3", label="local build")
     axes[1][0].set(title="Peak RSS", ylabel="MB")
     ax = axes[0][1]
     ax.plot(x, [p["build"]["build_s"] for p in points], "o-", label="local: index files")
@@ -408,6 +478,8 @@ def plot(scale: dict) -> Path | None:
     ax = axes[1][1]
     for p, marker in zip(points, "osd^"):
         done = [r for r in p.get("replicas", []) if "per_s" in r]
+        if not done:
+            continue
         ax.plot([r["replicas"] for r in done], [r["per_s"] for r in done], marker + "-", label=f"{p['reports']:,} reports")
     ax.set(title="Replicas against one milvus-lite server", xlabel="replica processes", ylabel="answers / s",
            xticks=list(REPLICAS))
@@ -417,7 +489,9 @@ def plot(scale: dict) -> Path | None:
     for ax in axes.flat:
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7)
-    fig.suptitle("Scale: generated corpora on the local store and on Milvus Lite (2 cores)")
+    real = points[0].get("real_reports", 0)
+    fig.suptitle("Scale: generated corpora" + (f" plus {real} real reports" if real else "")
+                 + " on the local store and on Milvus Lite (2 cores)")
     PLOT.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(PLOT, dpi=110)
     plt.close(fig)

@@ -66,3 +66,12 @@ def test_write_corpus_keeps_files_that_are_already_right(tmp_path):
     write_corpus(SEED, 2, tmp_path)
     assert sorted(p.name for p in tmp_path.glob("*.txt")) == [file_name(SEED.name, i) for i in range(2)]
     assert [p.stat().st_mtime_ns for p in paths[:2]] == stamps[:2]
+
+
+def test_write_corpus_copies_extra_reports_byte_for_byte(tmp_path):
+    real = tmp_path / "real" / "2026-某省-report.txt"
+    real.parent.mkdir()
+    real.write_bytes("一、总结\r\n\u3000\u3000全省生产总值增长5.2%。\r\n".encode())
+    paths = write_corpus(SEED, 2, tmp_path / "corpus", extra=(real,))
+    assert [p.name for p in paths] == [file_name(SEED.name, 0), file_name(SEED.name, 1), real.name]
+    assert paths[-1].read_bytes() == real.read_bytes()
