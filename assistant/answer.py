@@ -161,7 +161,8 @@ class Answerer:
     def _asked_years(self, query: Query) -> set[int]:
         """Every year the question asks about, 去年/今年 read against each report's own date."""
         years: set[int] = set()
-        for issue_year in self._issue_years.values():
+        # Over the distinct issue years (a few), not the reports (thousands in an archive).
+        for issue_year in set(self._issue_years.values()):
             years |= query.resolved_years(issue_year)
         return years
 

@@ -24,6 +24,8 @@ import json
 import logging
 import os
 import shutil
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -40,6 +42,15 @@ IVF_MIN_UNITS = 200_000
 IVF_LISTS_PER_SQRT = 4  # lists = 4·sqrt(units): ~2,000 at 250,000 units, ~6,300 at 2.5 million
 IVF_PROBE = 32  # lists searched per question
 IVF_ADD_BATCH = 65_536
+# A search limited to some reports scores their units exactly up to this many units (~70 reports like the seed, a few
+# ms); a wider scope (a level or a year over thousands of reports) is searched in the vector index with the scope as a
+# filter, since copying and scoring hundreds of thousands of rows per question is what made p95 grow with the archive.
+SCOPED_EXACT_MAX_UNITS = 20_000
+# An approximate (IVF) search with a filter probes more lists: a scope holding a fraction f of the units needs about
+# 1/f times the lists to meet as many of its own units as an unfiltered search meets; this many times that again.
+IVF_SCOPED_MARGIN = 2
+SCORE_MEMORY = 8  # BM25 score arrays kept per store: a question scores the same words several times (parts, retries)
+SCOPE_MEMORY = 16  # scope filters kept (a bitmap of the units in scope)
 log = logging.getLogger(__name__)
 
 
@@ -69,13 +80,17 @@ class LocalStore:
     With `cache_dir` (the index folder's cache/), the BM25 matrices and the vector index are written there the first
     time and memory-mapped after, so that loading an archive costs what the queries touch. Up to IVF_MIN_UNITS units
     the vector search is exact (flat); above it, an inverted-file index with 8-bit scalar quantisation searches
-    IVF_PROBE of its lists. A search limited to some reports is exact over their units whatever the size."""
+    IVF_PROBE of its lists. A search limited to some reports is exact over their units up to
+    SCOPED_EXACT_MAX_UNITS, and above it a search of the vector index with the scope as a filter."""
 
     name = "local"
     calls = 0  # everything is in this process
 
     def __init__(self, index, unit_vectors: np.ndarray, cache_dir: str | Path | None = None):
         self.index = index
+        self._memory_lock = threading.Lock()
+        self._scores: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._filters: OrderedDict[frozenset[str], tuple] = OrderedDict()
         self._unit_vectors = unit_vectors
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.bm25 = self._bm25("paragraphs", lambda: [c.tokens or [""] for c in index.chunks])
@@ -148,15 +163,31 @@ class LocalStore:
             write_cache(path, lambda tmp: (tmp.mkdir(), faiss.write_index(ivf, str(tmp / "index.faiss"))))
         return ivf
 
+    def _remembered(self, key: tuple, compute) -> np.ndarray:
+        """The scores for `key`, computed once for the last SCORE_MEMORY keys (read-only: callers add them up into
+        arrays of their own)."""
+        with self._memory_lock:
+            if key in self._scores:
+                self._scores.move_to_end(key)
+                return self._scores[key]
+        scores = np.asarray(compute())
+        scores.setflags(write=False)
+        with self._memory_lock:
+            self._scores[key] = scores
+            while len(self._scores) > SCORE_MEMORY:
+                self._scores.popitem(last=False)
+        return scores
+
     def paragraph_scores(self, tokens: list[str]) -> np.ndarray:
         if not tokens:
             return np.zeros(len(self.index.chunks), dtype=np.float32)
-        return self.bm25.get_scores(tokens)
+        return self._remembered(("p", *tokens), lambda: self.bm25.get_scores(tokens))
 
     def sentence_scores(self, tokens: list[str]) -> np.ndarray:
         if not tokens:
             return np.zeros(len(self.index.sentence_owner), dtype=np.float32)
-        return self.sentence_bm25.get_scores(tokens)[: len(self.index.sentence_owner)]
+        return self._remembered(("s", *tokens),
+                                lambda: self.sentence_bm25.get_scores(tokens)[: len(self.index.sentence_owner)])
 
     def nearest_units(self, vector: np.ndarray, k: int, docs: frozenset[str] | None = None
                       ) -> tuple[np.ndarray, np.ndarray]:
@@ -167,11 +198,48 @@ class LocalStore:
             found = rows[0] >= 0
             return best_first(rows[0][found], scores[0][found])
         # The units of the reports asked about only: the nearest units of all reports may all be elsewhere.
+        count = sum(len(self._unit_rows_of.get(doc, ())) for doc in docs)
+        if count > SCOPED_EXACT_MAX_UNITS:
+            return self._filtered_search(vector, k, docs, count)
         rows = np.concatenate([self._unit_rows_of.get(doc, np.zeros(0, dtype=np.int64)) for doc in docs]) \
             if docs else np.zeros(0, dtype=np.int64)
         sims = np.asarray(self._unit_vectors[rows], dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
         best = np.argsort(-sims, kind="stable")[:k]
         return best_first(rows[best], sims[best])
+
+    def _scope_filter(self, docs: frozenset[str]):
+        """A faiss filter passing the units of these reports only (a bitmap over all units), kept for the last
+        SCOPE_MEMORY scopes: the same level or year comes back question after question."""
+        with self._memory_lock:
+            if docs in self._filters:
+                self._filters.move_to_end(docs)
+                return self._filters[docs][0]
+        mask = np.zeros(len(self._unit_vectors), dtype=bool)
+        for doc in docs:
+            mask[self._unit_rows_of.get(doc, np.zeros(0, dtype=np.int64))] = True
+        bits = np.packbits(mask, bitorder="little")
+        selector = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
+        with self._memory_lock:
+            self._filters[docs] = (selector, bits)  # the selector reads the bitmap in place: keep both alive
+            while len(self._filters) > SCOPE_MEMORY:
+                self._filters.popitem(last=False)
+        return selector
+
+    def _filtered_search(self, vector: np.ndarray, k: int, docs: frozenset[str], count: int
+                         ) -> tuple[np.ndarray, np.ndarray]:
+        """The k nearest units among a wide scope's `count` units, searched in the vector index with the scope as a
+        filter: exact when the index is flat, IVF with more lists probed (IVF_SCOPED_MARGIN) when it is not."""
+        selector = self._scope_filter(docs)
+        query = np.ascontiguousarray(vector[None, :], dtype=np.float32)
+        if isinstance(self.faiss, faiss.IndexIVF):
+            share = count / max(1, self.faiss.ntotal)
+            probe = int(min(self.faiss.nlist, np.ceil(IVF_PROBE * IVF_SCOPED_MARGIN / share)))
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=max(IVF_PROBE, probe))
+        else:
+            params = faiss.SearchParameters(sel=selector)
+        scores, rows = self.faiss.search(query, min(k, count), params=params)
+        found = rows[0] >= 0
+        return best_first(rows[0][found], scores[0][found])
 
     def unit_vectors(self, rows) -> np.ndarray:
         return self._unit_vectors[np.asarray(rows, dtype=np.int64)]

@@ -212,3 +212,46 @@ def test_a_build_killed_half_way_resumes_without_embedding_again(tmp_path, monke
     assert np.array_equal(again.store.unit_vectors(range(len(again.units))),
                           fresh.store.unit_vectors(range(len(fresh.units))))
     assert not (where / indexmod.PARTS).exists()
+
+
+def test_a_wide_scope_is_searched_in_the_vector_index_with_a_filter(tmp_path, monkeypatch):
+    """A scope wider than store.SCOPED_EXACT_MAX_UNITS is searched in faiss with a bitmap of its units: on a flat index
+    it finds exactly what scoring every unit of the scope finds; on an IVF index (more lists probed) it keeps to the
+    scope and finds what the exact search ranks first. BM25 scores of the same words are computed once and cannot be
+    changed by a caller."""
+    from assistant import store as storemod
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt")), seeds)
+    (seeds / "tiny.txt").write_text(TINY_REPORT, encoding="utf-8")
+    indexmod.build(seeds, tmp_path / "index", FakeEmbedder())
+    loaded = indexmod.load(tmp_path / "index")
+    store = loaded.store
+    seed = next(d.key for d in loaded.documents if d.key != "tiny")
+    scope = frozenset({seed})
+    in_scope = set(store._unit_rows_of[seed].tolist())
+    assert 0 < len(in_scope) < len(loaded.units)
+    questions = ["2021年规上工业总产值是多少?", "孵化器新增了多少家", "人才引进做了哪些工作", "实际利用外资"]
+    vectors = FakeEmbedder().embed_queries(questions)
+    exact = [store.nearest_units(v, 50, scope) for v in vectors]
+    monkeypatch.setattr(storemod, "SCOPED_EXACT_MAX_UNITS", 10)
+    for (rows, scores), vector in zip(exact, vectors):
+        filtered_rows, filtered_scores = store.nearest_units(vector, 50, scope)
+        assert set(filtered_rows.tolist()) <= in_scope
+        np.testing.assert_allclose(filtered_scores, scores, rtol=1e-5, atol=1e-6)
+        assert set(filtered_rows[filtered_scores > scores[-1] + 1e-5].tolist()) == \
+            set(rows[scores > scores[-1] + 1e-5].tolist())
+    monkeypatch.setattr(storemod, "IVF_MIN_UNITS", 10)
+    ivf = storemod.LocalStore(loaded, loaded.unit_vector_rows)
+    assert isinstance(ivf.faiss, storemod.faiss.IndexIVF)
+    for (rows, _), vector in zip(exact, vectors):
+        ivf_rows, _ = ivf.nearest_units(vector, 50, scope)
+        assert len(ivf_rows) == 50 and set(ivf_rows.tolist()) <= in_scope
+        assert ivf_rows[0] in rows[:3]
+    tokens = understand("孵化器新增了多少家").tokens
+    first = store.paragraph_scores(tokens)
+    assert store.paragraph_scores(list(tokens)) is first
+    with pytest.raises(ValueError):
+        first[0] = 1.0
+    np.testing.assert_allclose(first, store.bm25.get_scores(tokens))
