@@ -43,6 +43,15 @@ class Topic(dict):
         return sum(self.values()) or 1.0
 
 
+def paragraph_frequencies(chunks) -> dict[str, int]:
+    """How many paragraphs hold each token."""
+    df: dict[str, int] = {}
+    for chunk in chunks:
+        for token in set(chunk.tokens):
+            df[token] = df.get(token, 0) + 1
+    return df
+
+
 class TopicMatcher:
     """Knows the reports' vocabulary: IDF of every token, and whether the reports mention a word at all."""
 
@@ -50,10 +59,8 @@ class TopicMatcher:
         self.index = index
         self.settings = settings or default_settings()
         self.n_docs = max(len(index.chunks), 1)
-        self._df: dict[str, int] = {}
-        for chunk in index.chunks:
-            for token in set(chunk.tokens):
-                self._df[token] = self._df.get(token, 0) + 1
+        frequencies = getattr(getattr(index, "store", None), "paragraph_frequencies", None)
+        self._df: dict[str, int] = frequencies() if frequencies else paragraph_frequencies(index.chunks)
         # "Does the report say X anywhere" is a substring test over all reports (megabytes for a hundred of them):
         # remember the answer per word.
         self.in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)

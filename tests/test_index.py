@@ -255,3 +255,17 @@ def test_a_wide_scope_is_searched_in_the_vector_index_with_a_filter(tmp_path, mo
     with pytest.raises(ValueError):
         first[0] = 1.0
     np.testing.assert_allclose(first, store.bm25.get_scores(tokens))
+
+
+def test_the_local_stores_paragraph_frequencies_are_the_counted_ones(tiny):
+    """TopicMatcher's IDF reads how many paragraphs hold a token off the BM25 matrix (instant at load) instead of
+    counting every paragraph's tokens: both give the same numbers."""
+    from assistant.match import paragraph_frequencies
+
+    seeds, where = tiny
+    shutil.copy(next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt")), seeds)
+    indexmod.build(seeds, where, FakeEmbedder())
+    loaded = indexmod.load(where)
+    counted = paragraph_frequencies(loaded.chunks)
+    assert len(counted) > 500
+    assert loaded.store.paragraph_frequencies() == counted
