@@ -278,7 +278,10 @@ class Answerer:
         cfg = self.settings
         if missing_share >= cfg.missing_topic_share:
             return best.coverage >= cfg.strong_coverage and (best.dense >= cfg.strong_dense or not dense_ok)
-        return best.coverage >= cfg.min_coverage or (dense_ok and best.dense >= cfg.paraphrase_dense)
+        # Vectors alone (a paraphrase) answer only a question whose nouns the reports all use: with one they never use
+        # (总产值 asked of a report that only writes 生产总值), a sentence sharing none of the question's words is about
+        # the rest of the question (国内生产总值… for 规上工业总产值), however close its vector.
+        return best.coverage >= cfg.min_coverage or (dense_ok and not missing and best.dense >= cfg.paraphrase_dense)
 
     # ---- the answer -----------------------------------------------------------------------------------------------
     def answer(self, query: Query, hits: list[Hit], section_hits: list[Hit] | None = None,

@@ -205,3 +205,24 @@ def test_words_of_the_report_s_title_and_of_time_are_no_anchors(bot):
     query = understand("火炬高新区的安全事故比前一年少了多少?", [], bot.index.english)
     anchors = matcher.anchors(query, matcher.topic(query))
     assert anchors and "火炬" not in anchors and "一年" not in anchors
+
+
+def test_a_noun_the_reports_never_use_is_not_paraphrased_by_vectors_alone():
+    """A sentence sharing no word of the question answers on its vector alone (a paraphrase) only when the reports use
+    every noun of the question: 规上工业总产值 asked of a report that never writes 总产值 is not answered by its
+    国内生产总值 sentence, however close the vectors (the 0.90 cosine was a coin toss between numpy builds)."""
+    from types import SimpleNamespace
+
+    from assistant.answer import Answerer, Candidate
+    from assistant.settings import default_settings
+
+    settings = default_settings()
+    judge = SimpleNamespace(dense_calibrated=True, settings=settings)
+    query = SimpleNamespace(lang="zh")
+    close = Candidate(hit=None, sentence="国内生产总值达到114万亿元，增长8.1%。", coverage=0.0,
+                      dense=settings.paraphrase_dense + 0.02, fit=0.0, year_fit=0.0, period_fit=0.0, matched=frozenset())
+    assert Answerer.convincing(judge, query, close, 0.2, []) is True  # every noun used: a paraphrase answers
+    assert Answerer.convincing(judge, query, close, 0.2, ["总产值"]) is False
+    worded = Candidate(hit=None, sentence=close.sentence, coverage=settings.min_coverage, dense=0.5, fit=0.0,
+                       year_fit=0.0, period_fit=0.0, matched=frozenset({"工业"}))
+    assert Answerer.convincing(judge, query, worded, 0.2, ["总产值"]) is True  # the words still decide
