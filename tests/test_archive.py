@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.document import load_folder
 from assistant import scope
+from assistant.document import load_folder
 from assistant.scope import named_reports, names_a_report, profile
 from assistant.text import normalize
 
