@@ -40,6 +40,8 @@ REPORTS = {
     "qinghai2026": SHARED / "corpora" / "provinces-2026" / "2026-青海省-government-work-report.txt",
     "guangxi2026": SHARED / "corpora" / "provinces-2026" / "2026-广西壮族自治区-government-work-report.txt",
     "heilongjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-黑龙江省-government-work-report.txt",
+    "jilin2026": SHARED / "corpora" / "provinces-2026" / "2026-吉林省-government-work-report.txt",
+    "xinjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-新疆维吾尔自治区-government-work-report.txt",
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"

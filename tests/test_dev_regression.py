@@ -89,6 +89,8 @@ SETS = [
     ("tune/qinghai2026.jsonl", "qinghai2026", 0.89),
     ("heldout/guangxi2026.jsonl", "guangxi2026", 0.89),
     ("heldout/heilongjiang2026.jsonl", "heilongjiang2026", 0.91),
+    ("heldout/jilin2026.jsonl", "jilin2026", 0.79),
+    ("heldout/xinjiang2026.jsonl", "xinjiang2026", 0.77),
 ]
 
 
