@@ -142,8 +142,9 @@ class Answerer:
             for p, following in itertools.pairwise(body):
                 if p.text.rstrip().endswith((":", "：")) and len(p.sentences) <= 1:
                     self._continued_by[p.id] = following
-                elif (len(p.sentences) == 1 and len(p.text.strip()) <= SUBHEADING_CHARS and not re.search(r"\d", p.text)
-                      and p.section_path == following.section_path and len(following.text) > 2 * SUBHEADING_CHARS):
+                elif (len(p.text.strip()) <= SUBHEADING_CHARS and not re.search(r"\d", p.text)
+                      and len(following.text) > 2 * SUBHEADING_CHARS and len(p.sentences) == 1
+                      and p.section_path == following.section_path):  # the costly tests last: this runs at load
                     self._continued_by[p.id] = following
                     self._named_by_line.add(p.id)
         self._chunk_of = {c.paragraph.id: i for i, c in enumerate(index.chunks)}

@@ -23,6 +23,7 @@ Not for searching: see retrieve.py.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -75,6 +76,30 @@ class Unit:
     chunk: int  # index of the paragraph's chunk
     start: int
     end: int
+
+
+class UnitTable(Sequence):
+    """Every unit of the index, in order (a paragraph's units follow its chunk), held as three integer arrays: a
+    Unit object each took ~0.7 s of a 1,000-report index's load (262,000 units); one is made when it is read."""
+
+    def __init__(self, chunks: list[Chunk]):
+        counts = [len(c.units) for c in chunks]
+        self.owner = np.repeat(np.arange(len(chunks), dtype=np.int64), counts)
+        spans = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(c.units for c in chunks)),
+                            dtype=np.int64, count=2 * sum(counts))
+        self.start, self.end = spans[0::2], spans[1::2]
+
+    def __len__(self) -> int:
+        return len(self.owner)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return Unit(int(self.owner[i]), int(self.start[i]), int(self.end[i]))
 
 
 @dataclass(frozen=True)
@@ -211,8 +236,8 @@ class Index:
         self.manifest = manifest
         textmod.add_terms(manifest.get("domain_terms", []))
         self.dim = int(manifest.get("dim", 0))
-        self.units = [Unit(i, start, end) for i, c in enumerate(chunks) for start, end in c.units]
-        self.unit_owner = np.array([u.chunk for u in self.units], dtype=np.int64)
+        self.units = UnitTable(chunks)
+        self.unit_owner = self.units.owner
         self.sentence_owner = np.repeat(np.arange(len(chunks), dtype=np.int64), [len(c.sentence_tokens) for c in chunks])
         self.headings = headings or []
         self.heading_vectors = (np.asarray(heading_vectors, dtype=np.float32) if heading_vectors is not None
@@ -354,6 +379,38 @@ def _joined(tokens: list[str]) -> str:
 
 def _split(tokens: str) -> list[str]:
     return tokens.split(" ") if tokens else []
+
+
+class TokensOnRead(Sequence):
+    """A paragraph's BM25 tokens as loaded: the stored string, split the first time they are read (then kept). With
+    the store's BM25 matrices cached, nothing reads them at load; splitting all of them took ~1 s of a 1,000-report
+    index's load."""
+
+    __slots__ = ("_joined", "_tokens")
+
+    def __init__(self, joined: str):
+        self._joined = joined
+        self._tokens: list[str] | None = None
+
+    def _list(self) -> list[str]:
+        if self._tokens is None:
+            self._tokens = _split(self._joined)
+        return self._tokens
+
+    def __len__(self) -> int:
+        return len(self._list())
+
+    def __getitem__(self, i):
+        return self._list()[i]
+
+    def __iter__(self):
+        return iter(self._list())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Sequence) and self._list() == list(other)
+
+    def __repr__(self) -> str:
+        return repr(self._list())
 
 
 class SplitOnRead(Sequence):
@@ -677,8 +734,9 @@ def load(index_dir: str | Path, seeds_dir: str | Path | None = None, embedder_id
         para["span"] = tuple(para["span"]) if para.get("span") else None
         paragraph = Paragraph(**para)
         by_doc[paragraph.doc].append(paragraph)
-        chunks.append(Chunk(paragraph, _split(record["tokens"]), searchable_text(paragraph),
-                            SplitOnRead(record["sentence_tokens"]), [tuple(u) for u in record["units"]]))
+        # Units stay the [start, end] pairs read (read as pairs, never changed).
+        chunks.append(Chunk(paragraph, TokensOnRead(record["tokens"]), searchable_text(paragraph),
+                            SplitOnRead(record["sentence_tokens"]), record["units"]))
     documents = [Document(key=d["key"], path=d["path"], title=d["title"], meta=d["meta"], paragraphs=by_doc[d["key"]],
                           date=d["date"], sha256=d["sha256"], parts=d["parts"],
                           sections=[tuple(s) for s in d["sections"]])

@@ -213,7 +213,7 @@ class MilvusStore:
         self.index = index
         self._unit_vectors = unit_vectors
         chunks = index.chunks
-        self._paragraph_tokens = [c.tokens for c in chunks]
+        self._paragraph_tokens = [list(c.tokens) for c in chunks]
         self._sentence_tokens = [t for c in chunks for t in c.sentence_tokens]
         self._ids = vocabulary(self._paragraph_tokens + self._sentence_tokens + [[""]])
         self._paragraph_row = {c.paragraph.id: i for i, c in enumerate(chunks)}

@@ -93,7 +93,7 @@ class LocalStore:
         self._filters: OrderedDict[frozenset[str], tuple] = OrderedDict()
         self._unit_vectors = unit_vectors
         self.cache_dir = Path(cache_dir) if cache_dir else None
-        self.bm25 = self._bm25("paragraphs", lambda: [c.tokens or [""] for c in index.chunks])
+        self.bm25 = self._bm25("paragraphs", lambda: [list(c.tokens) or [""] for c in index.chunks])
         # Sentences get a BM25 of their own: a long paragraph full of figures dilutes the one sentence that answers.
         self.sentence_bm25 = self._bm25(
             "sentences", lambda: [t or [""] for c in index.chunks for t in c.sentence_tokens] or [[""]])

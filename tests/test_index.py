@@ -10,6 +10,7 @@ import pytest
 
 from assistant import Assistant
 from assistant import index as indexmod
+from assistant import text as textmod
 from assistant.retrieve import Retriever, understand
 
 from .fakes import FakeEmbedder
@@ -269,3 +270,23 @@ def test_the_local_stores_paragraph_frequencies_are_the_counted_ones(tiny):
     counted = paragraph_frequencies(loaded.chunks)
     assert len(counted) > 500
     assert loaded.store.paragraph_frequencies() == counted
+
+
+def test_loaded_units_and_tokens_are_the_built_ones(tiny):
+    """The load keeps units as three arrays (a Unit made when read) and a paragraph's tokens as the stored string
+    (split when first read): what a reader gets is what the build made."""
+    seeds, where = tiny
+    shutil.copy(next((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt")), seeds)
+    indexmod.build(seeds, where, FakeEmbedder())
+    loaded = indexmod.load(where)
+    built = [indexmod.Unit(i, a, b) for i, c in enumerate(loaded.chunks) for a, b in indexmod.paragraph_units(c.paragraph)]
+    assert len(built) > 200
+    assert list(loaded.units) == built
+    assert loaded.units[-1] == built[-1] and loaded.units[3:5] == built[3:5]
+    with pytest.raises(IndexError):
+        loaded.units[len(built)]
+    np.testing.assert_array_equal(loaded.unit_owner, [u.chunk for u in built])
+    chunk = next(c for c in loaded.chunks if len(c.paragraph.text) > 40)
+    assert list(chunk.tokens) == textmod.tokenize(indexmod.searchable_text(chunk.paragraph))
+    words = textmod.tokenize(indexmod.searchable_text(chunk.paragraph))
+    assert chunk.tokens[0] == words[0] and chunk.tokens[-1] == words[-1] and len(chunk.tokens) == len(words)
