@@ -157,7 +157,8 @@ class Answerer:
             return []
         owners = self.index.unit_owner
         first, last = np.searchsorted(owners, chunk, "left"), np.searchsorted(owners, chunk, "right")
-        return [(self.index.units[r].start, self.index.units[r].end, int(r)) for r in range(first, last)]
+        units = self.index.units
+        return list(zip(units.start[first:last].tolist(), units.end[first:last].tolist(), range(first, last)))
 
     def _asked_years(self, query: Query) -> set[int]:
         """Every year the question asks about, 去年/今年 read against each report's own date."""

@@ -80,7 +80,8 @@ class Unit:
 
 class UnitTable(Sequence):
     """Every unit of the index, in order (a paragraph's units follow its chunk), held as three integer arrays: a
-    Unit object each took ~0.7 s of a 1,000-report index's load (262,000 units); one is made when it is read."""
+    Unit object each took ~0.7 s of a 1,000-report index's load (262,000 units); one is made when it is read, and
+    code that reads a run of units reads the arrays (start[a:b], end[a:b])."""
 
     def __init__(self, chunks: list[Chunk]):
         counts = [len(c.units) for c in chunks]
@@ -91,6 +92,9 @@ class UnitTable(Sequence):
 
     def __len__(self) -> int:
         return len(self.owner)
+
+    def __iter__(self):
+        return map(Unit, self.owner.tolist(), self.start.tolist(), self.end.tolist())
 
     def __getitem__(self, i):
         if isinstance(i, slice):

@@ -198,7 +198,7 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
     units_of: dict[int, list[tuple[int, int]]] = {}
     for i in rows:
         first, last = np.searchsorted(owners, i, "left"), np.searchsorted(owners, i, "right")
-        units_of[i] = [(index.units[r].start, int(r)) for r in range(first, last)]
+        units_of[i] = list(zip(index.units.start[first:last].tolist(), range(first, last)))
     chunk_of = {index.chunks[i].paragraph.id: i for i in rows}
     if heading_row is None:
         heading_row = {(h.doc, h.part, h.section): i for i, h in enumerate(index.headings)}
