@@ -217,8 +217,8 @@ def test_a_noun_the_reports_never_use_is_not_paraphrased_by_vectors_alone():
     from assistant.settings import default_settings
 
     settings = default_settings()
-    judge = SimpleNamespace(dense_calibrated=True, settings=settings)
-    query = SimpleNamespace(lang="zh")
+    judge = SimpleNamespace(dense_calibrated=True, settings=settings, matcher=SimpleNamespace(in_titles=lambda w: False))
+    query = SimpleNamespace(lang="zh", text="2021年规上工业总产值是多少?")
     close = Candidate(hit=None, sentence="国内生产总值达到114万亿元，增长8.1%。", coverage=0.0,
                       dense=settings.paraphrase_dense + 0.02, fit=0.0, year_fit=0.0, period_fit=0.0, matched=frozenset())
     assert Answerer.convincing(judge, query, close, 0.2, []) is True  # every noun used: a paraphrase answers

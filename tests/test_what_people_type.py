@@ -20,6 +20,10 @@ NOT_QUESTIONS = [
     "alert 2021年GDP？",
 ]
 
+# Measures the seed never gives, asked about the place or the zone it does name (a sentence about 厦门创新创业园 or
+# 火炬大学堂 is not an answer to how many people live there).
+ABSENT_MEASURES = ["厦门人口有多少", "厦门的常住人口是多少？", "火炬高新区人口多少", "厦门有多少常住人口", "高新区常住人口多少人"]
+
 # The seed's 2022 work plan has eight sections, (一) to (八).
 PLAN_QUESTIONS = [
     "2022年重点做哪几方面工作", "2022年主要抓哪几个方面", "2022年的工作任务有哪些", "今年有哪些工作安排", "2022年工作要点有哪些",
@@ -37,6 +41,13 @@ PROBLEM_QUESTIONS = [
 def test_what_is_not_a_question_about_the_report_is_not_answered_from_it(bot, text):
     answer = bot.ask(text)
     assert answer.status in ("not_found", "invalid"), (answer.status, answer.answer)
+    assert not answer.citations
+
+
+@pytest.mark.parametrize("question", ABSENT_MEASURES)
+def test_a_measure_the_report_never_gives_is_not_answered_with_a_sentence_about_the_place(bot, question):
+    answer = bot.ask(question)
+    assert answer.status == "not_found", (answer.status, answer.answer)
     assert not answer.citations
 
 
