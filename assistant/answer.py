@@ -274,7 +274,8 @@ class Answerer:
         if query.lang == "en":
             # A dictionary word of the question must stand in the sentence: vectors alone answer "hello" or
             # "lorem ipsum" with a random sentence (on the tuning sets, 1 of 4 English answers without one was right).
-            return best.coverage > 0 and (best.dense >= self.settings.min_dense_en or not dense_ok)
+            return (best.coverage > 0 and best.coverage >= self.settings.min_coverage_en
+                    and (best.dense >= self.settings.min_dense_en or not dense_ok))
         if any(re.fullmatch(r"[a-z][a-z0-9]*", word) for word in missing):
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
         cfg = self.settings

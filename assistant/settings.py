@@ -55,6 +55,7 @@ class Settings:
     strong_coverage: float = 0.5
     strong_dense: float = 0.85
     min_dense_en: float = 0.74
+    min_coverage_en: float = 0.0  # share of the topic an English question's sentence must hold (0: any dictionary word)
 
     # ---- comparing reports (answer.py): a confidence on one scale for every report; a partial answer counts less;
     # another report's answer is given too within report_margin of the best.

@@ -71,6 +71,7 @@ GRID = {
     "strong_coverage": [0.4, 0.5, 0.6],
     "strong_dense": [0.82, 0.85, 0.88],
     "min_dense_en": [0.7, 0.74, 0.78],
+    "min_coverage_en": [0.0, 0.05, 0.1, 0.15, 0.2],
     "extra_sentence_gain": [0.1, 0.2, 0.3],
     "min_node_score": [0.0, 0.1, 0.2, 0.3],
     "count_bonus": [0.05, 0.15, 0.3],
