@@ -51,6 +51,8 @@ OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
     "deficit to gdp ratio": ("赤字率",),
     "deficit ratio": ("赤字率",),
     "energy consumption per unit of gdp": ("单位国内生产总值能耗",),
+    "r&d": ("研发",),
+    "r&d investment": ("研发投入", "研发经费"),
     "r&d spending": ("研发经费", "研发投入"),
     "r&d expenditure": ("研发经费", "研发投入"),
     "investment promotion": ("招商引资", "招商"),

@@ -49,3 +49,12 @@ def test_a_five_year_plan_named_in_english_is_the_plan_of_its_years():
     assert understand("What urbanization rate does the region aim for by the end of the 15th Five-Year Plan?").plans == ("十五五",)
     assert understand("How much did GDP grow during the 14th five-year plan?").plans == ("十四五",)
     assert understand("What is the GDP target for 2026?").plans == ()
+
+
+def test_r_and_d_alone_is_the_reports_yanfa(bot):
+    """R&D on its own (R&D institutions, R&D centres), not only in R&D spending, reaches the reports' 研发."""
+    from assistant.retrieve import understand
+
+    assert "研发" in understand("How many new R&D institutions are planned for 2022?", [], bot.index.english).english_terms
+    answer = bot.ask("How many new R&D institutions are planned for 2022?")
+    assert answer.status == "answered" and "15家" in answer.answer
