@@ -279,9 +279,8 @@ class Answerer:
         if any(re.fullmatch(r"[a-z][a-z0-9]*", word) for word in missing):
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
         cfg = self.settings
-        places = set(textmod.place_names(query.text)) if missing else set()
-        if missing and best.matched and all(t.removeprefix("phr:") in places or self.matcher.in_titles(t)
-                                            for t in best.matched):
+        if missing and best.matched and all(t.removeprefix("phr:") in textmod.place_names(query.text)
+                                            or self.matcher.in_titles(t) for t in best.matched):
             # What the question asks about is a word the reports never use, and the sentence shares only the place or
             # the report's own subject with it (厦门人口有多少 answered with a sentence about 厦门创新创业园, 火炬高新区人口
             # with one about 火炬): who or where is asked about is not what is asked.
