@@ -42,6 +42,8 @@ REPORTS = {
     "heilongjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-黑龙江省-government-work-report.txt",
     "jilin2026": SHARED / "corpora" / "provinces-2026" / "2026-吉林省-government-work-report.txt",
     "xinjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-新疆维吾尔自治区-government-work-report.txt",
+    "anhui2026": SHARED / "corpora" / "provinces-2026" / "2026-安徽省-government-work-report.txt",
+    "hunan2026": SHARED / "corpora" / "provinces-2026" / "2026-湖南省-government-work-report.txt",
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"

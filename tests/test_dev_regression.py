@@ -91,6 +91,8 @@ SETS = [
     ("heldout/heilongjiang2026.jsonl", "heilongjiang2026", 0.91),
     ("heldout/jilin2026.jsonl", "jilin2026", 0.79),
     ("heldout/xinjiang2026.jsonl", "xinjiang2026", 0.77),
+    ("heldout/anhui2026.jsonl", "anhui2026", 0.75),
+    ("heldout/hunan2026.jsonl", "hunan2026", 0.87),
 ]
 
 
