@@ -102,7 +102,8 @@ class TopicMatcher:
                 weights["phr:" + phrase] = 0.5 * (weights[first] + weights[second])
         # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
         # must not count against a sentence that says it the other way (高企).
-        normalized_question = textmod.normalize(query.text)
+        # A follow-up's earlier question names its synonyms the same way (今年GDP增长目标 before 去年呢).
+        normalized_question = textmod.normalize(f"{query.text} {query.context}".strip())
         for group in textmod.SYNONYM_GROUPS:
             key = "syn:" + group[0]
             named = [m for m in group if m in normalized_question]

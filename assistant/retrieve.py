@@ -201,6 +201,12 @@ def understand(question: str, history: list[str] | None = None, english: English
     followup = bool(history) and (is_followup(question, history) if followup is None else followup)
     context = history[-1] if followup else ""
     context_tokens = textmod.tokenize(context, drop_question_words=True) if context else []
+    context_latin = textmod.latin_words(textmod.normalize(context)) if context else []
+    if english is not None and context_latin:
+        # The earlier question's English words (GDP, CPI in 今年CPI涨幅目标是多少) are looked up as the question's
+        # are: 去年呢 after it asks about 居民消费价格, a word the history never wrote in Chinese.
+        context_terms = english.lookup(" ".join(context_latin) if not textmod.is_english(context) else textmod.normalize(context))
+        context_tokens += [t for term in context_terms for t in textmod.tokenize(term, drop_question_words=True)]
     years, relative, period = _years(normalized), _relative_years(normalized), _period(normalized)
     if followup and not years and not relative:
         context_normalized = textmod.normalize(context)

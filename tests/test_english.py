@@ -58,3 +58,13 @@ def test_r_and_d_alone_is_the_reports_yanfa(bot):
     assert "研发" in understand("How many new R&D institutions are planned for 2022?", [], bot.index.english).english_terms
     answer = bot.ask("How many new R&D institutions are planned for 2022?")
     assert answer.status == "answered" and "15家" in answer.answer
+
+
+def test_a_follow_up_reads_the_english_words_of_the_question_before_it(multi_bot):
+    # 去年呢 has no word of its own; the earlier question names its measure only as CPI, which the dictionary reads as
+    # 居民消费价格. Without looking the history's English words up, nothing was found.
+    national = "2022-national-government-work-report"
+    for followup in ("去年呢？", "那去年实际涨了多少？"):
+        a = multi_bot.ask(followup, ["今年CPI涨幅目标是多少？"], report=national).to_dict()
+        assert a["status"] != "not_found"
+        assert "0.9%" in a["answer"]
