@@ -322,6 +322,15 @@ class Answerer:
             shown = [_as_asked(word, query.text) for word in missing if not re.search(r"\d", word)]
             return self._refuse(query, f"报告中没有出现“{'、'.join(shown)}”。" if shown else "")
         chosen = self._choose(ranked, weights, years, asks_several(query.text))
+        if query.asks_section:
+            # Which part says it: every part whose sentence holds all that the best one does (火炬大学堂 in the review
+            # and in the plan), each under its own heading path.
+            for cand in ranked[1:]:
+                paths = {c.hit.paragraph.section_path for c in chosen}
+                if len(paths) >= MAX_SECTIONS_SHOWN:
+                    break
+                if cand.hit.paragraph.section_path not in paths and cand.coverage >= ranked[0].coverage and cand.fit >= 0:
+                    chosen.append(cand)
         own = self.matcher.own_topic(query, weights)
         # A list question's sentence is its list (不平衡不充分…；生态环境…；民生保障…): each clause is an item, none is trimmed.
         quotes = [(c.hit, c.sentence if asked.wants_list else
@@ -513,7 +522,9 @@ class Answerer:
                                           round(hit.score, 4)))
             # Each quote says which part it is from when the parts differ (2021年工作总结 … ；2022年工作要点 …).
             first_part = quotes[0][0].paragraph.part
-            part_lead = self._lead(query, hit.paragraph) if parts and hit.paragraph.part != first_part else ""
+            first_path = quotes[0][0].paragraph.section_path
+            part_lead = self._lead(query, hit.paragraph) if parts and (
+                hit.paragraph.part != first_part or (query.asks_section and hit.paragraph.section_path != first_path)) else ""
             parts.append(f"{part_lead}{quote.rstrip('。')}[{n}]")
         lead = self._lead(query, quotes[0][0].paragraph)
         body = "；".join(parts) + "。"
@@ -529,6 +540,13 @@ class Answerer:
         return f"《{self._names[doc]}》" if len(self._names) > 1 and doc in self._names else ""
 
     def _lead(self, query: Query, paragraph: Paragraph) -> str:
+        if query.asks_section and paragraph.section_path:
+            # Which part says it: the whole heading path, as the report writes it.
+            path = paragraph.section_path.replace(" > ", " › ")
+            if query.lang == "en":
+                named = f" {self._names[paragraph.doc]}" if len(self._names) > 1 and paragraph.doc in self._names else ""
+                return f"In the report{named}, section 「{path}」: "
+            return f"{self._report_lead(paragraph.doc)}见「{path}」部分："
         part = re.sub(r"^[一二三四五六七八九十]+、|^第[一二三四五六七八九十]+(部分|章)\s*", "", paragraph.part)
         if query.lang == "en":
             # The year only as the headings write it: one read off 今年/过去一年 is not a figure of the report.
@@ -658,6 +676,8 @@ class Answerer:
                     figures.append({"text": f.text, "n": c.n})
         return Answer(query.text, status, text, citations, figures, lang=query.lang, note=note, confidence=confidence)
 
+
+MAX_SECTIONS_SHOWN = 3  # a "which part says it" answer names at most this many parts
 
 def _as_asked(word: str, question: str) -> str:
     """The word as the user wrote it (GDP, not the folded gdp)."""

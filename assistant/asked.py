@@ -72,6 +72,10 @@ PERSON_CUES = re.compile(rf"哪位|姓名|(?:{_POSTS}|人|者)的?(?:名字|叫�
                          rf"\bwho (?:is|was) the (?:director|head|mayor|premier|chairman|secretary|leader)", re.IGNORECASE)
 PLACE_CUES = re.compile(r"哪里|(?<![存所现实])在哪(?![些几项类方])|哪儿|什么地方|何地|何处|哪个(?:城市|国家|省份?|地方|地区|区|县|市)|\bwhere\b|which (?:city|country|province)",
                         re.IGNORECASE)
+# "Which part of the report says X" (报告哪一部分讲了育儿补贴, 在哪一节提到, which section mentions): the answer is the
+# passage with its whole heading path. Not a list of parts (分哪几部分) and not a place (在什么地方召开).
+SECTION_CUES = re.compile(r"哪(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
+                          r"\b(?:which|what) (?:part|section|chapter)s?\b|where in the (?:report|document)", re.IGNORECASE)
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面). Not
 # "哪些领域的孵化器": there the noun after 的 is what is asked for.
@@ -127,7 +131,8 @@ OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁
 @dataclass(frozen=True)
 class Asked:
     """The answer a question wants: `unit` (a key of UNIT_FAMILIES, "元" or ""), `kind` ("percent", "amount",
-    "count", "area", "date", "duration", "person", "place", "reason", "ordinal", "any" or ""), and for list questions the number of items
+    "count", "area", "date", "duration", "person", "place", "reason", "ordinal", "section" (which part of the report says
+    it), "any" or ""), and for list questions the number of items
     it names (两方面 → 2)."""
 
     unit: str = ""
@@ -235,6 +240,8 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
     count_match = COUNT_CUE.search(normalized)
     count_match = count_match or NUMBERED_LIST.search(normalized)
     count = CN_NUMBERS.get(count_match.group(1)) if count_match else None
+    if SECTION_CUES.search(normalized):
+        return Asked("", "section", False, None)
     if PERSON_CUES.search(normalized):
         return Asked("", "person", wants_list, count)
     if REASON_CUES.search(normalized):

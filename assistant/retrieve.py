@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import text as textmod
-from .asked import LIST_CUES, SPAN_CUES
+from .asked import LIST_CUES, SECTION_CUES, SPAN_CUES
 from .document import FIVE_YEAR_PLANS, Paragraph
 from .embed import Embedder
 from .english import EnglishTerms
@@ -73,6 +73,7 @@ class Query:
     context_weight: float = HISTORY_WEIGHT  # how much the earlier question's words count beside the question's own
     asks_field: bool = False  # asks for a field of the document itself (文号, 发文日期): only header lines answer
     span_asked: bool = False  # asks about several years as a whole (这五年, 年均): see SPAN_CUES
+    asks_section: bool = False  # asks which part of the report says something (报告哪一部分讲了…): see SECTION_CUES
 
     def resolved_years(self, issue_year: int | None) -> set[int]:
         years = set(self.years)
@@ -188,7 +189,10 @@ def understand(question: str, history: list[str] | None = None, english: English
     history = [h for h in (history or []) if h and h.strip()]
     normalized = textmod.normalize(question)
     lang = "en" if textmod.is_english(question) else "zh"
-    tokens = textmod.tokenize(question, drop_question_words=True)
+    # 报告哪一部分讲了育儿补贴: the words asking for the part (部分, 章节) are not what the passage is about.
+    asks_section = bool(SECTION_CUES.search(normalized))
+    topic_text = SECTION_CUES.sub(" ", normalized) if asks_section else question
+    tokens = textmod.tokenize(topic_text, drop_question_words=True)
     latin = textmod.latin_words(normalized)
     looked_up: tuple[str, ...] = ()
     if english is not None and latin:
@@ -213,15 +217,16 @@ def understand(question: str, history: list[str] | None = None, english: English
         years, relative = _years(context_normalized), _relative_years(context_normalized)
         period = period or _period(context_normalized)
     # The model reads ~512 tokens at most, and a long text costs time for nothing: embed the first part only.
-    embed_text = (f"{context} {question}".strip() if followup else question)[:MAX_EMBED_CHARS]
+    embed_text = (f"{context} {topic_text}".strip() if followup else topic_text)[:MAX_EMBED_CHARS]
     plans = _plans(normalized) or (_plans(textmod.normalize(context)) if followup and not years and not relative else ())
     span_asked = bool(SPAN_CUES.search(normalized)) or (
         followup and not _years(normalized) and not _relative_years(normalized) and bool(SPAN_CUES.search(context)))
     asks_field = bool(FIELD_CUES.search(normalized)) or bool(
         DELIVERY_CUES.search(normalized) and re.search(r"报告|讲话|发言|speech|report", normalized))
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
-                 bool(META_CUES.search(normalized)) or asks_field, context, english_terms=looked_up, plans=plans,
-                 asks_field=asks_field, span_asked=span_asked)
+                 (bool(META_CUES.search(normalized)) and not asks_section) or asks_field, context,
+                 english_terms=looked_up, plans=plans, asks_field=asks_field, span_asked=span_asked,
+                 asks_section=asks_section)
 
 
 class Retriever:

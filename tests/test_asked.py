@@ -155,3 +155,12 @@ def test_there_are_which_n_things_asks_for_a_list_but_which_two_did_asks_for_nam
     assert read_question("去年宁夏有哪十个突出亮点？").wants_list
     assert read_question("今年要坚定实施的“五大战略”是哪五个？").wants_list
     assert not read_question("“十四五”期间哪两个县撤县设市了？").wants_list  # a sentence names the two
+
+
+def test_which_part_of_the_report_is_its_own_kind_and_not_a_list_or_a_place():
+    for question in ("报告哪一部分讲了火炬大学堂？", "金砖创新基地在报告的哪个部分", "软件园三期在哪一节提到",
+                     "独角兽企业在报告哪部分", "Which section mentions the Brics innovation base?"):
+        assert read_question(question).kind == "section", question
+    assert read_question("大会在什么地方召开？").kind == "place"
+    assert read_question("2022年工作分哪几部分").wants_list
+    assert read_question("2022年工作分哪几部分").kind != "section"

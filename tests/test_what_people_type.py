@@ -79,3 +79,29 @@ def test_ordinary_ways_to_ask_for_the_problems_get_all_four(bot, question):
 def test_a_list_that_does_not_have_the_number_of_items_asked_for_is_partial(bot):
     answer = bot.ask("2022年工作要点的三个方面是什么")
     assert answer.status == "partial" and "可能不是所问的完整清单" in answer.answer
+
+
+# "Which part of the report says X", asked the ways people ask it: the answer gives the passage under its whole
+# heading path, down to the numbered item (the seed's 一是/二是 sub-headings).
+SECTION_QUESTIONS = [
+    ("报告哪一部分讲了火炬大学堂？", "激发奋进动力"),
+    ("软件园三期配套在哪一节提到", "加快完善公共配套"),
+    ("独角兽企业在报告哪部分", "独角兽"),
+    ("金砖交流平台在报告的什么地方", "布局金砖交流平台"),
+    ("Which section mentions the Brics innovation base?", "金砖创新基地"),
+]
+
+
+@pytest.mark.parametrize(("question", "heading"), SECTION_QUESTIONS)
+def test_which_part_of_the_report_is_answered_with_the_heading_path(bot, question, heading):
+    answer = bot.ask(question)
+    assert answer.status == "answered", answer.answer
+    shown = answer.answer.split("：" if answer.lang == "zh" else ": ", 1)[0]
+    assert heading in shown, answer.answer
+    assert any(heading in c.section for c in answer.citations)
+
+
+def test_a_topic_in_two_parts_is_shown_under_both_headings(bot):
+    answer = bot.ask("火炬创新券在报告的哪个部分")
+    assert "2021年工作总结" in answer.answer and "2022年工作要点" in answer.answer, answer.answer
+    assert len({c.section for c in answer.citations}) == 2
