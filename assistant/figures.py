@@ -149,7 +149,7 @@ def _labels(text: str, spans: list[tuple[int, int]]) -> list[str]:
 def _pos(text: str) -> tuple[tuple[str, str], ...]:
     import jieba.posseg as pseg
 
-    return tuple((w.word, w.flag) for w in pseg.cut(text))
+    return tuple((w.word, w.flag) for w in pseg.cut(text, HMM=False))
 
 
 def _is_noun(word: str, flag: str) -> bool:

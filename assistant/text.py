@@ -123,12 +123,26 @@ def tokenizer_id() -> str:
 def synonym_keys(normalized_text: str) -> tuple[str, ...]:
     """Canonical keys of every synonym group that has a member in the text (once per group). A Latin member (ai, gdp)
     counts only as a word of its own: "aiming" does not say AI."""
-    latin = set(re.findall(r"[a-z0-9]+", normalized_text)) if _LATIN_CHAR.search(normalized_text) else set()
-    return tuple("syn:" + group[0] for group in SYNONYM_GROUPS
-                 if any((member in latin) if member.isascii() else (member in normalized_text) for member in group))
+    found: set[int] = set()
+    if _LATIN_CHAR.search(normalized_text):
+        found.update(g for word in re.findall(r"[a-z0-9]+", normalized_text) for g in _SYN_LATIN.get(word, ()))
+    # Each position of the text against the members that start with its character (not each member against the text).
+    for i, char in enumerate(normalized_text):
+        for member, group in _SYN_BY_FIRST.get(char, ()):
+            if group not in found and normalized_text.startswith(member, i):
+                found.add(group)
+    return tuple("syn:" + SYNONYM_GROUPS[g][0] for g in sorted(found))
 
 
 _LATIN_CHAR = re.compile(r"[a-z]")
+_SYN_LATIN: dict[str, tuple[int, ...]] = {}
+_SYN_BY_FIRST: dict[str, list[tuple[str, int]]] = {}
+for _g, _group in enumerate(SYNONYM_GROUPS):
+    for _member in _group:
+        if _member.isascii():
+            _SYN_LATIN[_member] = (*_SYN_LATIN.get(_member, ()), _g)
+        else:
+            _SYN_BY_FIRST.setdefault(_member[0], []).append((_member, _g))
 
 
 def _cut(normalized_text: str, drop_question_words: bool = False) -> list[str]:
@@ -228,7 +242,9 @@ def place_names(text: str) -> tuple[str, ...]:
     """The place names of a question (jieba's part-of-speech tag ns, two characters or more): 成都, 泸州, 长三角."""
     import jieba.posseg as pseg
 
-    return tuple(dict.fromkeys(w for w, flag in pseg.lcut(normalize(text)) if flag == "ns" and len(w) >= 2))
+    # Dictionary words only (HMM off): guessing unknown words is most of the cost of tagging, and a guessed word is
+    # rarely a place.
+    return tuple(dict.fromkeys(w for w, flag in pseg.lcut(normalize(text), HMM=False) if flag == "ns" and len(w) >= 2))
 
 
 def is_english(text: str) -> bool:
