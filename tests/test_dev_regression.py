@@ -93,6 +93,8 @@ SETS = [
     ("heldout/xinjiang2026.jsonl", "xinjiang2026", 0.77),
     ("heldout/anhui2026.jsonl", "anhui2026", 0.75),
     ("heldout/hunan2026.jsonl", "hunan2026", 0.87),
+    ("heldout/shandong2026.jsonl", "shandong2026", 0.87),
+    ("heldout/shaanxi2026.jsonl", "shaanxi2026", 0.81),
 ]
 
 
