@@ -325,12 +325,13 @@ class Answerer:
         if query.asks_section:
             # Which part says it: every part whose sentence holds all that the best one does (火炬大学堂 in the review
             # and in the plan), each under its own heading path.
+            paths = {c.hit.paragraph.section_path for c in chosen}
             for cand in ranked[1:]:
-                paths = {c.hit.paragraph.section_path for c in chosen}
                 if len(paths) >= MAX_SECTIONS_SHOWN:
                     break
                 if cand.hit.paragraph.section_path not in paths and cand.coverage >= ranked[0].coverage and cand.fit >= 0:
                     chosen.append(cand)
+                    paths.add(cand.hit.paragraph.section_path)
         own = self.matcher.own_topic(query, weights)
         # A list question's sentence is its list (不平衡不充分…；生态环境…；民生保障…): each clause is an item, none is trimmed.
         quotes = [(c.hit, c.sentence if asked.wants_list else
@@ -511,6 +512,7 @@ class Answerer:
                  confidence: float = 0.0) -> Answer:
         citations: list[Citation] = []
         parts: list[str] = []
+        first_part, first_path = quotes[0][0].paragraph.part, quotes[0][0].paragraph.section_path
         for hit, quote in quotes:
             existing = next((c for c in citations if c.id == hit.paragraph.id), None)
             if existing:
@@ -521,8 +523,6 @@ class Answerer:
                 citations.append(Citation(n, hit.paragraph.id, hit.paragraph.section_path, hit.paragraph.text, quote,
                                           round(hit.score, 4)))
             # Each quote says which part it is from when the parts differ (2021年工作总结 … ；2022年工作要点 …).
-            first_part = quotes[0][0].paragraph.part
-            first_path = quotes[0][0].paragraph.section_path
             part_lead = self._lead(query, hit.paragraph) if parts and (
                 hit.paragraph.part != first_part or (query.asks_section and hit.paragraph.section_path != first_path)) else ""
             parts.append(f"{part_lead}{quote.rstrip('。')}[{n}]")

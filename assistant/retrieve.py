@@ -181,6 +181,15 @@ def is_followup(question: str, history: list[str]) -> bool:
     return bool(len(topic) <= 1 or not [w for w in textmod.topic_nouns(question) if w not in PERIOD_WORDS])
 
 
+def _dictionary_terms(normalized: str, english: EnglishTerms | None) -> tuple[str, ...]:
+    """Report words the dictionary gives for a text's English: the whole text when it is English, else its Latin
+    words (GDP, CPI inside a Chinese question)."""
+    latin = textmod.latin_words(normalized)
+    if english is None or not latin:
+        return ()
+    return english.lookup(normalized if textmod.is_english(normalized) else " ".join(latin))
+
+
 def understand(question: str, history: list[str] | None = None, english: EnglishTerms | None = None,
                followup: bool | None = None) -> Query:
     """Tokens, years, part (results or plans) and follow-up context of a question. English words (a question in
@@ -194,10 +203,8 @@ def understand(question: str, history: list[str] | None = None, english: English
     topic_text = SECTION_CUES.sub(" ", normalized) if asks_section else question
     tokens = textmod.tokenize(topic_text, drop_question_words=True)
     latin = textmod.latin_words(normalized)
-    looked_up: tuple[str, ...] = ()
-    if english is not None and latin:
-        looked_up = english.lookup(" ".join(latin) if lang == "zh" else normalized)
-        tokens += [t for term in looked_up for t in textmod.tokenize(term, drop_question_words=True)]
+    looked_up = _dictionary_terms(normalized, english)
+    tokens += [t for term in looked_up for t in textmod.tokenize(term, drop_question_words=True)]
     if lang == "en":
         # Names written in Latin letters (IBM, ABB, RISC-V) match the report as they are; other English words are
         # simply absent from its vocabulary and score nothing.
@@ -205,12 +212,10 @@ def understand(question: str, history: list[str] | None = None, english: English
     followup = bool(history) and (is_followup(question, history) if followup is None else followup)
     context = history[-1] if followup else ""
     context_tokens = textmod.tokenize(context, drop_question_words=True) if context else []
-    context_latin = textmod.latin_words(textmod.normalize(context)) if context else []
-    if english is not None and context_latin:
-        # The earlier question's English words (GDP, CPI in 今年CPI涨幅目标是多少) are looked up as the question's
-        # are: 去年呢 after it asks about 居民消费价格, a word the history never wrote in Chinese.
-        context_terms = english.lookup(" ".join(context_latin) if not textmod.is_english(context) else textmod.normalize(context))
-        context_tokens += [t for term in context_terms for t in textmod.tokenize(term, drop_question_words=True)]
+    # The earlier question's English words (GDP, CPI in 今年CPI涨幅目标是多少) are looked up as the question's are:
+    # 去年呢 after it asks about 居民消费价格, a word the history never wrote in Chinese.
+    context_tokens += [t for term in _dictionary_terms(textmod.normalize(context), english)
+                       for t in textmod.tokenize(term, drop_question_words=True)]
     years, relative, period = _years(normalized), _relative_years(normalized), _period(normalized)
     if followup and not years and not relative:
         context_normalized = textmod.normalize(context)
