@@ -30,6 +30,10 @@ LICENCE = "CC-CEDICT (MDBG), CC BY-SA 4.0, https://cc-cedict.org/wiki/ — via t
 # (“what” → 什么, “how” → 怎么). General English, not any report's vocabulary.
 STOPWORDS = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "into", "over", "under", "between", "during", "since", "until", "per", "via", "than", "and", "or", "but", "nor", "not", "no", "so", "if", "then", "also", "too", "very", "just", "only", "even", "still", "yet", "ever", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "has", "have", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many", "any", "some", "each", "every", "all", "both", "either", "neither", "other", "another", "this", "that", "these", "those", "it", "its", "they", "them", "their", "there", "here", "he", "she", "his", "her", "we", "our", "us", "you", "your", "i", "me", "my", "year", "years", "report", "says", "say", "said", "tell", "according", "mentioned", "mention", "give", "given", "get", "got", "set"])
 
+# The words that only link the words of a phrase ("ban on fishing", "rate of growth"): a phrase is the same thing
+# without them. General English grammar.
+LINKING_WORDS = frozenset(["a", "an", "the", "of", "on", "in", "at", "to", "for", "by", "with", "from", "and", "or", "s"])
+
 # The official English of Chinese statistics and policy (National Bureau of Statistics and State Council usage), which
 # CC-CEDICT lacks: terms every government work report uses, at any level. Added to the dictionary like its entries.
 OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
@@ -97,7 +101,14 @@ def stem(word: str) -> str:
 
 
 def phrase_key(words: list[str]) -> str:
-    return " ".join(stem(w) for w in words)
+    """A phrase's words, stemmed, without the links inside it, in order of the alphabet: "fishing ban" and the gloss
+    "ban on fishing" name one thing, as do "growth rate" and "rate of growth"."""
+    content = [i for i, w in enumerate(words) if w not in LINKING_WORDS]
+    if not content:
+        return ""
+    # Only the links inside a phrase go: a particle at its edge is part of the verb ("take in" is not "take").
+    kept = [w for i, w in enumerate(words) if w not in LINKING_WORDS or not content[0] < i < content[-1]]
+    return " ".join(sorted(stem(w) for w in kept))
 
 
 def _gloss_keys(definition: str) -> list[str]:
@@ -106,11 +117,11 @@ def _gloss_keys(definition: str) -> list[str]:
     if definition.startswith(("CL:", "variant of", "old variant", "surname ", "see ", "used in", "abbr. for")):
         return []
     keys = [a.lower() for a in _ACRONYM.findall(definition)]
-    for gloss in definition.split(";"):
+    for gloss in re.split(r";|, or ", definition):  # "Yangtze River, or Chang Jiang": two names
         gloss = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", gloss).lower().replace("-", " ")
         gloss = re.sub(r"^\s*(?:to|lit\.|fig\.|a|an|the)\s+", "", gloss)
         words = _WORD.findall(_GLOSS_NOISE.sub(" ", gloss))
-        if words and len(words) <= MAX_GLOSS_WORDS:
+        if words and len(words) <= MAX_GLOSS_WORDS and phrase_key(words):
             keys.append(phrase_key(words))
     return keys
 
@@ -124,14 +135,18 @@ def _entries():
                 yield match.group(2), match.group(3).split("/")
 
 
-def _in_vocabulary(headword: str, vocabulary: set[str]) -> list[str]:
+def _in_vocabulary(headword: str, vocabulary: set[str], chosen: bool = False) -> list[str]:
     """The report tokens a headword stands for: itself, or for a long compound the report never writes whole
-    (居民消费价格指数), the pieces of it the report has when they cover most of it (居民, 消费, 价格)."""
+    (居民消费价格指数), the pieces of it the report has when they cover most of it (居民, 消费, 价格). A term of our
+    own OFFICIAL_TERMS (`chosen`) is the exact rendering of its phrase: any word of two or more characters of it
+    stands for it (赤字率, cut 赤字|率, is 赤字)."""
     if headword in vocabulary:
         return [headword]
-    if len(headword) < 4:
+    if len(headword) < 4 and not chosen:
         return []
     pieces = [p for p in dict.fromkeys(jieba.lcut_for_search(headword)) if len(p) >= 2 and p in vocabulary and p != headword]
+    if chosen:
+        return pieces
     covered = set()
     for piece in pieces:
         start = headword.find(piece)
@@ -155,7 +170,7 @@ def build_dictionary(vocabulary: set[str]) -> dict[str, list[str]]:
     table: dict[str, set[str]] = defaultdict(set)
     for phrase, words in OFFICIAL_TERMS.items():
         for word in words:
-            table[phrase_key(_WORD.findall(phrase.replace("-", " ")))].update(_in_vocabulary(word, vocabulary))
+            table[phrase_key(_WORD.findall(phrase.replace("-", " ")))].update(_in_vocabulary(word, vocabulary, True))
     for headword, definitions in _entries():
         if len(headword) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", headword):
             continue
@@ -186,6 +201,8 @@ class EnglishTerms:
                     if size == 1:
                         break
                     continue
+                if size > 1 and (chunk[0] in STOPWORDS or chunk[-1] in STOPWORDS):
+                    continue  # a phrase begins and ends with a content word: "what deficit to" is not "deficit"
                 terms = self.dictionary.get(phrase_key(chunk))
                 if terms:
                     found.extend(terms)

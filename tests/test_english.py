@@ -1,6 +1,6 @@
 """The English lookup (english.py): CC-CEDICT read backwards, kept to the words of the reports."""
 
-from assistant.english import OFFICIAL_TERMS, EnglishTerms, build_dictionary, stem
+from assistant.english import OFFICIAL_TERMS, EnglishTerms, build_dictionary, phrase_key, stem
 
 VOCABULARY = {"外资", "赤字", "孵化器", "企业", "居民", "消费", "价格", "指数", "规模以上", "工业总产值", "森林", "新增"}
 
@@ -35,6 +35,22 @@ def test_official_terms_are_general_statistical_vocabulary():
     for phrase, words in OFFICIAL_TERMS.items():
         assert phrase == phrase.lower() and words
         assert all(len(w) >= 2 for w in words)
+
+
+def test_a_phrase_is_the_same_in_either_order_but_a_verb_keeps_its_particle():
+    assert phrase_key(["fishing", "ban"]) == phrase_key(["ban", "on", "fishing"])
+    assert phrase_key(["growth", "rate"]) == phrase_key(["rate", "of", "growth"])
+    assert phrase_key(["take", "in"]) != phrase_key(["take"])
+    # CC-CEDICT: 禁渔 /ban on fishing/, 长江 /Yangtze River, or Chang Jiang/
+    terms = EnglishTerms(build_dictionary({"禁渔", "长江", "收入"}))
+    assert set(terms.lookup("How long is the fishing ban on the Yangtze River?")) == {"禁渔", "长江"}
+    # a phrase begins and ends with a content word: "what deficit to" does not swallow "deficit" before its ratio
+    assert "赤字率" in EnglishTerms(build_dictionary({"赤字率", "赤字"})).lookup("What deficit-to-GDP ratio is planned?")
+
+
+def test_an_official_term_the_report_writes_in_pieces_stands_for_its_pieces():
+    # 赤字率 is cut 赤字|率 in a report's tokens: the official "deficit ratio" still reaches 赤字
+    assert build_dictionary({"赤字", "国内"})[phrase_key(["deficit", "ratio"])] == ["赤字"]
 
 
 def test_irregular_past_forms_meet_their_glosses():
