@@ -46,6 +46,8 @@ REPORTS = {
     "hunan2026": SHARED / "corpora" / "provinces-2026" / "2026-湖南省-government-work-report.txt",
     "shandong2026": SHARED / "corpora" / "provinces-2026" / "2026-山东省-government-work-report.txt",
     "shaanxi2026": SHARED / "corpora" / "provinces-2026" / "2026-陕西省-government-work-report.txt",
+    "jiangsu2026": SHARED / "corpora" / "provinces-2026" / "2026-江苏省-government-work-report.txt",
+    "yunnan2026": SHARED / "corpora" / "provinces-2026" / "2026-云南省-government-work-report.txt",
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"

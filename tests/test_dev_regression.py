@@ -95,6 +95,8 @@ SETS = [
     ("heldout/hunan2026.jsonl", "hunan2026", 0.87),
     ("heldout/shandong2026.jsonl", "shandong2026", 0.87),
     ("heldout/shaanxi2026.jsonl", "shaanxi2026", 0.81),
+    ("heldout/jiangsu2026.jsonl", "jiangsu2026", 0.75),
+    ("heldout/yunnan2026.jsonl", "yunnan2026", 0.75),
 ]
 
 
