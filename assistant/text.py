@@ -77,7 +77,7 @@ QUESTION_WORDS: frozenset[str] = frozenset(
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
-TOKENIZER_VERSION = 2  # bump when tokenisation changes in a way the synonym table below does not show
+TOKENIZER_VERSION = 3  # bump when tokenisation changes in a way the synonym table below does not show
 _FIGURE_TOKEN = re.compile(r"\d+(?:\.\d+)?%?")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9&\-]*")
 _PUNCT_OR_SPACE = re.compile(rf"^[^{_CJK}a-z0-9]+$")
@@ -90,7 +90,11 @@ def normalize(text: str) -> str:
     """Fold width, script and case so that equal words compare equal (for matching only, never for display)."""
     text = unicodedata.normalize("NFKC", text)
     text = zhconv.convert(text, "zh-cn")
-    return text.lower()
+    # A subscript written as markup (PM_2.5, CO_2 in text taken from a web page) is the PM2.5 that NFKC makes of PM₂.₅.
+    return _SUBSCRIPT_MARK.sub("", text.lower())
+
+
+_SUBSCRIPT_MARK = re.compile(r"(?<=[a-z])_(?=\d)")
 
 
 def add_terms(terms) -> None:

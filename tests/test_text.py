@@ -60,3 +60,10 @@ def test_a_target_year_at_the_end_of_a_plan_asks_about_the_plan():
 
     assert _plans("到2025年，单位gdp能耗要降多少？") == ("十四五",)
     assert _plans("2023年gdp增长多少") == ()
+
+
+def test_a_subscript_written_as_markup_is_the_plain_figure_name():
+    # PM₂.₅ (NFKC), PM_2.5 (markup lost from a web page) and PM2.5 are one measure to a question about it
+    assert normalize("PM_2.5浓度") == normalize("PM₂.₅浓度") == normalize("PM2.5浓度") == "pm2.5浓度"
+    assert tokenize("PM_2.5浓度为25.9微克") == tokenize("PM2.5浓度为25.9微克")
+    assert normalize("CO_2排放") == "co2排放" and normalize("a_b") == "a_b"
