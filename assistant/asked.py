@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from .document import CN_NUMBERS
 from .figures import Figure, find_figures
-from .text import normalize, place_names, synonym_keys
+from .text import is_english, normalize, place_names, synonym_keys
 
 # Families of units that answer the same question: a question asking 多少人 is answered by 200名, one asking 面积 by
 # 65万平方米 or 1000亩. The key is what the question names; the values are figure units (the end of a figure's text).
@@ -125,6 +125,9 @@ INCREMENT_SAID = re.compile(r"新增|净增|新认定|新引进|新设|新建|�
 # asks for the level; a figure right after one of the verbs (not 提高到, which gives the level) is a change.
 CHANGE_ASKED = re.compile(r"增|涨|降|减|提高|提升|上调|下调|多了|少了|变化|幅度|同比|比上年|较上年|比去年")
 CHANGE_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|下降|下调|降低|减少)了?$")
+# A question of "how much/many" that names no rate, share, change or target (常住人口有多少): a percentage is not the
+# level of what it asks about (常住人口城镇化率58.08% is not a population). General wording of statistics.
+RATE_OR_TARGET_ASKED = re.compile(r"率|比|占|成|指数|水平|目标|预期|力争|幅|速|百分|%|排|位|再|长|提到|达到")
 OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 
 
@@ -144,7 +147,7 @@ class Asked:
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
     per: tuple[int, ...] = ()  # the PER_FRAMES (by position) the asked figure must be stated in: 每月 → (0,)
     increment: bool = False  # 新增多少: the figure must be said to be new
-    level: bool = False  # an amount or count asked with no word of change: the figure must not be a change
+    level: bool = False  # an amount, count or bare figure asked with no word of change: not a change (nor a percentage)
 
     @property
     def wants_figure(self) -> bool:
@@ -220,6 +223,11 @@ def read_question(question: str, context: str = "") -> Asked:
     if asked.wants_figure and INCREMENT_ASKED.search(normalized):
         asked = replace(asked, increment=True)
     if asked.kind in ("amount", "count") and not CHANGE_ASKED.search(normalized):
+        asked = replace(asked, level=True)
+    # (Chinese questions only: English ones ask a share in too many ways, "how much of … can be deducted".) A
+    # follow-up's measure is in the question before it (原来是多少？ after 加计扣除比例…).
+    if (asked.kind == "any" and not is_english(question) and not CHANGE_ASKED.search(normalized)
+            and not RATE_OR_TARGET_ASKED.search(f"{normalized} {normalize(context)}")):
         asked = replace(asked, level=True)
     if asked.kind == "person":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
@@ -334,7 +342,8 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
     if asked.increment:
         figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
     if asked.level:
-        figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])]
+        figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])
+                   and not (asked.kind == "any" and f.kind == "percent")]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
         figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]

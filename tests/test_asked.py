@@ -164,3 +164,16 @@ def test_which_part_of_the_report_is_its_own_kind_and_not_a_list_or_a_place():
     assert read_question("大会在什么地方召开？").kind == "place"
     assert read_question("2022年工作分哪几部分").wants_list
     assert read_question("2022年工作分哪几部分").kind != "section"
+
+
+def test_a_bare_how_many_without_a_rate_word_is_not_answered_by_a_percentage():
+    from assistant.asked import fitting_figures
+
+    population = read_question("咱们省常住人口现在有多少？")
+    assert population.level
+    assert not fitting_figures(population, "常住人口城镇化率由52.23%提高到58.08%")
+    assert fitting_figures(population, "年末常住人口4700万人")
+    # a rate, a target or a change named in the question (or in the question it follows) still takes a percentage
+    for question, context in [("森林覆盖率有多少？", ""), ("今年GDP目标是多少？", ""), ("人均预期寿命要再长几岁？", ""),
+                              ("原来是多少？", "科技型中小企业加计扣除比例提高到多少？")]:
+        assert not read_question(question, context).level, question
