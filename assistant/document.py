@@ -163,11 +163,28 @@ def doc_key(path: Path) -> str:
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff_-]+", "-", path.stem).strip("-") or "doc"
 
 
+# A line cannot end a sentence or a heading on a particle or a comma (今年经济社会发展的), and a line that begins with
+# 是： carries on the one before it: a web copy that set a phrase in bold on a line of its own
+# (今年经济社会发展的 / 主要预期目标 / 是：地区生产总值增长…) is one sentence again.
+_OPEN_END = re.compile(r"(?:的|、|，|,)$")
+_CONTINUES = re.compile(r"^是[：:]")
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    joined: list[str] = []
+    for line in lines:
+        if joined and (_OPEN_END.search(joined[-1]) or _CONTINUES.match(line)):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
+
+
 def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
     """Parse the text of one report. Never raises on odd input: unknown lines become body paragraphs."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     lines = [line.strip().strip("\u3000").strip() for line in raw.split("\n")]
-    lines = [line for line in lines if line]
+    lines = _join_broken_lines([line for line in lines if line])
     sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     # The header runs until the first heading or the first line that reads as prose.

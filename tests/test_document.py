@@ -123,3 +123,13 @@ def test_a_part_about_named_five_year_plans_keeps_its_own_frame():
     doc = parse_file(NATIONAL)
     plan_part = [p for p in doc.paragraphs if p.plans]
     assert plan_part and all(p.span is None and p.year is None for p in plan_part)
+
+
+def test_a_sentence_a_web_copy_broke_into_lines_is_one_paragraph_again():
+    text = ("2026年政府工作报告\n一、2025年工作回顾\n过去一年，全省生产总值增长5%。\n二、2026年工作安排\n"
+            "今年经济社会发展的\n主要预期目标\n是：地区生产总值增长4.5%—5%；地方一般公共预算收入增长3%左右。\n"
+            "市场化和机制化服务疏解扎实承接首都各类资源，\n协和天津基地建设顺利推进。\n")
+    bodies = [p.text for p in parse_text(text).paragraphs if p.kind == "body"]
+    assert "今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%；地方一般公共预算收入增长3%左右。" in bodies
+    assert "市场化和机制化服务疏解扎实承接首都各类资源，协和天津基地建设顺利推进。" in bodies
+    assert "过去一年，全省生产总值增长5%。" in bodies
