@@ -97,6 +97,8 @@ SETS = [
     ("heldout/shaanxi2026.jsonl", "shaanxi2026", 0.81),
     ("heldout/jiangsu2026.jsonl", "jiangsu2026", 0.75),
     ("heldout/yunnan2026.jsonl", "yunnan2026", 0.75),
+    ("heldout/fujian2026.jsonl", "fujian2026", 0.79),
+    ("heldout/beijing2026.jsonl", "beijing2026", 0.77),
 ]
 
 
