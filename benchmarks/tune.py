@@ -54,6 +54,10 @@ REPORTS = {
     "ningxia2026": SHARED / "corpora" / "provinces-2026" / "2026-宁夏回族自治区-government-work-report.txt",
     "xizang2026": SHARED / "corpora" / "provinces-2026" / "2026-西藏自治区-government-work-report.txt",
     "qinghai2026": SHARED / "corpora" / "provinces-2026" / "2026-青海省-government-work-report.txt",
+    "jiangsu2026": SHARED / "corpora" / "provinces-2026" / "2026-江苏省-government-work-report.txt",
+    "yunnan2026": SHARED / "corpora" / "provinces-2026" / "2026-云南省-government-work-report.txt",
+    "fujian2026": SHARED / "corpora" / "provinces-2026" / "2026-福建省-government-work-report.txt",
+    "beijing2026": SHARED / "corpora" / "provinces-2026" / "2026-北京市-government-work-report.txt",
 }
 
 MIN_GAIN = 0.005  # a value moves when it gains at least this share of the questions with one report left out

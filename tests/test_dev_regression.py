@@ -95,10 +95,10 @@ SETS = [
     ("heldout/hunan2026.jsonl", "hunan2026", 0.87),
     ("heldout/shandong2026.jsonl", "shandong2026", 0.87),
     ("heldout/shaanxi2026.jsonl", "shaanxi2026", 0.81),
-    ("heldout/jiangsu2026.jsonl", "jiangsu2026", 0.75),
-    ("heldout/yunnan2026.jsonl", "yunnan2026", 0.75),
-    ("heldout/fujian2026.jsonl", "fujian2026", 0.79),
-    ("heldout/beijing2026.jsonl", "beijing2026", 0.77),
+    ("tune/jiangsu2026.jsonl", "jiangsu2026", 0.75),
+    ("tune/yunnan2026.jsonl", "yunnan2026", 0.75),
+    ("tune/fujian2026.jsonl", "fujian2026", 0.79),
+    ("tune/beijing2026.jsonl", "beijing2026", 0.77),
 ]
 
 
