@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 
@@ -300,6 +300,9 @@ class Answerer:
         asked = read_question(query.text, query.context)
         weights = self.matcher.topic(query, scope)
         years = self._asked_years(query)
+        issued = [y for y in self._issue_years.values() if y]
+        if asked.bare and (query.period == "plan" or years and issued and min(years) >= min(issued)):
+            asked = replace(asked, target=True)
         if years and not (years & self.corpus_years):
             return self._refuse(query, f"报告没有涉及{_years_as_asked(query)}的内容。")
         if not hits:
@@ -359,7 +362,7 @@ class Answerer:
             # 五年增长64.1% or 年均增长5.2% is not the figure of the one year asked.
             status = "partial"
             note = f"报告没有给出{_years_as_asked(query)}的这项内容，下面是多年的数字。"
-        elif (status == "answered" and asked.wants_figure and query.period is None and _period_asked(query) == "review"
+        elif (asked.wants_figure and query.period is None and _period_asked(query) == "review"
               and all(hit.paragraph.period == "plan" or TARGET_WORDS.search(q) for hit, q in quotes)):
             # 现在多少 answered only by a target (到2030年达到75%左右) is not answered: the report gives no figure of now.
             status = "partial"

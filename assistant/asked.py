@@ -147,7 +147,13 @@ class Asked:
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
     per: tuple[int, ...] = ()  # the PER_FRAMES (by position) the asked figure must be stated in: 每月 → (0,)
     increment: bool = False  # 新增多少: the figure must be said to be new
-    level: bool = False  # an amount, count or bare figure asked with no word of change: not a change (nor a percentage)
+    level: bool = False  # an amount or count asked with no word of change: the figure must not be a change
+    # a bare 多少 that names no rate, share, change or target asks a level: a percentage that is not a change is some
+    # rate's level (常住人口城镇化率58.08% is not a population), and a change is not a level, unless
+    bare: bool = False
+    # the question asks of a year whose figures are targets (the report's own year or later, set by the answerer, who
+    # knows the report's date): a plan sets changes (实际利用外资增长8%以上), and that is what it says of that year
+    target: bool = False
 
     @property
     def wants_figure(self) -> bool:
@@ -228,7 +234,7 @@ def read_question(question: str, context: str = "") -> Asked:
     # follow-up's measure is in the question before it (原来是多少？ after 加计扣除比例…).
     if (asked.kind == "any" and not is_english(question) and not CHANGE_ASKED.search(normalized)
             and not RATE_OR_TARGET_ASKED.search(f"{normalized} {normalize(context)}")):
-        asked = replace(asked, level=True)
+        asked = replace(asked, bare=True)
     if asked.kind == "person":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, post=_post(normalized))
     if asked.kind == "place":
@@ -342,8 +348,10 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
     if asked.increment:
         figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
     if asked.level:
-        figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])
-                   and not (asked.kind == "any" and f.kind == "percent")]
+        figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])]
+    if asked.bare:
+        figures = [f for f in figures if CHANGE_BEFORE.search(text[: f.start])
+                   and asked.target or not CHANGE_BEFORE.search(text[: f.start]) and f.kind != "percent"]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
         figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]

@@ -32,8 +32,10 @@ PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", 
 # Within a part that names no single year (一、过去一年和五年工作回顾), a paragraph that opens on a time frame sets it
 # for itself and the paragraphs after it, up to the next such opening or the end of the part: 过去一年 / 去年 /
 # 2022年是… → that year; 过去五年 / 五年来 / 近十年 → the span of years before the report's year.
-ONE_YEAR_OPENING = re.compile(r"^(?:过去一年|一年来|去年|(?P<year>(?:19|20)\d{2})年(?:是|，|,|以来|[^\d，,。]{0,6}?[，,]))")
-SPAN_OPENING = re.compile(r"^(?:(?:过去|近|这)(?P<n>[两二三四五六七八九十])年(?:来|间|里|中)?|(?P<m>[两二三四五六七八九十])年(?:来|间))")
+# The address to the deputies may come first (各位代表，刚刚过去的2025年，…).
+_OPENING_ADDRESS = r"(?:各位代表[，,！!：:]?)?(?:刚刚|刚)?(?:过去的)?"
+ONE_YEAR_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:过去一年|过去的一年|一年来|去年|(?P<year>(?:19|20)\d{{2}})年(?:是|，|,|以来|[^\d，,。]{{0,6}}?[，,]))")
+SPAN_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:(?:过去|近|这)(?P<n>[两二三四五六七八九十])年(?:来|间|里|中)?|(?P<m>[两二三四五六七八九十])年(?:来|间))")
 CN_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # A part heading that says 今年 (对今年政府工作的建议) is about the year of the report; 去年 the one before.
 RELATIVE_PART_YEAR = {"今年": 0, "本年": 0, "去年": -1, "上年": -1}

@@ -58,6 +58,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("棚户区改造", "棚户区住房改造", "棚改"),
     ("脱贫", "扶贫", "摘帽"),
     ("碳达峰", "碳中和", "双碳"),
+    ("细颗粒物", "pm2.5"),
     ("自由贸易试验区", "自贸试验区", "自贸区"),
     ("新冠肺炎疫情", "疫情", "新冠", "新冠肺炎", "covid"),
     ("疫情防控", "防疫", "抗疫"),
@@ -129,7 +130,7 @@ def synonym_keys(normalized_text: str) -> tuple[str, ...]:
     counts only as a word of its own: "aiming" does not say AI."""
     found: set[int] = set()
     if _LATIN_CHAR.search(normalized_text):
-        found.update(g for word in re.findall(r"[a-z0-9]+", normalized_text) for g in _SYN_LATIN.get(word, ()))
+        found.update(g for word in re.findall(r"[a-z0-9]+(?:\.\d+)?", normalized_text) for g in _SYN_LATIN.get(word, ()))
     # Each position of the text against the members that start with its character (not each member against the text).
     for i, char in enumerate(normalized_text):
         for member, group in _SYN_BY_FIRST.get(char, ()):
@@ -212,7 +213,11 @@ def topic_nouns(text: str) -> tuple[str, ...]:
             continue
         if any(a < start < b for a, b in asked_spans):
             continue
-        if flag == "eng" or jieba.dt.FREQ.get(word):
+        if flag == "eng":
+            # PM2.5: jieba cuts the decimal off a Latin name
+            decimal = re.match(r"\.\d+", cleaned[at:])
+            nouns.append(word + decimal.group() if decimal else word)
+        elif jieba.dt.FREQ.get(word):
             nouns.append(word)
     return tuple(nouns)
 

@@ -1,4 +1,5 @@
 """What a question asks for (asked.py) and how a question of several parts is cut (retrieve.split_question)."""
+from dataclasses import replace
 
 from assistant.asked import asks_several, fitting_figures, holds_answer, read_question
 from assistant.retrieve import split_question
@@ -170,10 +171,15 @@ def test_a_bare_how_many_without_a_rate_word_is_not_answered_by_a_percentage():
     from assistant.asked import fitting_figures
 
     population = read_question("咱们省常住人口现在有多少？")
-    assert population.level
+    assert population.bare and not population.level
     assert not fitting_figures(population, "常住人口城镇化率由52.23%提高到58.08%")
     assert fitting_figures(population, "年末常住人口4700万人")
+    assert not fitting_figures(population, "常住人口增长0.5%")  # a change is not a level
+    # of a year the report plans, a change is what a plan sets (2022年实际利用外资呢? 实际利用外资增长8%以上)
+    planned = replace(read_question("那2022年呢?", "2021年实际利用外资多少?"), target=True)
+    assert fitting_figures(planned, "实际利用外资增长8%以上")
+    assert not fitting_figures(planned, "常住人口城镇化率58.08%")
     # a rate, a target or a change named in the question (or in the question it follows) still takes a percentage
     for question, context in [("森林覆盖率有多少？", ""), ("今年GDP目标是多少？", ""), ("人均预期寿命要再长几岁？", ""),
                               ("原来是多少？", "科技型中小企业加计扣除比例提高到多少？")]:
-        assert not read_question(question, context).level, question
+        assert not read_question(question, context).bare, question

@@ -133,3 +133,10 @@ def test_a_sentence_a_web_copy_broke_into_lines_is_one_paragraph_again():
     assert "今年经济社会发展的主要预期目标是：地区生产总值增长4.5%—5%；地方一般公共预算收入增长3%左右。" in bodies
     assert "市场化和机制化服务疏解扎实承接首都各类资源，协和天津基地建设顺利推进。" in bodies
     assert "过去一年，全省生产总值增长5%。" in bodies
+
+
+def test_a_paragraph_that_opens_on_the_year_after_the_address_to_the_deputies_frames_the_ones_after_it():
+    text = ("2026年政府工作报告\n一、“十四五”时期和2025年工作回顾\n过去五年，全省生产总值年均增长5.7%。\n"
+            "各位代表，刚刚过去的2025年，全省上下砥砺奋进。\n——“向优”的质效稳步提升。空气优良天数比率达83.8%。\n")
+    body = [p for p in parse_text(text, path="2026.txt").paragraphs if p.kind == "body"]
+    assert [(p.year, p.span) for p in body] == [(None, (2021, 2025)), (2025, None), (2025, None)]

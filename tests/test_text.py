@@ -67,3 +67,9 @@ def test_a_subscript_written_as_markup_is_the_plain_figure_name():
     assert normalize("PM_2.5浓度") == normalize("PM₂.₅浓度") == normalize("PM2.5浓度") == "pm2.5浓度"
     assert tokenize("PM_2.5浓度为25.9微克") == tokenize("PM2.5浓度为25.9微克")
     assert normalize("CO_2排放") == "co2排放" and normalize("a_b") == "a_b"
+
+
+def test_pm25_is_fine_particulate_matter_and_a_noun_whole():
+    assert "syn:细颗粒物" in tokenize("今年PM2.5年均浓度要控制在多少") and "syn:细颗粒物" in tokenize("细颗粒物年均浓度")
+    assert "pm2.5" in topic_nouns("今年PM2.5年均浓度要控制在多少？")
+    assert "syn:细颗粒物" not in tokenize("pm2增长5%")
