@@ -21,6 +21,7 @@ from .index import Index
 from .match import Topic, TopicMatcher
 from .outline import Node, Outline
 from .retrieve import DELIVERY_CUES, RELATIVE_YEARS, Hit, Query
+from .places import province_names
 from .scope import short_name
 from .settings import Settings, default_settings
 from .trim import trim
@@ -278,6 +279,8 @@ class Answerer:
                     and (best.dense >= self.settings.min_dense_en or not dense_ok))
         if any(re.fullmatch(r"[a-z][a-z0-9]*", word) for word in missing):
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
+        if set(missing) & province_names():
+            return False  # a province the reports never name (上海 asked of 北京's report): they say nothing of it
         cfg = self.settings
         if missing and best.matched and all(t.removeprefix("phr:") in textmod.place_names(query.text)
                                             or self.matcher.in_titles(t) for t in best.matched):

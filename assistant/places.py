@@ -26,3 +26,13 @@ ADMIN_SUFFIXES: tuple[str, ...] = (
     "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "地区", "新区", "省", "市",
     "县", "区", "州", "盟", "旗",
 )
+
+
+def province_names() -> frozenset[str]:
+    """Every provincial-level division's full name and its name without the administrative suffix (江苏省, 江苏)."""
+    names = set()
+    for full, _, _ in PROVINCES:
+        names.add(full)
+        suffix = next((x for x in ADMIN_SUFFIXES if full.endswith(x) and len(full) > len(x) + 1), "")
+        names.add(full.removesuffix(suffix))
+    return frozenset(names)

@@ -87,6 +87,12 @@ def test_unanswerable_questions_are_refused(bot, question):
     assert "没有" in a["answer"]
 
 
+def test_a_province_the_report_never_names_is_not_answered_with_its_own_figures(bot):
+    a = ask(bot, "浙江2021年规上工业总产值多少？")  # the seed's own figure is 3453.8亿元, of the zone, not of 浙江
+    assert a["status"] == "not_found" and "浙江" in a["answer"] and "3453.8" not in a["answer"]
+    assert ask(bot, "2021年规上工业总产值多少？")["status"] == "answered"
+
+
 def test_related_but_not_asked_figure_is_partial(bot):
     a = ask(bot, "2021年高新区数字经济产值具体是多少亿元?")
     assert a["status"] == "partial"
