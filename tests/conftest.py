@@ -48,6 +48,8 @@ REPORTS = {
     "shaanxi2026": SHARED / "corpora" / "provinces-2026" / "2026-陕西省-government-work-report.txt",
     "jiangsu2026": SHARED / "corpora" / "provinces-2026" / "2026-江苏省-government-work-report.txt",
     "yunnan2026": SHARED / "corpora" / "provinces-2026" / "2026-云南省-government-work-report.txt",
+    "neimenggu2026": SHARED / "corpora" / "provinces-2026" / "2026-内蒙古自治区-government-work-report.txt",
+    "shanxi2026": SHARED / "corpora" / "provinces-2026" / "2026-山西省-government-work-report.txt",
     "fujian2026": SHARED / "corpora" / "provinces-2026" / "2026-福建省-government-work-report.txt",
     "beijing2026": SHARED / "corpora" / "provinces-2026" / "2026-北京市-government-work-report.txt",
 }

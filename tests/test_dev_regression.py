@@ -99,6 +99,8 @@ SETS = [
     ("tune/yunnan2026.jsonl", "yunnan2026", 0.75),
     ("tune/fujian2026.jsonl", "fujian2026", 0.79),
     ("tune/beijing2026.jsonl", "beijing2026", 0.77),
+    ("heldout/neimenggu2026.jsonl", "neimenggu2026", 0.79),
+    ("heldout/shanxi2026.jsonl", "shanxi2026", 0.87),
 ]
 
 
