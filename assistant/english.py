@@ -144,7 +144,16 @@ def _in_vocabulary(headword: str, vocabulary: set[str], chosen: bool = False) ->
         return [headword]
     if len(headword) < 4 and not chosen:
         return []
-    pieces = [p for p in dict.fromkeys(jieba.lcut_for_search(headword)) if len(p) >= 2 and p in vocabulary and p != headword]
+    found = [p for p in dict.fromkeys(jieba.lcut_for_search(headword)) if len(p) >= 2 and p in vocabulary and p != headword]
+    # Pieces that do not overlap, longest first: 国内生产总值 is 国内 + 生产 + 总值, not also the 内生 that straddles two
+    # of them (a word of its own elsewhere: 内生动力).
+    pieces, taken = [], set()
+    for piece in sorted(found, key=lambda p: (-len(p), headword.find(p))):
+        span = set(range(headword.find(piece), headword.find(piece) + len(piece)))
+        if not span & taken:
+            pieces.append(piece)
+            taken |= span
+    pieces.sort(key=headword.find)
     if chosen:
         return pieces
     covered = set()

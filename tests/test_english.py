@@ -84,3 +84,12 @@ def test_a_follow_up_reads_the_english_words_of_the_question_before_it(multi_bot
         a = multi_bot.ask(followup, ["今年CPI涨幅目标是多少？"], report=national).to_dict()
         assert a["status"] != "not_found"
         assert "0.9%" in a["answer"]
+
+
+def test_a_compound_stands_for_pieces_that_do_not_overlap():
+    from assistant.english import _in_vocabulary
+
+    # 国内生产总值 (GDP) in a report that never writes it whole: 国内 + 生产 + 总值, not the 内生 straddling two of them
+    vocabulary = {"国内", "内生", "生产", "总值", "内生动力"}
+    assert _in_vocabulary("国内生产总值", vocabulary) == ["国内", "生产", "总值"]
+    assert _in_vocabulary("生产总值", vocabulary | {"生产总值"}) == ["生产总值"]
