@@ -503,6 +503,12 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, prog
     `reuse_from` names other index folders to take vectors from too. `workers` processes embed (default: one a core,
     embed.build_workers; an embedder that cannot be started by name in another process embeds here).
     """
+    with textmod.kept_terms():
+        return _build(seeds_dir, index_dir, embedder, progress, store, reuse_from, workers)
+
+
+def _build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, progress=None, store: str | None = None,
+           reuse_from: tuple[str | Path, ...] = (), workers: int | None = None) -> dict:
     started = time.perf_counter()
     seeds_dir, index_dir = Path(seeds_dir), Path(index_dir)
     files = report_files(seeds_dir)
@@ -513,7 +519,7 @@ def build(seeds_dir: str | Path, index_dir: str | Path, embedder: Embedder, prog
     # The tokenizer keeps every report's domain terms whole, so they are all known before the first batch is cut
     # (a first pass that parses each report and keeps only its terms: ~3 ms a report).
     terms = sorted({t for path in files for t in domain_terms([parse_file(path)])})
-    textmod.add_terms(terms)
+    textmod.only_terms(terms)
     batches = [list(range(i, min(i + BATCH_REPORTS, len(files)))) for i in range(0, len(files), BATCH_REPORTS)]
     keys = [_part_key(embedder.id, terms, [sources[i] for i in batch]) for batch in batches]
 

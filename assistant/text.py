@@ -12,6 +12,7 @@ import logging
 import re
 import threading
 import unicodedata
+from contextlib import contextmanager
 from functools import lru_cache
 
 import jieba
@@ -78,7 +79,7 @@ QUESTION_WORDS: frozenset[str] = frozenset(
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
-TOKENIZER_VERSION = 3  # bump when tokenisation changes in a way the synonym table below does not show
+TOKENIZER_VERSION = 4  # bump when tokenisation changes in a way the synonym table below does not show
 _FIGURE_TOKEN = re.compile(r"\d+(?:\.\d+)?%?")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9&\-]*")
 _PUNCT_OR_SPACE = re.compile(rf"^[^{_CJK}a-z0-9]+$")
@@ -98,18 +99,56 @@ def normalize(text: str) -> str:
 _SUBSCRIPT_MARK = re.compile(r"(?<=[a-z])_(?=\d)")
 
 
+_TERM_FREQ = 20000
+_replaced_freq: dict[str, int | None] = {}  # a registered term's frequency in jieba's own dictionary, if it had one
+
+
 def add_terms(terms) -> None:
     """Teach the tokenizer domain terms (quoted names, headings, programmes) so they are cut whole."""
     with _jieba_lock:
         for term in terms:
             term = normalize(term).strip()
             if 2 <= len(term) <= 16 and term not in _registered_terms:
-                jieba.add_word(term, freq=20000)
+                _replaced_freq[term] = jieba.dt.FREQ.get(term)
+                jieba.add_word(term, freq=_TERM_FREQ)
                 _registered_terms.add(term)
 
 
+def _forget_terms(terms) -> None:
+    """Undo add_terms for these terms: jieba's dictionary, and its total (every added word raises the total, which
+    weighs every cut: 制发 is one word or two depending on how many terms were added before)."""
+    with _jieba_lock:
+        for term in terms:
+            if term not in _registered_terms or term in _BASE_TERMS:
+                continue
+            # (0, not deleted, for a word jieba did not have: a zero entry is a prefix of longer words, never a word)
+            jieba.dt.FREQ[term] = _replaced_freq.pop(term, None) or 0
+            jieba.dt.total -= _TERM_FREQ
+            _registered_terms.discard(term)
+
+
+def only_terms(terms) -> None:
+    """Cut text as if only these domain terms had been added, whatever indexes this process loaded before: an index
+    must come out the same whichever process builds it."""
+    _forget_terms(sorted(_registered_terms - _BASE_TERMS))
+    add_terms(terms)
+
+
+@contextmanager
+def kept_terms():
+    """Put back, on leaving, the domain terms this process had on entering (a loaded index's questions are cut with
+    its terms), keeping any added inside."""
+    before = sorted(_registered_terms - _BASE_TERMS)
+    try:
+        yield
+    finally:
+        add_terms(before)
+
+
+jieba.dt.check_initialized()
 add_terms(term for group in SYNONYM_GROUPS for term in group if re.search(f"[{_CJK}]", term))
 add_terms(word for word in QUESTION_WORDS if len(word) >= 3)
+_BASE_TERMS = frozenset(_registered_terms)
 
 
 def synonyms_of(word: str) -> list[str]:

@@ -73,3 +73,19 @@ def test_pm25_is_fine_particulate_matter_and_a_noun_whole():
     assert "syn:细颗粒物" in tokenize("今年PM2.5年均浓度要控制在多少") and "syn:细颗粒物" in tokenize("细颗粒物年均浓度")
     assert "pm2.5" in topic_nouns("今年PM2.5年均浓度要控制在多少？")
     assert "syn:细颗粒物" not in tokenize("pm2增长5%")
+
+
+def test_an_index_is_cut_the_same_whatever_terms_the_process_added_before():
+    # Every added term raises jieba's total and so weighs every cut: after 400 terms (another report's, loaded
+    # earlier in the same process) 制发 became one word, and a build gave another index than in a fresh process.
+    from assistant import text as t
+
+    sentence = "制发厦门火炬高新区进一步推进企业提质增效的若干措施"
+    with t.kept_terms():
+        t.only_terms(["火炬高新区"])
+        alone = t.tokenize(sentence)
+        t.add_terms([f"测试词{i:03d}" for i in range(400)])
+        assert t.tokenize(sentence) != alone  # the effect this guards against
+        t.only_terms(["火炬高新区"])
+        assert t.tokenize(sentence) == alone
+    assert "测试词000" not in t._registered_terms or "测试词000" in t._BASE_TERMS
