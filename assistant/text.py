@@ -136,13 +136,13 @@ def only_terms(terms) -> None:
 
 @contextmanager
 def kept_terms():
-    """Put back, on leaving, the domain terms this process had on entering (a loaded index's questions are cut with
-    its terms), keeping any added inside."""
+    """Give back, on leaving, exactly the domain terms this process had on entering (a loaded index's questions are
+    cut with its terms; an index built inside adds its own when it is loaded)."""
     before = sorted(_registered_terms - _BASE_TERMS)
     try:
         yield
     finally:
-        add_terms(before)
+        only_terms(before)
 
 
 jieba.dt.check_initialized()
