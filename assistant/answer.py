@@ -20,8 +20,8 @@ from .figures import find_figures, unsupported_numbers
 from .index import Index
 from .match import Topic, TopicMatcher
 from .outline import Node, Outline
+from .places import PROVINCE_NAMES
 from .retrieve import DELIVERY_CUES, RELATIVE_YEARS, Hit, Query
-from .places import province_names
 from .scope import short_name
 from .settings import Settings, default_settings
 from .trim import trim
@@ -124,6 +124,7 @@ class Answerer:
         self.outline = Outline(index)
         self.dense_calibrated = index.embedder_id.startswith(CALIBRATED_EMBEDDER)
         self._issue_years = {d.key: d.issue_year for d in index.documents}
+        self._first_issue_year = min((y for y in self._issue_years.values() if y), default=None)
         self._names = {d.key: short_name(d) for d in index.documents}
         # Years the reports speak of (2021年, 2022-02-24), not numbers that look like years (超2000个).
         self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
@@ -279,7 +280,7 @@ class Answerer:
                     and (best.dense >= self.settings.min_dense_en or not dense_ok))
         if any(re.fullmatch(r"[a-z][a-z0-9]*", word) for word in missing):
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
-        if set(missing) & province_names():
+        if PROVINCE_NAMES.intersection(missing):
             return False  # a province the reports never name (上海 asked of 北京's report): they say nothing of it
         cfg = self.settings
         if missing and best.matched and all(t.removeprefix("phr:") in textmod.place_names(query.text)
@@ -303,8 +304,8 @@ class Answerer:
         asked = read_question(query.text, query.context)
         weights = self.matcher.topic(query, scope)
         years = self._asked_years(query)
-        issued = [y for y in self._issue_years.values() if y]
-        if asked.bare and (query.period == "plan" or years and issued and min(years) >= min(issued)):
+        if asked.bare and (query.period == "plan" or years and self._first_issue_year
+                           and min(years) >= self._first_issue_year):
             asked = replace(asked, target=True)
         if years and not (years & self.corpus_years):
             return self._refuse(query, f"报告没有涉及{_years_as_asked(query)}的内容。")

@@ -350,8 +350,8 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
     if asked.level:
         figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])]
     if asked.bare:
-        figures = [f for f in figures if CHANGE_BEFORE.search(text[: f.start])
-                   and asked.target or not CHANGE_BEFORE.search(text[: f.start]) and f.kind != "percent"]
+        # a change only of a planned year; otherwise a figure that is neither a change nor a percentage
+        figures = [f for f in figures if (asked.target if CHANGE_BEFORE.search(text[: f.start]) else f.kind != "percent")]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
         figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]

@@ -28,11 +28,14 @@ ADMIN_SUFFIXES: tuple[str, ...] = (
 )
 
 
-def province_names() -> frozenset[str]:
-    """Every provincial-level division's full name and its name without the administrative suffix (江苏省, 江苏)."""
+def _province_names() -> frozenset[str]:
     names = set()
     for full, _, _ in PROVINCES:
         names.add(full)
         suffix = next((x for x in ADMIN_SUFFIXES if full.endswith(x) and len(full) > len(x) + 1), "")
         names.add(full.removesuffix(suffix))
     return frozenset(names)
+
+
+# Every provincial-level division's full name and its name without the administrative suffix (江苏省, 江苏).
+PROVINCE_NAMES: frozenset[str] = _province_names()
