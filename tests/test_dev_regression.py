@@ -101,6 +101,8 @@ SETS = [
     ("tune/beijing2026.jsonl", "beijing2026", 0.77),
     ("heldout/neimenggu2026.jsonl", "neimenggu2026", 0.79),
     ("heldout/shanxi2026.jsonl", "shanxi2026", 0.87),
+    ("heldout/hainan2026.jsonl", "hainan2026", 0.87),
+    ("heldout/guizhou2026.jsonl", "guizhou2026", 0.77),
 ]
 
 
