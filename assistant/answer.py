@@ -282,6 +282,13 @@ class Answerer:
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
         if PROVINCE_NAMES.intersection(missing):
             return False  # a province the reports never name (上海 asked of 北京's report): they say nothing of it
+        places = [p for p in textmod.place_names(query.text) if p in missing] if missing else []
+        if places:
+            # Nor any other place they never name (苏州工业园区 asked of the seed's zone; a place is jieba's tag ns),
+            # unless a place of the sentence writes it the short way, by its first character (欧洲 in 中欧).
+            said = textmod.place_names(best.sentence)
+            if any(not any(p[0] in s for s in said) for p in places):
+                return False
         cfg = self.settings
         if missing and best.matched and all(t.removeprefix("phr:") in textmod.place_names(query.text)
                                             or self.matcher.in_titles(t) for t in best.matched):

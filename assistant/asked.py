@@ -74,7 +74,10 @@ PLACE_CUES = re.compile(r"哪里|(?<![存所现实])在哪(?![些几项类方])|
                         re.IGNORECASE)
 # "Which part of the report says X" (报告哪一部分讲了育儿补贴, 在哪一节提到, which section mentions): the answer is the
 # passage with its whole heading path. Not a list of parts (分哪几部分) and not a place (在什么地方召开).
-SECTION_CUES = re.compile(r"哪(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
+# 哪一块 / 哪块 stands alone or before a word of saying (这属于报告哪一块, 哪块讲的), not before a noun (哪块地); 讲啥的部分
+# and 什么章节 ask the same with 什么/啥 (not 分为什么部分, 有什么部分: the parts themselves).
+SECTION_CUES = re.compile(r"哪(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
+                          r"(?<![为成括含有])(?:什么|啥)的?(?:部分|章节?|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
                           r"\b(?:which|what) (?:part|section|chapter)s?\b|where in the (?:report|document)", re.IGNORECASE)
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面). Not
@@ -108,6 +111,8 @@ LIST_CUES = re.compile(
     # ...or "there are which N <things>" (有哪十个突出亮点): so many items are asked for. Not 哪两个县撤县设市了, where
     # a sentence names them.
     r"(?:有|是|包括)哪[两二三四五六七八九十](?:个|条|种|类|组|项|大)[\u4e00-\u9fff]{1,6}[?？。!！]?$|"
+    # what was done or is to be done, as several things (去年做了哪些, 都干了些什么)
+    r"(?:做|干|抓|办)了?(?:哪些|些什么)|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
@@ -250,7 +255,8 @@ def read_question(question: str, context: str = "") -> Asked:
 
 
 def _read(normalized: str, unit_match: re.Match | None) -> Asked:
-    wants_list = bool(LIST_CUES.search(normalized))
+    # 啥 is everyday 什么 (都有啥安排, 做了些啥)
+    wants_list = bool(LIST_CUES.search(normalized.replace("啥", "什么")))
     count_match = COUNT_CUE.search(normalized)
     count_match = count_match or NUMBERED_LIST.search(normalized)
     count = CN_NUMBERS.get(count_match.group(1)) if count_match else None

@@ -283,17 +283,23 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
         # A part about one year (2021年工作总结) or one five-year plan (“十三五”时期) has its own frame; one that
         # reviews a year and a plan together (2025年工作回顾和“十四五”发展主要成绩) is framed paragraph by paragraph,
         # from the part's year.
+        # A part named after a plan alone (全力推动“十五五”开好局) whose paragraph opens on one year written out
+        # (2026年是“十五五”开局之年) is about that year from there on.
         mixed = p.year is not None and bool(p.plans)
-        if p.kind != "body" or ((p.year is not None or p.plans) and not mixed):
+        plan_only = p.year is None and bool(p.plans)
+        if p.kind != "body" or ((p.year is not None or p.plans) and not mixed and not plan_only):
             framed.append(p)
             continue
         if p.part != current_part:
             current_part, year, span = p.part, (p.year if mixed else None), None
             relative = [shift for word, shift in RELATIVE_PART_YEAR.items() if word in p.part]
-            if issue_year and len(relative) == 1 and not mixed:
+            if issue_year and len(relative) == 1 and not mixed and not plan_only:
                 year = issue_year + relative[0]
         one, several = ONE_YEAR_OPENING.match(p.text), SPAN_OPENING.match(p.text)
-        if one and (one.group("year") or issue_year):
+        if plan_only:
+            if one and one.group("year"):
+                year = int(one.group("year"))
+        elif one and (one.group("year") or issue_year):
             year, span = int(one.group("year") or issue_year - 1), None
         elif several and issue_year:
             n = CN_NUMBERS[several.group("n") or several.group("m")]

@@ -64,6 +64,7 @@ class TopicMatcher:
         # "Does the report say X anywhere" is a substring test over all reports (megabytes for a hundred of them):
         # remember the answer per word.
         self.in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
+        self._written_count = lru_cache(maxsize=1 << 12)(index.corpus_text.count)
         self._in_report = lru_cache(maxsize=1 << 16)(lambda word, doc: word in index.doc_text.get(doc, ""))
         # A report's name is its title and the Chinese words of its file name (2026-青海省-government-work-report: a
         # report titled only 政府工作报告 is still about 青海).
@@ -75,6 +76,12 @@ class TopicMatcher:
         if scope is None:
             return self.in_corpus(word)
         return any(self._in_report(word, doc) for doc in scope)
+
+    def substring_idf(self, word: str) -> float:
+        """IDF of a word the tokenizer never cuts out of the reports, counting each time it is written as a paragraph
+        that holds it (an overcount, so a lower weight than a token of the same frequency)."""
+        df = min(self._written_count(word), self.n_docs)
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def idf(self, token: str) -> float:
         df = self._df.get(token, 0)
@@ -88,9 +95,16 @@ class TopicMatcher:
             for token in tokens:
                 if token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token):
                     continue
-                if token[:1] in "万亿千百" and token[1:] in UNIT_WORDS:
-                    continue  # 多少万人, 几亿元: a magnitude and a unit say what kind of figure, not what it is about
-                if (len(token) < 2 and not token.isdigit()) or token not in self._df:
+                if token[:1] in "万亿千百" and (token[1:] in UNIT_WORDS or not token.strip("万亿千百")):
+                    continue  # 多少万人, 几亿元, 万亿: a magnitude (and a unit) says what kind of figure, not what it is about
+                if len(token) < 2 and not token.isdigit():
+                    continue
+                if token not in self._df:
+                    # A word the reports write only inside longer cuts (对台 in 深化对台机制化合作, cut 对|台机|制化):
+                    # the text says it, so it says what the question is about, weighted by how often it is written.
+                    if token.isdigit() or not textmod.known_word(token) or not self.in_scope(token, scope):
+                        continue
+                    weights[token] = max(weights.get(token, 0.0), factor * self.substring_idf(token))
                     continue
                 weights[token] = max(weights.get(token, 0.0), factor * self.idf(token))
         # Two neighbouring words of the question that stand together in the reports (厦门 + 时代 → 厦门时代) name one

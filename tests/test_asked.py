@@ -1,7 +1,9 @@
 """What a question asks for (asked.py) and how a question of several parts is cut (retrieve.split_question)."""
 from dataclasses import replace
 
-from assistant.asked import asks_several, fitting_figures, holds_answer, read_question
+import pytest
+
+from assistant.asked import SECTION_CUES, asks_several, fitting_figures, holds_answer, read_question
 from assistant.retrieve import split_question
 
 
@@ -183,3 +185,11 @@ def test_a_bare_how_many_without_a_rate_word_is_not_answered_by_a_percentage():
     for question, context in [("森林覆盖率有多少？", ""), ("今年GDP目标是多少？", ""), ("人均预期寿命要再长几岁？", ""),
                               ("原来是多少？", "科技型中小企业加计扣除比例提高到多少？")]:
         assert not read_question(question, context).bare, question
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("这属于报告哪一块", True), ("在哪块讲的", True), ("国企回购那块是在讲啥的部分", True), ("在报告什么章节", True),
+    ("哪块地出让了", False), ("今年重点做哪几块", False), ("报告分为什么部分", False), ("报告有什么部分", False),
+])
+def test_which_part_of_the_report_is_asked_in_everyday_words(question, section):
+    assert bool(SECTION_CUES.search(question)) is section

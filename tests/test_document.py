@@ -140,3 +140,11 @@ def test_a_paragraph_that_opens_on_the_year_after_the_address_to_the_deputies_fr
             "各位代表，刚刚过去的2025年，全省上下砥砺奋进。\n——“向优”的质效稳步提升。空气优良天数比率达83.8%。\n")
     body = [p for p in parse_text(text, path="2026.txt").paragraphs if p.kind == "body"]
     assert [(p.year, p.span) for p in body] == [(None, (2021, 2025)), (2025, None), (2025, None)]
+
+
+def test_a_part_named_after_a_plan_alone_is_about_the_year_its_paragraph_opens_on():
+    text = ("2026年政府工作报告\n一、一年接着一年干，新进展新成效\n2025年是收官之年。全省生产总值增长5.4%。\n"
+            "二、一鼓作气勇争先，全力推动“十五五”开好局、起好步\n“十五五”时期要实现新突破。\n"
+            "2026年是“十五五”开局之年。今年主要预期目标是：生产总值增长5%左右。\n（一）壮大实体经济\n做强制造业。\n")
+    body = [p for p in parse_text(text, path="2026.txt").paragraphs if p.kind == "body"]
+    assert [p.year for p in body] == [2025, None, 2026, 2026]

@@ -232,3 +232,28 @@ def test_a_noun_the_reports_never_use_is_not_paraphrased_by_vectors_alone():
     worded = Candidate(hit=None, sentence=close.sentence, coverage=settings.min_coverage, dense=0.5, fit=0.0,
                        year_fit=0.0, period_fit=0.0, matched=frozenset({"工业"}))
     assert Answerer.convincing(judge, query, worded, 0.2, ["总产值"]) is True  # the words still decide
+
+
+@pytest.mark.parametrize(("question", "heading"), [
+    ("对台合作的内容在报告哪一块", "深化对台机制化合作"),  # 哪一块, and 对台: a word the report writes only inside a longer cut
+    ("国企回购土地是在讲啥的部分", "重大片区加快成型成势"),  # 讲啥的部分
+])
+def test_which_part_asked_in_everyday_words_names_the_heading_path(bot, question, heading):
+    a = ask(bot, question)
+    assert a["status"] == "answered"
+    assert "见「" in a["answer"] and heading in a["citations"][0]["section"]
+
+
+@pytest.mark.parametrize("question", ["成都高新区去年规上工业产值多少", "深圳南山区去年高企有多少家"])
+def test_a_place_the_report_never_names_is_refused_not_answered_with_the_zone_s_figure(bot, question):
+    a = ask(bot, question)
+    assert a["status"] == "not_found" and "3453.8" not in a["answer"] and "1200" not in a["answer"]
+
+
+@pytest.mark.parametrize(("question", "items"), [
+    ("今年园区建设都有啥安排", ["抓实重点项目建设", "全力保障用地需求", "加快完善公共配套", "扎实推进绿色园区试点"]),
+    ("金砖创新基地去年干了些啥", ["建设金砖特色载体", "布局金砖交流平台", "引进金砖合作项目"]),
+])
+def test_what_a_block_of_work_did_or_plans_asked_with_sha_gets_every_item(bot, question, items):
+    a = ask(bot, question)
+    assert a["status"] == "answered" and all(item in a["answer"] for item in items)

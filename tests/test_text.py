@@ -1,5 +1,6 @@
 """Normalisation and tokens: figures whole, synonyms both ways, traditional and full-width folded."""
 
+from assistant import text as textmod
 from assistant.text import is_english, normalize, synonym_keys, tokenize, topic_nouns
 
 
@@ -89,3 +90,8 @@ def test_an_index_is_cut_the_same_whatever_terms_the_process_added_before():
         t.only_terms(["火炬高新区"])
         assert t.tokenize(sentence) == alone
     assert "测试词000" not in t._registered_terms  # the process's terms are given back exactly
+
+
+def test_a_dictionary_word_or_its_start_is_known_a_guessed_piece_is_not():
+    assert textmod.known_word("对台") and textmod.known_word("欧洲")
+    assert not textmod.known_word("年全")  # the HMM's cut of 2025年全社会
