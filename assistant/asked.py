@@ -100,7 +100,7 @@ NUMBERED_LIST = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:�
 LIST_CUES = re.compile(
     rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})(?!的(?!{_STRUCTURE_NOUNS}))|哪几样|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
     rf"分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点|具体)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
-    rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条|头)|怎么(?:做|干|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
+    rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条|头)|怎么(?:做|干|搞|弄|抓|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
     # the noun first: 工作任务有哪些, 主要问题都有哪些, 目标包括什么
     rf"(?:{_STRUCTURE_NOUNS}|目标|指标)(?:都|主要|具体|分别)?(?:有|包括|包含|是)(?:哪些|哪几|什么)|"
     # a numbered term asked about: “五个更加注重”具体是哪些, 六保指什么, 十方面民生实事包括哪些
@@ -222,9 +222,10 @@ BARE_COUNT = re.compile(r"(?:多少|(?<![哪第这近前去])几)(?=[\u4e00-\u9f
 def read_question(question: str, context: str = "") -> Asked:
     """What a question asks for. A follow-up without a question word of its own (那2022年呢?) asks what the earlier
     question asked."""
-    normalized = normalize(question)
+    # 啥 is everyday 什么 (叫啥, 为啥, 啥时候, 都有啥安排)
+    normalized = normalize(question).replace("啥", "什么")
     if context and not OWN_QUESTION_WORD.search(normalized) and not PERCENT_CUES.search(normalized):
-        normalized = normalize(f"{context} {question}")
+        normalized = normalize(f"{context} {question}").replace("啥", "什么")
     normalized = SPAN_CUES.sub("近年", normalized)
     unit_match = asked_unit(normalized)
     asked = _read(normalized, unit_match)
@@ -255,8 +256,7 @@ def read_question(question: str, context: str = "") -> Asked:
 
 
 def _read(normalized: str, unit_match: re.Match | None) -> Asked:
-    # 啥 is everyday 什么 (都有啥安排, 做了些啥)
-    wants_list = bool(LIST_CUES.search(normalized.replace("啥", "什么")))
+    wants_list = bool(LIST_CUES.search(normalized))
     count_match = COUNT_CUE.search(normalized)
     count_match = count_match or NUMBERED_LIST.search(normalized)
     count = CN_NUMBERS.get(count_match.group(1)) if count_match else None

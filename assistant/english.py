@@ -32,6 +32,11 @@ STOPWORDS = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "f
 
 # The words that only link the words of a phrase ("ban on fishing", "rate of growth"): a phrase is the same thing
 # without them. General English grammar.
+# Words that say when, the plan or the results (plans for 2022, the target, achieved), as 计划/目标/完成 do in a Chinese
+# question: the period cue reads them (retrieve.PLAN_CUES); looked up alone they would bring in 安排, 方案, 规划, 计划,
+# 设计, rare words that outweigh what the question is about. Inside a longer phrase (five-year plan) they still count.
+WHEN_WORDS = frozenset(["plan", "plans", "planned", "planning", "target", "targets", "targeted", "goal", "goals",
+                        "expected", "achieved", "completed", "reached"])
 LINKING_WORDS = frozenset(["a", "an", "the", "of", "on", "in", "at", "to", "for", "by", "with", "from", "and", "or", "s"])
 
 # The official English of Chinese statistics and policy (National Bureau of Statistics and State Council usage), which
@@ -67,6 +72,11 @@ OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
     "maker spaces": ("众创空间",),
     "go public": ("上市",),
     "listed companies": ("上市公司", "上市企业"),
+    # a part of a whole, and what industry produces, as statistics write them (占比/比重, 产值)
+    "share": ("占比", "比重"),
+    "proportion": ("比重", "占比"),
+    "output value": ("产值",),
+    "output": ("产值", "产量"),
 }
 
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
@@ -206,7 +216,7 @@ class EnglishTerms:
         while i < len(words):
             for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
                 chunk = words[i : i + size]
-                if all(w in STOPWORDS or w.isdigit() for w in chunk):
+                if all(w in STOPWORDS or w.isdigit() or (size == 1 and w in WHEN_WORDS) for w in chunk):
                     if size == 1:
                         break
                     continue

@@ -257,3 +257,11 @@ def test_a_place_the_report_never_names_is_refused_not_answered_with_the_zone_s_
 def test_what_a_block_of_work_did_or_plans_asked_with_sha_gets_every_item(bot, question, items):
     a = ask(bot, question)
     assert a["status"] == "answered" and all(item in a["answer"] for item in items)
+
+
+def test_everyday_sha_asks_as_shenme_does(bot):
+    """啥 is everyday 什么: 叫啥 asks for a name (the report gives none), 怎么弄 for the plan's block of work."""
+    name = ask(bot, "火炬高新区管委会主任叫啥")
+    assert name["status"] == "not_found"
+    plan = ask(bot, "今年招商准备怎么弄")
+    assert all(item in plan["answer"] for item in ("优势联动", "龙头带动", "增资推动", "基金撬动"))

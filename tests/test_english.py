@@ -93,3 +93,9 @@ def test_a_compound_stands_for_pieces_that_do_not_overlap():
     vocabulary = {"国内", "内生", "生产", "总值", "内生动力"}
     assert _in_vocabulary("国内生产总值", vocabulary) == ["国内", "生产", "总值"]
     assert _in_vocabulary("生产总值", vocabulary | {"生产总值"}) == ["生产总值"]
+
+
+def test_words_that_say_when_are_not_looked_up_alone_and_a_share_is_zhanbi():
+    terms = EnglishTerms(build_dictionary({"安排", "计划", "方案", "规划", "目标", "上市", "占比", "比重", "数字", "经济", "产值"}))
+    assert terms.lookup("What are the IPO plans for 2022? What is the target?") == ()  # plan/target say when only
+    assert {"占比", "产值"} <= set(terms.lookup("digital economy share of output"))
