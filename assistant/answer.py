@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from . import text as textmod
-from .asked import GENERIC_LIST_PHRASE, ISSUER_WORDS, Asked, asks_several, has_person, holds_answer, read_question
+from .asked import GENERIC_LIST_PHRASE, ISSUER_WORDS, OWN_QUESTION_WORD, Asked, asks_several, has_person, holds_answer, read_question
 from .document import CN_NUMBERS, DATE, FIVE_YEAR_PLANS, Paragraph
 from .figures import find_figures, unsupported_numbers
 from .index import Index
@@ -282,7 +282,11 @@ class Answerer:
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
         if PROVINCE_NAMES.intersection(missing):
             return False  # a province the reports never name (上海 asked of 北京's report): they say nothing of it
-        places = [p for p in textmod.place_names(query.text) if p in missing] if missing else []
+        # A place qualifies what is asked, so it stands before the question word (苏州工业园区…产值多少); after it, a
+        # word jieba also knows as a place is part of what is asked (破的多少万亿大关: 大关 is also a county).
+        asked_at = OWN_QUESTION_WORD.search(query.text)
+        before = query.text[: asked_at.start()] if asked_at else query.text
+        places = [p for p in textmod.place_names(before) if p in missing] if missing else []
         if places:
             # Nor any other place they never name (苏州工业园区 asked of the seed's zone; a place is jieba's tag ns),
             # unless a place of the sentence writes it the short way, by its first character (欧洲 in 中欧).
