@@ -350,6 +350,14 @@ class Answerer:
                 if cand.hit.paragraph.section_path not in paths and cand.coverage >= ranked[0].coverage and cand.fit >= 0:
                     chosen.append(cand)
                     paths.add(cand.hit.paragraph.section_path)
+        elif asked.wants_list and not asked.wants_figure and len({c.hit.paragraph.id for c in chosen}) == 1:
+            # What is done or planned about something (教育方面有什么安排) that no block of the outline answers: the
+            # paragraph about it says it sentence by sentence, and every sentence is an item of the answer.
+            best = chosen[0]
+            by_text = {c.sentence: c for c in ranked if c.hit.paragraph.id == best.hit.paragraph.id}
+            whole = [by_text[s.text] for s in best.hit.paragraph.sentences if s.text in by_text]
+            if len(whole) > len(chosen):
+                chosen = whole
         own = self.matcher.own_topic(query, weights)
         # A list question's sentence is its list (不平衡不充分…；生态环境…；民生保障…): each clause is an item, none is trimmed.
         quotes = [(c.hit, c.sentence if asked.wants_list else

@@ -58,6 +58,8 @@ REPORTS = {
     "yunnan2026": SHARED / "corpora" / "provinces-2026" / "2026-云南省-government-work-report.txt",
     "fujian2026": SHARED / "corpora" / "provinces-2026" / "2026-福建省-government-work-report.txt",
     "beijing2026": SHARED / "corpora" / "provinces-2026" / "2026-北京市-government-work-report.txt",
+    "hainan2026": SHARED / "corpora" / "provinces-2026" / "2026-海南省-government-work-report.txt",
+    "guizhou2026": SHARED / "corpora" / "provinces-2026" / "2026-贵州省-government-work-report.txt",
 }
 
 MIN_GAIN = 0.005  # a value moves when it gains at least this share of the questions with one report left out
