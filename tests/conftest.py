@@ -54,6 +54,7 @@ REPORTS = {
     "beijing2026": SHARED / "corpora" / "provinces-2026" / "2026-北京市-government-work-report.txt",
     "hainan2026": SHARED / "corpora" / "provinces-2026" / "2026-海南省-government-work-report.txt",
     "guizhou2026": SHARED / "corpora" / "provinces-2026" / "2026-贵州省-government-work-report.txt",
+    "jiangxi2026": SHARED / "corpora" / "provinces-2026" / "2026-江西省-government-work-report.txt",
 }
 CHROMIUM = next((p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None)
 DOCS = ROOT / "docs"

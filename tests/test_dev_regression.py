@@ -103,6 +103,10 @@ SETS = [
     ("heldout/shanxi2026.jsonl", "shanxi2026", 0.87),
     ("tune/hainan2026.jsonl", "hainan2026", 0.87),
     ("tune/guizhou2026.jsonl", "guizhou2026", 0.83),
+    ("heldout/shandong2026-sections.jsonl", "shandong2026", 0.75),
+    ("heldout/hunan2026-sections.jsonl", "hunan2026", 0.87),
+    ("heldout/jiangxi2026-sections.jsonl", "jiangxi2026", 0.75),
+    ("heldout/hubei2026-b.jsonl", "hubei2026", 0.77),
 ]
 
 
