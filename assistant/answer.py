@@ -403,7 +403,8 @@ class Answerer:
             # province's figure does not answer a question about one of its cities.
             status = "partial"
             note = f"报告没有给出“{'、'.join(unnamed)}”的这项内容，下面是相关内容。"
-        if asked.kind == "person" and not has_person(" ".join(q for _, q in quotes)):
+        if asked.kind == "person" and not any(holds_answer(asked, q) for _, q in quotes):
+            # A name, next to the post asked when it asks one (管委会主任叫啥): a name elsewhere in the quote is not it.
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
         top = max((weights[t] for t in anchors), default=0.0)
         specific = tuple(t for t in anchors if weights[t] >= top)

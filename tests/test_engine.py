@@ -265,3 +265,9 @@ def test_everyday_sha_asks_as_shenme_does(bot):
     assert name["status"] == "not_found"
     plan = ask(bot, "今年招商准备怎么弄")
     assert all(item in plan["answer"] for item in ("优势联动", "龙头带动", "增资推动", "基金撬动"))
+
+
+def test_a_post_s_name_must_stand_next_to_the_post(bot):
+    """管委会 and a name-like word elsewhere in a sentence do not name the 管委会主任: the report names no one."""
+    for question in ("高新区管委会主任叫啥", "管委会的主任叫什么名字"):
+        assert ask(bot, question)["status"] == "not_found"
