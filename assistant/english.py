@@ -30,13 +30,13 @@ LICENCE = "CC-CEDICT (MDBG), CC BY-SA 4.0, https://cc-cedict.org/wiki/ — via t
 # (“what” → 什么, “how” → 怎么). General English, not any report's vocabulary.
 STOPWORDS = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "about", "as", "into", "over", "under", "between", "during", "since", "until", "per", "via", "than", "and", "or", "but", "nor", "not", "no", "so", "if", "then", "also", "too", "very", "just", "only", "even", "still", "yet", "ever", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "has", "have", "had", "having", "will", "would", "shall", "should", "can", "could", "may", "might", "must", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many", "any", "some", "each", "every", "all", "both", "either", "neither", "other", "another", "this", "that", "these", "those", "it", "its", "they", "them", "their", "there", "here", "he", "she", "his", "her", "we", "our", "us", "you", "your", "i", "me", "my", "year", "years", "report", "says", "say", "said", "tell", "according", "mentioned", "mention", "give", "given", "get", "got", "set"])
 
-# The words that only link the words of a phrase ("ban on fishing", "rate of growth"): a phrase is the same thing
-# without them. General English grammar.
 # Words that say when, the plan or the results (plans for 2022, the target, achieved), as 计划/目标/完成 do in a Chinese
 # question: the period cue reads them (retrieve.PLAN_CUES); looked up alone they would bring in 安排, 方案, 规划, 计划,
 # 设计, rare words that outweigh what the question is about. Inside a longer phrase (five-year plan) they still count.
 WHEN_WORDS = frozenset(["plan", "plans", "planned", "planning", "target", "targets", "targeted", "goal", "goals",
                         "expected", "achieved", "completed", "reached"])
+# The words that only link the words of a phrase ("ban on fishing", "rate of growth"): a phrase is the same thing
+# without them. General English grammar.
 LINKING_WORDS = frozenset(["a", "an", "the", "of", "on", "in", "at", "to", "for", "by", "with", "from", "and", "or", "s"])
 
 # The official English of Chinese statistics and policy (National Bureau of Statistics and State Council usage), which

@@ -285,13 +285,13 @@ def not_a_question(text: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=4096)
 def known_word(word: str) -> bool:
     """Is the word in jieba's dictionary, as a word or as the start of one (对台 of 对台湾), rather than a piece its
     HMM guessed (年全 of 2025年全社会)?"""
     return jieba.dt.FREQ.get(word) is not None
 
 
+@lru_cache(maxsize=4096)
 def place_names(text: str) -> tuple[str, ...]:
     """The place names of a question (jieba's part-of-speech tag ns, two characters or more): 成都, 泸州, 长三角."""
     import jieba.posseg as pseg
