@@ -363,7 +363,7 @@ class Answerer:
         quotes = [(c.hit, c.sentence if asked.wants_list else
                    trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors, self.settings))
                   for c in chosen]
-        quotes = [pair for hit, quote in quotes for pair in self._completed(hit, quote)]
+        quotes = [pair for hit, quote in quotes for pair in self._completed(hit, quote, asked.wants_list)]
         status, note = "answered", ""
         if (asked.wants_figure or asked.kind in ("date", "place")) and not any(holds_answer(asked, q, anchors) for _, q in quotes):
             status = "partial"
@@ -418,12 +418,15 @@ class Answerer:
         confidence = self.confidence(chosen[0]) - self.settings.partial_penalty * (status == "partial")
         return self._compose(query, quotes, status, note, confidence)
 
-    def _completed(self, hit: Hit, quote: str) -> list[tuple[Hit, str]]:
-        """The quote, and when its paragraph is only a lead-in ending on a colon, the paragraph that completes it."""
+    def _completed(self, hit: Hit, quote: str, whole: bool = False) -> list[tuple[Hit, str]]:
+        """The quote, and when its paragraph is only a lead-in ending on a colon, the paragraph that completes it. After
+        a line that only names a block of work (推进“双碳”工作。), its paragraph's first sentence, or all of it for a
+        list question (`whole`): what is done about it, item by item."""
         following = self._continued_by.get(hit.paragraph.id)
         if following is None:
             return [(hit, quote)]
-        text = following.sentences[0].text if hit.paragraph.id in self._named_by_line else following.text
+        named = hit.paragraph.id in self._named_by_line and not whole
+        text = following.sentences[0].text if named else following.text
         return [(hit, quote), (Hit(following, hit.score, hit.bm25, hit.dense, hit.rank), text)]
 
     def _choose(self, ranked: list[Candidate], weights: Topic, years: set[int], multipart: bool) -> list[Candidate]:

@@ -123,3 +123,11 @@ def test_what_is_planned_about_a_topic_no_block_answers_gets_its_whole_paragraph
     assert a["status"] == "answered"
     assert all(w in a["answer"] for w in ("扩大高中阶段教育学位供给", "职普融通"))
     assert len({c["id"] for c in a["citations"]}) == 1
+
+
+def test_a_line_naming_the_work_is_followed_by_all_its_paragraph_for_a_list_question(bots):
+    """推进“双碳”工作。 stands on a line of its own in 海南's plan: asked what is planned about it, the answer goes on to the
+    whole paragraph that does it, not only its first sentence."""
+    a = bots("hainan2026").ask("今年双碳工作打算怎么推进").to_dict()
+    assert a["status"] == "answered"
+    assert all(w in a["answer"] for w in ("碳排放双控制度体系", "碳普惠", "蓝碳"))
