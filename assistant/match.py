@@ -77,14 +77,9 @@ class TopicMatcher:
             return self.in_corpus(word)
         return any(self._in_report(word, doc) for doc in scope)
 
-    def substring_idf(self, word: str) -> float:
-        """IDF of a word the tokenizer never cuts out of the reports, counting each time it is written as a paragraph
-        that holds it (an overcount, so a lower weight than a token of the same frequency)."""
-        df = min(self._written_count(word), self.n_docs)
-        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
-
-    def idf(self, token: str) -> float:
-        df = self._df.get(token, 0)
+    def idf(self, token: str, df: int | None = None) -> float:
+        """IDF of a token over the paragraphs, or of a given paragraph count `df`."""
+        df = self._df.get(token, 0) if df is None else df
         return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5))
 
     def topic(self, query: Query, scope: frozenset[str] | None = None) -> Topic:
@@ -99,14 +94,16 @@ class TopicMatcher:
                     continue  # 多少万人, 几亿元, 万亿: a magnitude (and a unit) says what kind of figure, not what it is about
                 if len(token) < 2 and not token.isdigit():
                     continue
-                if token not in self._df:
+                if token in self._df:
+                    idf = self.idf(token)
+                elif not token.isdigit() and textmod.known_word(token) and self.in_scope(token, scope):
                     # A word the reports write only inside longer cuts (对台 in 深化对台机制化合作, cut 对|台机|制化):
-                    # the text says it, so it says what the question is about, weighted by how often it is written.
-                    if token.isdigit() or not textmod.known_word(token) or not self.in_scope(token, scope):
-                        continue
-                    weights[token] = max(weights.get(token, 0.0), factor * self.substring_idf(token))
+                    # the text says it, so it says what the question is about. Each time it is written counts as a
+                    # paragraph holding it (an overcount, so it weighs a little less than a token as frequent).
+                    idf = self.idf(token, min(self._written_count(token), self.n_docs))
+                else:
                     continue
-                weights[token] = max(weights.get(token, 0.0), factor * self.idf(token))
+                weights[token] = max(weights.get(token, 0.0), factor * idf)
         # Two neighbouring words of the question that stand together in the reports (厦门 + 时代 → 厦门时代) name one
         # thing: a sentence that has the pair is about it, one that has the words apart may not be.
         for first, second in zip(query.tokens, query.tokens[1:]):
