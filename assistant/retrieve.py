@@ -40,10 +40,12 @@ RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "�
                   "last year": -1, "this year": 0, "next year": 1}
 FOLLOWUP_OPENERS = re.compile(r"^(那|那么|还有|另外|此外|其中|同时|以及|而|and |what about |how about )", re.IGNORECASE)
 FOLLOWUP_MARKERS = re.compile(r"(呢[?？]?$|这方面|这一块|这块|这个|这些|这项|该项|其|它|同期|相应|对应|那一年|这一年|then\b|that\b)", re.IGNORECASE)
-# Words that ask about the document itself (its number, issuer, date, title, signature), not about its content.
+# Words that ask about the document itself (its number, issuer, date, title, signature), not about its content: 哪个单位
+# asks for the issuer only with 发布/印发 (跟哪些单位合作 asks about the content).
 FIELD_CUES = re.compile(
     r"文号|索引号|发文|发布机构|发布时间|发布日期|成文|落款|署名|印发|哪天发|什么时候发|何时发|几号发|(?<![小子])标题|全称|题目|"
-    r"哪个单位|哪些单位|发布单位|发布的|issued by|who issued|when was (?:it|this|the report|the document) issued|"
+    r"(?:哪个|哪些|什么)(?:单位|部门|机关)(?:发布|印发|发的|出的)|发布单位|发布的|"
+    r"issued by|who issued|when was (?:it|this|the report|the document) issued|"
     r"document number|publisher|signed by|who signed"
 )
 # Who gave a speech and where: the lines under a report's title (国务院总理 李克强, ——在…会议上) say it.

@@ -30,6 +30,7 @@ REPORTS = {
     "sichuan2026": SHARED / "corpora" / "provinces-2026" / "2026-四川省-government-work-report.txt",
     "henan2026": SHARED / "corpora" / "provinces-2026" / "2026-河南省-government-work-report.txt",
     "tianjin2026": SHARED / "corpora" / "provinces-2026" / "2026-天津市-government-work-report.txt",
+    "liaoning2026": SHARED / "corpora" / "provinces-2026" / "2026-辽宁省-government-work-report.txt",
     "guangdong2026": SHARED / "corpora" / "provinces-2026" / "2026-广东省-government-work-report.txt",
     "gansu2026": SHARED / "corpora" / "provinces-2026" / "2026-甘肃省-government-work-report.txt",
     "hubei2026": SHARED / "corpora" / "provinces-2026" / "2026-湖北省-government-work-report.txt",

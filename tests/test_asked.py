@@ -3,7 +3,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.asked import SECTION_CUES, asks_several, fitting_figures, holds_answer, read_question
+from assistant.answer import _base_years
+from assistant.asked import SECTION_CUES, SPAN_CUES, asks_several, fitting_figures, holds_answer, numbered_part, read_question
 from assistant.retrieve import split_question
 
 
@@ -193,3 +194,17 @@ def test_a_bare_how_many_without_a_rate_word_is_not_answered_by_a_percentage():
 ])
 def test_which_part_of_the_report_is_asked_in_everyday_words(question, section):
     assert bool(SECTION_CUES.search(question)) is section
+
+
+@pytest.mark.parametrize(("question", "number"), [
+    ("2022年工作要点的第五部分主要讲啥？", 5), ("报告第二部分讲什么", 2), ("第十二章", 12), ("第3块说了什么", 3),
+    ("第二十一部分", 21), ("第一产业增加值多少", None), ("第三方评估怎么做", None),
+])
+def test_a_part_is_named_by_its_number_not_by_an_ordinal_of_something_else(question, number):
+    assert numbered_part(question) == number
+
+
+def test_a_year_s_mean_concentration_is_not_a_span_of_years():
+    assert not SPAN_CUES.search("天津去年PM2.5年均浓度是多少") and SPAN_CUES.search("这五年GDP年均增长多少")
+    assert _base_years("PM2.5年均浓度较“十三五”末改善16.5%") == [2020]
+    assert _base_years("较2020年下降25%，比上年增长5%") == [2020]

@@ -271,3 +271,34 @@ def test_a_post_s_name_must_stand_next_to_the_post(bot):
     """管委会 and a name-like word elsewhere in a sentence do not name the 管委会主任: the report names no one."""
     for question in ("高新区管委会主任叫啥", "管委会的主任叫什么名字"):
         assert ask(bot, question)["status"] == "not_found"
+
+
+@pytest.mark.parametrize("question, first, last", [
+    ("2022年工作要点的第五部分主要讲啥？", "一是抓实重点项目建设", "四是扎实推进绿色园区试点"),
+    ("报告第二部分讲什么", "以强化党建引领凝聚发展合力", "以建设安全园区保障安全发展"),
+    ("去年工作总结第八块说了什么", "一是积极组织疫情防控", "三是积极落实安全生产责任"),
+])
+def test_a_part_named_by_its_number_is_listed_whole(bot, question, first, last):
+    # The report numbers its parts 一、二、 and the sections of a part (一)(二): 第五部分 of the plan is its (五).
+    a = ask(bot, question)
+    assert a["status"] == "answered" and first in a["answer"] and last in a["answer"]
+
+
+def test_a_number_the_report_does_not_have_is_said_to_be_missing(bot):
+    a = ask(bot, "第九部分讲什么")
+    assert a["status"] == "not_found" and "没有第九部分" in a["answer"]
+    b = ask(bot, "2022年工作要点的第十部分")
+    assert b["status"] == "not_found" and "没有第十项" in b["answer"]
+
+
+def test_which_part_and_what_it_says_gets_the_part_and_its_items(bot):
+    a = ask(bot, "2021年总结里金砖创新基地的内容在哪一部分？讲了哪些？")
+    assert all(item in a["answer"] for item in ("建设金砖特色载体", "布局金砖交流平台", "引进金砖合作项目"))
+
+
+def test_partners_asked_as_units_are_content_not_the_issuer(bot):
+    # 哪些单位 asks for the issuer only with 发布/印发; 跟哪些单位合作 is about what the report says.
+    a = ask(bot, "RISC-V开源芯片生态是跟哪些单位合作搞的？")
+    assert "中科院计算所" in a["answer"] and not any(c["id"].endswith(":meta") for c in a["citations"])
+    b = ask(bot, "这份报告是哪个单位发布的")
+    assert "厦门火炬高新区" in b["answer"]

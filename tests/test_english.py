@@ -99,3 +99,10 @@ def test_words_that_say_when_are_not_looked_up_alone_and_a_share_is_zhanbi():
     terms = EnglishTerms(build_dictionary({"安排", "计划", "方案", "规划", "目标", "上市", "占比", "比重", "数字", "经济", "产值"}))
     assert terms.lookup("What are the IPO plans for 2022? What is the target?") == ()  # plan/target say when only
     assert {"占比", "产值"} <= set(terms.lookup("digital economy share of output"))
+
+
+def test_a_derived_noun_is_looked_up_by_the_word_it_is_made_from():
+    # CC-CEDICT glosses 困难 as "difficult", not "difficulty"; the plural noun still finds it, and only on a miss.
+    terms = EnglishTerms(build_dictionary(VOCABULARY | {"困难"}))
+    assert "困难" in terms.lookup("How many problems and difficulties were solved?")
+    assert "困难" not in terms.lookup("How many problems were solved?")
