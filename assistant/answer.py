@@ -40,6 +40,8 @@ SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signatur
 ASKING_SENTENCE = re.compile(r"[?？][”’」』)）\s]*$")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
+# A sentence that sums up the list before it (以上共计28项指标, 上述…, 合计…).
+SUMMING_UP = re.compile(r"(?:以上|上述|共计|合计|总计)")
 # How a report numbers its parts (一、) and the sections of a part (（一）/(一)).
 PART_NUMBERING = re.compile(r"^([一二三四五六七八九十]{1,3})、")
 SECTION_NUMBERING = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[)）]")
@@ -611,6 +613,13 @@ class Answerer:
             elif item.title not in existing.quote:
                 existing.quote = f"{existing.quote}；{item.title}"
             parts.append(f"{item.title}[{existing.n}]")
+        # The sentence that sums the list up right after its last item (以上共计28项指标，其中…) belongs to it.
+        last = node.items[-1]
+        texts = [sentence.text for sentence in last.paragraph.sentences]
+        after = next((texts[i + 1] for i, text in enumerate(texts[:-1]) if last.title in text), "")
+        if SUMMING_UP.match(after):
+            cited = next(c for c in citations if c.id == last.paragraph.id)
+            parts.append(f"{after.rstrip('。')}[{cited.n}]")
         heading = re.sub(r"^[（(][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、", "", node.heading)
         first = node.items[0].paragraph
         lead = self._lead(query, first) if node.heading != node.part else self._report_lead(first.doc)

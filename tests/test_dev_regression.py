@@ -159,3 +159,9 @@ def test_a_line_naming_the_work_is_followed_by_all_its_paragraph_for_a_list_ques
     a = bots("hainan2026").ask("今年双碳工作打算怎么推进").to_dict()
     assert a["status"] == "answered"
     assert all(w in a["answer"] for w in ("碳排放双控制度体系", "碳普惠", "蓝碳"))
+
+
+def test_a_list_is_followed_by_the_sentence_that_sums_it_up(bots):
+    """辽宁's 纲要 lists five kinds of indicators (一是…五是) and sums them up: 以上共计28项指标."""
+    a = bots("liaoning2026").ask("十五五规划纲要的主要指标分成哪几类").to_dict()
+    assert all(w in a["answer"] for w in ("围绕经济发展", "围绕安全保障", "以上共计28项指标"))
