@@ -14,8 +14,19 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 
 from . import text as textmod
-from .asked import (GENERIC_LIST_PHRASE, ISSUER_WORDS, OWN_QUESTION_WORD, Asked, asks_several, has_person, holds_answer,
-                    numbered_part, numeral, read_question)
+from .asked import (
+    GENERIC_LIST_PHRASE,
+    ISSUER_WORDS,
+    OWN_QUESTION_WORD,
+    Asked,
+    asks_several,
+    counted_things,
+    has_person,
+    holds_answer,
+    numbered_part,
+    numeral,
+    read_question,
+)
 from .document import CN_NUMBERS, DATE, FIVE_YEAR_PLANS, Paragraph
 from .figures import find_figures, unsupported_numbers
 from .index import Index
@@ -40,6 +51,7 @@ SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signatur
 ASKING_SENTENCE = re.compile(r"[?？][”’」』)）\s]*$")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
+MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
 # A sentence that sums up the list before it (以上共计28项指标, 上述…, 合计…).
 SUMMING_UP = re.compile(r"(?:以上|上述|共计|合计|总计)")
 # How a report numbers its parts (一、) and the sections of a part (（一）/(一)).
@@ -47,8 +59,9 @@ PART_NUMBERING = re.compile(r"^([一二三四五六七八九十]{1,3})、")
 SECTION_NUMBERING = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[)）]")
 
 
-# A change measured against a base year (较2020年, 比2020年末, 较“十三五”末): the base is that year, or a plan's last.
-BASE_YEAR = re.compile(r"(?:较|比)(?:(20\d\d)年|“?(十[一二三四五六]五)”?(?:末|期末))")
+# A change measured against a base year (较2020年, 比2020年末, 较“十三五”末, 比“十三五”时期): the base is that year, or
+# a plan's last.
+BASE_YEAR = re.compile(r"(?:较|比)(?:(20\d\d)年|“?(十[一二三四五六]五)”?(?:末|期末|时期|期间))")
 
 
 def _base_years(sentence: str) -> list[int]:
@@ -362,6 +375,11 @@ class Answerer:
             return self._meta_answer(query, hits)
         anchors = self.matcher.anchors(query, weights)
         ranked = self.candidates(query, hits, weights, asked, anchors)
+        counted = counted_things(query.text)
+        if counted:
+            listing = self._counted_listing(ranked, *counted)
+            if listing is not None:
+                return self._compose(query, [(listing.hit, listing.sentence)], "answered", "", self.confidence(listing))
         number = numbered_part(query.text)
         if number:
             listed = self._numbered_answer(query, number, weights, ranked, scope)
@@ -436,9 +454,16 @@ class Answerer:
             status = "partial"
             when = f"{first.year}年" if first.year else "其他时期"
             note = f"报告没有给出“{'、'.join(query.plans)}”时期的这项内容，下面是{when}的相关内容。"
-        places = [w for w in textmod.place_names(query.text) if self.matcher.in_scope(w, scope)
-                  and not self.matcher.in_titles(w) and not ISSUER_WORDS.fullmatch(w)]
-        unnamed = [w for w in places if not any(w in f"{hit.paragraph.section_path}{q}" for hit, q in quotes)]
+        # A place as the question writes it, or without its level (沈阳市 where the report writes 沈阳).
+        places = [next(form for form in (w, w[:-1]) if self.matcher.in_scope(form, scope))
+                  for w in textmod.place_names(query.text)
+                  if self.matcher.in_scope(w, scope) or (len(w) > 2 and w[-1] in "省市县区" and self.matcher.in_scope(w[:-1], scope))]
+        places = [w for w in places if not self.matcher.in_titles(w) and not ISSUER_WORDS.fullmatch(w)]
+        # ...in the quote that gives the figure asked, when one does (not 落户沈阳 in another sentence of the answer).
+        # There a place may be written the short way, by its first character (城镇 in 城乡, 欧洲 in 中欧).
+        giving = [(hit, q) for hit, q in quotes if asked.wants_figure and anchors and holds_answer(asked, q, anchors)]
+        unnamed = [w for w in places if not any(w in f"{hit.paragraph.section_path}{q}" for hit, q in quotes)
+                   or giving and not any(w[0] in f"{hit.paragraph.section_path}{q}" for hit, q in giving)]
         if status == "answered" and unnamed:
             # A place the question names (成都 in a provincial report) must be what the quote is about: the
             # province's figure does not answer a question about one of its cities.
@@ -547,6 +572,14 @@ class Answerer:
         if best_node is None or best_score < self.settings.min_node_score:
             return None
         return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
+
+    @staticmethod
+    def _counted_listing(ranked: list[Candidate], count: int, thing: str) -> Candidate | None:
+        """The best sentence that lists `count` things each ending on `thing` (综合最优的政策环境、公平有序的市场环境、…
+        for 哪五个环境), or None."""
+        item = rf"[^，。；、：]{{1,16}}{thing}"
+        listing = re.compile(rf"(?<![^，。；、：“”]){item}(?:、{item}){{{count - 1}}}(?![^，。；：]*、)")
+        return next((c for c in ranked[:MAX_LISTING_CANDIDATES] if listing.search(c.sentence)), None)
 
     def _numbered_answer(self, query: Query, number: int, weights: Topic, ranked: list[Candidate],
                          scope: frozenset[str] | None = None) -> Answer | None:

@@ -88,7 +88,7 @@ ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|whic
 # "哪些领域的孵化器": there the noun after 的 is what is asked for.
 _PROBLEM_NOUNS = "问题|不足|短板|困难|挑战"
 _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件(?:大)?事|大事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
-                    f"路径|抓手|方向|行动|工程|招|手段|办法|{_PROBLEM_NOUNS}")
+                    f"路径|思路|抓手|方向|行动|工程|招|手段|办法|{_PROBLEM_NOUNS}")
 # The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些): they name no block, so a
 # list's heading is matched without them. Problems (问题, 短板) are a block of their own and stay.
 GENERIC_LIST_WORDS = re.compile(r"方面|块|项|部分|件事|大事|事情|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|主要|具体|"
@@ -300,6 +300,17 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
 _SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|分别)|(?:各|分别)(?:是|为|有|安排|增长|达到)?(?:多少|几)|"
                       r"\b(?:and|respectively|each)\b.*\b(?:how|what)\b|\b(?:how|what)\b.*\band\b.*\b(?:how|what)\b",
                       re.IGNORECASE)
+
+
+# "Which N <things>" with the things named (打造哪五个环境, 哪三个中心): a sentence that lists N of them, each ending on
+# that word (政策环境、市场环境、…), answers.
+COUNTED_THINGS = re.compile(r"哪([两二三四五六七八九十])(?:个|项|种|大|类|条|张)([\u4e00-\u9fff]{2})")
+
+
+def counted_things(question: str) -> tuple[int, str] | None:
+    """(5, 环境) for 要打造哪五个环境, or None."""
+    found = COUNTED_THINGS.search(normalize(question))
+    return (CN_NUMBERS[found.group(1)], found.group(2)) if found else None
 
 
 def numbered_part(question: str) -> int | None:

@@ -4,7 +4,16 @@ from dataclasses import replace
 import pytest
 
 from assistant.answer import _base_years
-from assistant.asked import SECTION_CUES, SPAN_CUES, asks_several, fitting_figures, holds_answer, numbered_part, read_question
+from assistant.asked import (
+    SECTION_CUES,
+    SPAN_CUES,
+    asks_several,
+    counted_things,
+    fitting_figures,
+    holds_answer,
+    numbered_part,
+    read_question,
+)
 from assistant.retrieve import split_question
 
 
@@ -208,3 +217,8 @@ def test_a_year_s_mean_concentration_is_not_a_span_of_years():
     assert not SPAN_CUES.search("天津去年PM2.5年均浓度是多少") and SPAN_CUES.search("这五年GDP年均增长多少")
     assert _base_years("PM2.5年均浓度较“十三五”末改善16.5%") == [2020]
     assert _base_years("较2020年下降25%，比上年增长5%") == [2020]
+
+
+def test_which_n_things_names_the_things_counted():
+    assert counted_things("优化营商环境要打造哪五个环境？") == (5, "环境")
+    assert counted_things("有哪些环境方面的安排") is None

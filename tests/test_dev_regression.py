@@ -108,6 +108,8 @@ SETS = [
     ("heldout/jiangxi2026-sections.jsonl", "jiangxi2026", 0.75),
     ("heldout/hubei2026-b.jsonl", "hubei2026", 0.77),
     ("tune/seed10.jsonl", "seed", 0.96),
+    ("tune/seed11.jsonl", "seed", 0.94),
+    ("tune/liaoning2026-b.jsonl", "liaoning2026", 0.94),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
@@ -165,3 +167,20 @@ def test_a_list_is_followed_by_the_sentence_that_sums_it_up(bots):
     """辽宁's 纲要 lists five kinds of indicators (一是…五是) and sums them up: 以上共计28项指标."""
     a = bots("liaoning2026").ask("十五五规划纲要的主要指标分成哪几类").to_dict()
     assert all(w in a["answer"] for w in ("围绕经济发展", "围绕安全保障", "以上共计28项指标"))
+
+
+def test_a_city_is_named_in_the_quote_that_gives_the_figure(bots):
+    """沈阳 is named in 辽宁's report, but not next to a GDP figure: the province's growth does not answer for the city."""
+    a = bots("liaoning2026").ask("沈阳市2025年GDP增长了多少").to_dict()
+    assert a["status"] == "partial" and "沈阳" in a["answer"][:20]
+
+
+def test_which_five_things_gets_the_sentence_that_lists_five_of_them(bots):
+    a = bots("liaoning2026").ask("营商环境方面要打造哪五个环境").to_dict()
+    assert all(w in a["answer"] for w in ("政策环境", "市场环境", "政务环境", "法治环境", "人文环境"))
+
+
+def test_a_change_against_a_five_year_period_is_not_last_year_s(bots):
+    """生产安全事故…分别比“十三五”时期下降44.1%、29.7% is five years against five; 2025's own fall is 9.5%, 7.1%."""
+    a = bots("liaoning2026").ask("2025年生产安全事故起数和死亡人数分别下降多少").to_dict()
+    assert "9.5%" in a["answer"] and "44.1%" not in a["answer"]

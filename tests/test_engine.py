@@ -302,3 +302,8 @@ def test_partners_asked_as_units_are_content_not_the_issuer(bot):
     assert "中科院计算所" in a["answer"] and not any(c["id"].endswith(":meta") for c in a["citations"])
     b = ask(bot, "这份报告是哪个单位发布的")
     assert "厦门火炬高新区" in b["answer"]
+
+
+def test_the_approach_to_a_kind_of_work_is_its_block_of_items(bot):
+    a = ask(bot, "2022年招商引资的思路是什么？")
+    assert all(w in a["answer"] for w in ("优势联动", "龙头带动", "增资推动", "基金撬动"))
