@@ -17,6 +17,9 @@ from playwright.sync_api import Page, expect
 from .conftest import REPORTS, STAFF_TOKEN, watch
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
+# An assertion waits as long as a page action may (uploads and answers take seconds more when the machine is busy):
+# Playwright's default of 5 s made the upload check fail while another test run shared the two cores.
+expect.set_options(timeout=60_000)
 
 QUESTION = "2021年规上工业总产值是多少?"
 FIGURE = "3453.8亿元"
