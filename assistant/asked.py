@@ -56,11 +56,11 @@ PERCENT_CUES = re.compile(
 AMOUNT_CUES = re.compile(
     r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|总共|合计|大概|约|大约){0,3}"
     r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)|"
-    r"\bwhat (?:was|is|were|are) (?:the )?(?:\w+[ -]){0,5}(?:output|revenue|investment|income|budget|spending|value|capital)\b"
+    r"\bwhat (?:was|is|were|are) (?:the )?(?:[\w'’]+[ -]){0,6}(?:output|revenue|investment|income|budget|spending|value|capital)\b"
 )
 ANY_FIGURE_CUES = re.compile(r"多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|什么水平|多高的?水平|什么程度|"
                              r"how many|how much|what (?:was|is|were) the (?:total|number|amount)|what level|"
-                             r"\bwhat (?:was|is|were|are) (?:the )?(?:\w+[ -]){0,5}(?:target|ratio|size|number|amount)\b")
+                             r"\bwhat (?:was|is|were|are) (?:the )?(?:[\w'’]+[ -]){0,6}(?:target|ratio|size|number|amount)\b")
 DURATION_CUES = re.compile(r"多久|多长时间|几年|多少年|几个月|多少天|how long")
 DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|日期|\bwhen\b|what date|which year")
 # A person's name is asked for by 哪位/姓名, or by 谁 about a post (主任是谁); "费用是谁出的" asks for a payer, which

@@ -222,3 +222,8 @@ def test_a_year_s_mean_concentration_is_not_a_span_of_years():
 def test_which_n_things_names_the_things_counted():
     assert counted_things("优化营商环境要打造哪五个环境？") == (5, "环境")
     assert counted_things("有哪些环境方面的安排") is None
+
+
+def test_an_english_target_or_amount_asked_after_a_possessive_asks_for_a_figure():
+    assert read_question("What is Xiamen Torch Hi-tech Zone's 2022 target for new national high-tech enterprises?").wants_figure
+    assert read_question("What was the zone's fixed-asset investment?").kind == "amount"
