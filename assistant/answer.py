@@ -24,10 +24,18 @@ from .asked import (
     has_person,
     holds_answer,
     numbered_part,
-    numeral,
     read_question,
 )
-from .document import CN_NUMBERS, DATE, FIVE_YEAR_PLANS, Paragraph
+from .document import (
+    CN_NUMBERS,
+    CN_NUMERALS,
+    DATE,
+    FIVE_YEAR_PLANS,
+    PART_HEADING,
+    SECTION_HEADING,
+    Paragraph,
+    cn_number,
+)
 from .figures import find_figures, unsupported_numbers
 from .index import Index
 from .match import Topic, TopicMatcher
@@ -54,9 +62,6 @@ NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
 # A sentence that sums up the list before it (以上共计28项指标, 上述…, 合计…).
 SUMMING_UP = re.compile(r"(?:以上|上述|共计|合计|总计)")
-# How a report numbers its parts (一、) and the sections of a part (（一）/(一)).
-PART_NUMBERING = re.compile(r"^([一二三四五六七八九十]{1,3})、")
-SECTION_NUMBERING = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[)）]")
 
 
 # A change measured against a base year (较2020年, 比2020年末, 较“十三五”末, 比“十三五”时期): the base is that year, or
@@ -79,8 +84,9 @@ def _written_numeral(number: int) -> str:
 
 
 def _heading_number(heading: str, numbering: re.Pattern) -> int | None:
+    """The number of a part (一、…, 第一部分) or section (（一）…) heading, by document's heading patterns."""
     found = numbering.match(heading)
-    return numeral(found.group(1)) if found else None
+    return cn_number(re.search(f"[{CN_NUMERALS}]+", found.group()).group()) if found else None
 
 
 _CN_COUNT = {n: w for w, n in CN_NUMBERS.items() if w != "二"}  # 5 → 五, for a note that repeats the question's count
@@ -605,7 +611,7 @@ class Answerer:
                 fits[node.part] = max(year_fit, 0.0) + max(period_fit, 0.0) + words
         best = max(fits.values(), default=0.0)
         confidence = self.confidence(ranked[0]) if ranked else 0.0
-        parts = [node for node in nodes if node.heading == node.part and _heading_number(node.part, PART_NUMBERING) == number]
+        parts = [node for node in nodes if node.heading == node.part and _heading_number(node.part, PART_HEADING) == number]
         named_part = [node for node in parts if fits[node.part] == best]
         # ...unless it is a part of what is named (2022年工作要点的第二部分: a section of that part).
         within = re.search(r"(?:的|里|中)第", textmod.normalize(query.text))
@@ -615,21 +621,21 @@ class Answerer:
         if best > 0:
             # The question names its part: the section of that part with this number.
             sections = [node for node in nodes if fits[node.part] == best and node.heading == node.section
-                        and _heading_number(node.section, SECTION_NUMBERING) == number]
+                        and _heading_number(node.section, SECTION_HEADING) == number]
             if sections:
                 return self._list_answer(query, sections[0], confidence)
-            numbered = any(fits[node.part] == best and _heading_number(node.section, SECTION_NUMBERING) for node in nodes)
+            numbered = any(fits[node.part] == best and _heading_number(node.section, SECTION_HEADING) for node in nodes)
             return self._refuse(query, f"报告的这一部分没有第{_written_numeral(number)}项。") if numbered else None
         if parts:
             return self._list_answer(query, max(parts, key=lambda n: len(n.items)), confidence)
         # A part with no list of its own (一、2025年工作回顾, written as paragraphs): its heading, and its first sentence.
         doc = nodes[0].doc
         body = [c.paragraph for c in self.index.chunks if c.paragraph.doc == doc and c.paragraph.kind == "body"]
-        first = next((p for p in body if _heading_number(p.part, PART_NUMBERING) == number and p.sentences), None)
+        first = next((p for p in body if _heading_number(p.part, PART_HEADING) == number and p.sentences), None)
         if first is not None:
             return self._compose(query, [(Hit(first, 0.0, 0.0, 0.0, 0), first.sentences[0].text)], "answered", "",
                                  confidence)
-        numbered = any(_heading_number(p.part, PART_NUMBERING) for p in body)
+        numbered = any(_heading_number(p.part, PART_HEADING) for p in body)
         return self._refuse(query, f"报告没有第{_written_numeral(number)}部分。") if numbered else None
 
     def _list_answer(self, query: Query, node: Node, confidence: float, count: int | None = None) -> Answer:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .document import CN_NUMBERS
+from .document import CN_NUMBERS, cn_number
 from .figures import Figure, find_figures
 from .text import is_english, normalize, place_names, synonym_keys
 
@@ -318,18 +318,7 @@ def numbered_part(question: str) -> int | None:
     found = NUMBERED_PART.search(normalize(question))
     if not found:
         return None
-    return numeral(found.group(1))
-
-
-def numeral(written: str) -> int | None:
-    """五 → 5, 十二 → 12, 21 → 21 (numbers as headings and questions write them, up to 99)."""
-    if written.isdigit():
-        return int(written)
-    digits = {"一": 1, **CN_NUMBERS}
-    tens, _, ones = written.rpartition("十")
-    if "十" not in written:
-        return digits.get(written)
-    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
+    return cn_number(found.group(1))
 
 
 def asks_several(question: str) -> bool:

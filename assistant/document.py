@@ -37,6 +37,17 @@ _OPENING_ADDRESS = r"(?:各位代表[，,！!：:]?)?(?:刚刚|刚)?(?:过去的
 ONE_YEAR_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:过去一年|过去的一年|一年来|去年|(?P<year>(?:19|20)\d{{2}})年(?:是|，|,|以来|[^\d，,。]{{0,6}}?[，,]))")
 SPAN_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:(?:过去|近|这)(?P<n>[两二三四五六七八九十])年(?:来|间|里|中)?|(?P<m>[两二三四五六七八九十])年(?:来|间))")
 CN_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def cn_number(written: str) -> int | None:
+    """五 → 5, 十二 → 12, 二十一 → 21, 21 → 21: a number as headings, lists and questions write it (up to 99)."""
+    if written.isdigit():
+        return int(written)
+    digits = {"一": 1, **CN_NUMBERS}
+    tens, _, ones = written.rpartition("十")
+    if "十" not in written:
+        return digits.get(written)
+    return (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
 # A part heading that says 今年 (对今年政府工作的建议) is about the year of the report; 去年 the one before.
 RELATIVE_PART_YEAR = {"今年": 0, "本年": 0, "去年": -1, "上年": -1}
 # China's five-year plans by the names every government report uses for them, and the years they cover: a part about

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .document import Paragraph
+from .document import Paragraph, cn_number
 from .index import Index
 
 _ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
@@ -25,8 +25,8 @@ _ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二�
 # whose `n` is the item's number: 一是/二是, 第一，/第二，, （1）/（2）, 1./2., ①/②. A list must count 1, 2, 3… in order.
 _CN = "一二三四五六七八九十"
 _INLINE_MARKERS = (
-    (re.compile(rf"(?:^|(?<=[。；;:：，,]))\s*(([{_CN}]{{1,2}})是)"), lambda m: _cn_number(m.group(2))),
-    (re.compile(rf"(?:^|(?<=[。；;:：]))\s*(第([{_CN}]{{1,2}})[，,、：:])"), lambda m: _cn_number(m.group(2))),
+    (re.compile(rf"(?:^|(?<=[。；;:：，,]))\s*(([{_CN}]{{1,2}})是)"), lambda m: cn_number(m.group(2))),
+    (re.compile(rf"(?:^|(?<=[。；;:：]))\s*(第([{_CN}]{{1,2}})[，,、：:])"), lambda m: cn_number(m.group(2))),
     (re.compile(r"(?:^|(?<=[。；;:：，,]))\s*([（(](\d{1,2})[)）])"), lambda m: int(m.group(2))),
     (re.compile(r"(?:^|(?<=[。；;:：]))\s*((\d{1,2})[.．、])(?!\d)"), lambda m: int(m.group(2))),
     (re.compile(r"(([①-⑳]))"), lambda m: ord(m.group(2)) - ord("①") + 1),
@@ -47,15 +47,6 @@ MAX_SENTENCE_ITEM = 80  # ...and so are the sentences of a list, each an item
 ANNOUNCES = re.compile(r"一些|不少|以下|如下|几个|几方面|诸多|许多|问题|不足|短板|困难|挑战|差距|目标")
 # Sentences or ；-clauses of a paragraph, each with its offset: the units a parallel list (排比) is made of.
 _SEGMENT = re.compile(r"[^。；;！!？?]+")
-
-
-def _cn_number(numeral: str) -> int:
-    """一 … 十九 as a number (the ordinals of an 一是…十是 list)."""
-    if numeral.startswith("十"):
-        return 10 + (_CN.index(numeral[1]) + 1 if len(numeral) > 1 else 0)
-    if len(numeral) == 2 and numeral[1] == "十":
-        return (_CN.index(numeral[0]) + 1) * 10
-    return _CN.index(numeral[0]) + 1
 
 
 def inline_items(text: str) -> list[tuple[int, str]]:
