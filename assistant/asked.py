@@ -47,7 +47,7 @@ SPAN_CUES = re.compile(r"(?:过去|近|这|最近|前)(?:几|五|十|两|三|些
                        r"年平均|历年|(?:past|last) (?:few|five|ten|several) years|annual average|average annual|"
                        r"on average each year", re.IGNORECASE)
 AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)|\barea\b|square")
-MONEY_UNIT = re.compile(r"(?:多少|几)(?:万亿|万|亿|千|百)?(?:元|钱|块)|多少万亿|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
+MONEY_UNIT = re.compile(r"(?:多少|(?<!哪)几)(?:万亿|万|亿|千|百)?(?:元|钱|块)|多少万亿|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
 PERCENT_CUES = re.compile(
     r"百分之|百分比|比例|比重|占比|占.{0,8}(?:多少|几成)|增长了?多少|增加了?多少(?![家个项名人])|下降了?多少|提高了?多少|"
     r"降低了?多少|增速|增幅|涨了?多少|涨幅|降幅|几个百分点|多少个百分点|几个点|多少个点|率.{0,4}?(?:是|为|有|达到|控制在)?(?:多少|几|什么水平)|"
@@ -119,6 +119,8 @@ LIST_CUES = re.compile(
     r"(?:做|干|抓|办)了?(?:哪些|些什么)|"
     # ...or what a part of the report says, as several things (金砖的内容在哪一部分？讲了哪些？)
     r"(?:讲|说|谈|提|包括|包含|涉及)(?:了|到了?)?(?:哪些|些什么)(?=[?？。!！]?$)|"
+    # ...or what a part the question names says (营商环境那部分都写了啥, 民生这块讲了什么)
+    r"(?:部分|板块|这块|那块|章节?)(?:都|主要|具体|又)?(?:讲|说|写|谈|提|包括|包含|涉及)(?:了|到了?)?(?:哪些|些什么|什么|啥)|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )

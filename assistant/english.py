@@ -33,8 +33,10 @@ STOPWORDS = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "f
 # Words that say when, the plan or the results (plans for 2022, the target, achieved), as 计划/目标/完成 do in a Chinese
 # question: the period cue reads them (retrieve.PLAN_CUES); looked up alone they would bring in 安排, 方案, 规划, 计划,
 # 设计, rare words that outweigh what the question is about. Inside a longer phrase (five-year plan) they still count.
+# So do the words of relative time (last year, next year, the past five years): "last" alone is 持续, 永久.
 WHEN_WORDS = frozenset(["plan", "plans", "planned", "planning", "target", "targets", "targeted", "goal", "goals",
-                        "expected", "achieved", "completed", "reached"])
+                        "expected", "achieved", "completed", "reached", "last", "next", "past", "previous", "coming",
+                        "current"])
 # The words that only link the words of a phrase ("ban on fishing", "rate of growth"): a phrase is the same thing
 # without them. General English grammar.
 LINKING_WORDS = frozenset(["a", "an", "the", "of", "on", "in", "at", "to", "for", "by", "with", "from", "and", "or", "s"])
@@ -225,6 +227,9 @@ class EnglishTerms:
         found: list[str] = []
         i = 0
         while i < len(words):
+            if i and words[i - 1] == "how" and words[i] not in STOPWORDS:
+                i += 1  # how fast, how big, how long: the question's degree word asks for a figure, it names no topic
+                continue
             for size in range(min(MAX_PHRASE_WORDS, len(words) - i), 0, -1):
                 chunk = words[i : i + size]
                 if all(w in STOPWORDS or w.isdigit() or (size == 1 and w in WHEN_WORDS) for w in chunk):

@@ -24,6 +24,9 @@ UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "
 
 
 JURISDICTION = re.compile(r"(?:全|我|本|咱)(?:省|市|区|县|州|国|盟|旗|自治区)|全社会|全年")
+# The report's own jurisdiction as its speaker says it (我省, 本市, 咱区): the report itself, not what is asked about; a
+# sentence need not say it (确保粮食种植面积… answers 我省粮食面积).
+SELF_REFERENCE = re.compile(r"(?:我|本|咱)(?:省|市|区|县|州|国|盟|旗|自治区)")
 # Words that say how a figure is framed (a target, a rise) rather than what it measures: a sentence of targets holds
 # 目标 and 增长 whatever the measure asked, so these are no anchor either.
 FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指标|实际|同比|比上年")
@@ -88,7 +91,8 @@ class TopicMatcher:
         weights = Topic()
         for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, query.context_weight)):
             for token in tokens:
-                if token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token):
+                if (token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token)
+                        or SELF_REFERENCE.fullmatch(token)):
                     continue
                 if token[:1] in "万亿千百" and (token[1:] in UNIT_WORDS or not token.strip("万亿千百")):
                     continue  # 多少万人, 几亿元, 万亿: a magnitude (and a unit) says what kind of figure, not what it is about

@@ -298,7 +298,22 @@ def place_names(text: str) -> tuple[str, ...]:
 
     # Dictionary words only (HMM off): guessing unknown words is most of the cost of tagging, and a guessed word is
     # rarely a place.
-    return tuple(dict.fromkeys(w for w, flag in pseg.lcut(normalize(text), HMM=False) if flag == "ns" and len(w) >= 2))
+    return tuple(dict.fromkeys(w for w, flag in pseg.lcut(normalize(text), HMM=False)
+                               if len(w) >= 2 and (flag == "ns" or _city_by_its_name(w))))
+
+
+# The first character of a word that says which or how many, not a name (各省, 外省, 全市, 本市, 非上市).
+_DETERMINER_START = "各外全本我该此每非"
+
+
+@lru_cache(maxsize=1 << 12)
+def _city_by_its_name(word: str) -> bool:
+    """A city jieba tags as a common noun when it stands alone (合肥 n, 宝鸡 n, 银川 n, 大连 d, 石家庄 nr): its dictionary
+    knows the same name with 市 as a place (合肥市 ns)."""
+    import jieba.posseg as pseg
+
+    return (len(word) <= 3 and word[0] not in _DETERMINER_START and re.fullmatch(f"[{_CJK}]+", word) is not None
+            and pseg.dt.word_tag_tab.get(word + "市") == "ns")
 
 
 def is_english(text: str) -> bool:

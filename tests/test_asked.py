@@ -227,3 +227,14 @@ def test_which_n_things_names_the_things_counted():
 def test_an_english_target_or_amount_asked_after_a_possessive_asks_for_a_figure():
     assert read_question("What is Xiamen Torch Hi-tech Zone's 2022 target for new national high-tech enterprises?").wants_figure
     assert read_question("What was the zone's fixed-asset investment?").kind == "amount"
+
+
+def test_what_a_named_part_says_asks_for_its_items_and_which_pieces_is_not_money():
+    # 那部分都写了啥 / 这块讲了什么: what the part the question names says, item by item.
+    assert read_question("今年优化营商环境那部分都写了啥").wants_list
+    assert read_question("民生这块讲了什么？").wants_list
+    assert not read_question("报告里说了什么时候开工？").wants_list
+    # 哪几块 asks which pieces; 几块钱 asks for money.
+    asked = read_question("报告里今年民生那部分都讲了哪几块")
+    assert asked.wants_list and asked.unit != "元"
+    assert read_question("一张票几块钱").unit == "元"

@@ -110,6 +110,9 @@ SETS = [
     ("tune/seed10.jsonl", "seed", 0.96),
     ("tune/seed11.jsonl", "seed", 0.94),
     ("tune/liaoning2026-b.jsonl", "liaoning2026", 0.94),
+    ("tune/seed12.jsonl", "seed", 0.89),
+    ("tune/shaanxi2026-b.jsonl", "shaanxi2026", 0.87),
+    ("tune/anhui2026-b.jsonl", "anhui2026", 0.85),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.

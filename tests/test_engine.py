@@ -213,6 +213,18 @@ def test_words_of_the_report_s_title_and_of_time_are_no_anchors(bot):
     assert anchors and "火炬" not in anchors and "一年" not in anchors
 
 
+def test_the_speaker_s_own_jurisdiction_is_not_a_topic_word(built_index):
+    """我国 / 我省 is the report itself: a sentence need not say it (确保粮食种植面积… answers 我省粮食面积). The 2022
+    national report writes 我国 nine times, so it would weigh as a word of the report."""
+    from assistant.retrieve import understand
+
+    national = Assistant.load(*built_index("gov2022"))
+    matcher = national.answerer.matcher
+    query = understand("我国今年粮食产量要稳定在多少？", [], national.index.english)
+    weights = matcher.topic(query)
+    assert "粮食" in weights and "我国" not in weights
+
+
 def test_a_noun_the_reports_never_use_is_not_paraphrased_by_vectors_alone():
     """A sentence sharing no word of the question answers on its vector alone (a paraphrase) only when the reports use
     every noun of the question: 规上工业总产值 asked of a report that never writes 总产值 is not answered by its

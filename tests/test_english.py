@@ -106,3 +106,12 @@ def test_a_derived_noun_is_looked_up_by_the_word_it_is_made_from():
     terms = EnglishTerms(build_dictionary(VOCABULARY | {"困难"}))
     assert "困难" in terms.lookup("How many problems and difficulties were solved?")
     assert "困难" not in terms.lookup("How many problems were solved?")
+
+
+def test_the_degree_word_of_how_and_words_of_relative_time_are_not_looked_up():
+    # "how fast" asks for a rate and "last year" says when: looked up they were 快速 and 持续/永久, the heaviest words
+    # of the question.
+    terms = EnglishTerms(build_dictionary(VOCABULARY | {"快速", "持续", "永久", "增长", "粮食", "生产"}))
+    assert "快速" not in terms.lookup("What was the GDP in 2025 and how fast did it grow?")
+    assert not {"持续", "永久"} & set(terms.lookup("how much grain did the province produce last year"))
+    assert "快速" in terms.lookup("Which industries saw fast growth?")

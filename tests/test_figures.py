@@ -72,3 +72,9 @@ def test_quantity_predicates_go_and_words_stay_whole():
     assert labels("国家级高企超1200家")["1200家"] == "国家级高企"
     label = labels("其中规上工业增加值增速和固定资产投资额增长两位数以上")["两位数"]
     assert label == "规上工业增加值增速和固定资产投资额增长"
+
+
+def test_measure_words_of_trains_ships_and_planes_are_units():
+    # 开行6037列 counts trains: a count of 人次 it is not.
+    assert texts("中欧班列（西安）开行6037列、增长21.1%") == ["6037列", "21.1%"]
+    assert texts("新开通国际客货运航线15条，起降12万架次") == ["15条", "12万架次"]

@@ -95,3 +95,13 @@ def test_an_index_is_cut_the_same_whatever_terms_the_process_added_before():
 def test_a_dictionary_word_or_its_start_is_known_a_guessed_piece_is_not():
     assert textmod.known_word("对台") and textmod.known_word("欧洲")
     assert not textmod.known_word("年全")  # the HMM's cut of 2025年全社会
+
+
+def test_a_city_jieba_tags_as_a_common_noun_is_a_place_by_its_name_with_shi():
+    # jieba tags 合肥 n and 宝鸡 n alone, but 合肥市 / 宝鸡市 ns: the city is a place either way.
+    assert textmod.place_names("合肥去年GDP多少") == ("合肥",)
+    assert textmod.place_names("宝鸡的粮食产量") == ("宝鸡",)
+    assert textmod.place_names("芜湖去年GDP多少") == ("芜湖",)
+    # words that say which or how many are not names, whatever the dictionary lists with 市 after them
+    assert textmod.place_names("各省GDP") == () and textmod.place_names("外省送电") == ()
+    assert textmod.place_names("2025年全省粮食产量") == ()
