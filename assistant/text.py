@@ -292,6 +292,7 @@ def known_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def place_names(text: str) -> tuple[str, ...]:
     """The place names of a question (jieba's part-of-speech tag ns, two characters or more): 成都, 泸州, 长三角."""
     import jieba.posseg as pseg
