@@ -92,7 +92,7 @@ _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件(?:大)?事|大事|事情|�
 # The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些): they name no block, so a
 # list's heading is matched without them. Problems (问题, 短板) are a block of their own and stay.
 GENERIC_LIST_WORDS = re.compile(r"方面|块|项|部分|件事|大事|事情|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|主要|具体|"
-                                r"哪些|哪几|什么|怎么|如何|计划|打算|全部|所有|列出|列举|全列|"
+                                r"哪些|哪几|什么|怎么|如何|计划|打算|全部|所有|列出|列举|全列|做好|抓好|干好|搞好|办好|"
                                 r"[两二三四五六七八九十几]{1,2}(?:个|大|项|类|条|件)")
 # ...and a phrase made of nothing else (重点任务, 主要工作) names none either.
 GENERIC_LIST_PHRASE = re.compile(f"(?:{GENERIC_LIST_WORDS.pattern})+")

@@ -140,6 +140,11 @@ class Node:
     borrowed: bool = False
 
 
+# A paragraph that turns to the audience (各位代表！/ 各位代表，踏上新征程…): the speech moves on from the list before it,
+# so it is no item of it, whatever its first sentence looks like.
+ADDRESS = re.compile(r"^(?:各位代表|各位委员|同志们|代表们)[！!，,：:]")
+
+
 def _colon_lead(p: Paragraph) -> bool:
     """2022年预期目标:… introduces figures, not an item of work."""
     return p.text[len(p.lead) : len(p.lead) + 1] in (":", "：")
@@ -213,7 +218,7 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
         # term of a glossary, defined by the paragraph after it, not an item.
         numbered = [p for p in paragraphs if (_ITEM_START.match(p.text) or p.text.startswith("——"))
                     and not p.text.rstrip().endswith((":", "："))]
-        led = [p for p in paragraphs if p.lead and not _colon_lead(p)]
+        led = [p for p in paragraphs if p.lead and not _colon_lead(p) and not ADDRESS.match(p.text)]
         chosen = [(p, _title(p), row) for p in (numbered if len(numbered) >= 2 else led)
                   if (row := unit_at(p)) is not None]
         if len(chosen) >= 2 and key in heading_row:

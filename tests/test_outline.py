@@ -257,3 +257,32 @@ def test_a_sentence_outside_any_years_part_is_of_the_year_it_writes(tmp_path, mo
     other = bot.ask("2022年1月5日全国在院感染者有多少人？")
     assert other.status == "partial" and "2023年" in other.note, (other.status, other.answer)
     assert bot.ask("2023年1月5日全国在院感染者有多少人？").status == "answered"
+
+
+ADDRESS_REPORT = """测试省2026年政府工作报告
+
+一、2026年主要工作
+
+（一）切实增进百姓福祉
+
+稳定和扩大就业。城镇新增就业50万人。
+
+提高社会保障水平。城乡居民基础养老金月最低标准提高20元。
+
+各位代表！实干托举梦想，拼搏铸就辉煌。让我们更加紧密地团结在一起，奋力谱写新篇章。
+"""
+
+
+def test_a_paragraph_that_turns_to_the_audience_is_no_item_and_doing_well_names_no_block(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "2026-测试省-government-work-report.txt").write_text(ADDRESS_REPORT, encoding="utf-8")
+    monkeypatch.setattr("assistant.get_embedder", lambda spec=None: FakeEmbedder())
+    bot = Assistant.load(seeds, tmp_path / "index")
+    headings = {node.heading: [item.title for item in node.items] for node in build_outline(bot.index)}
+    # 各位代表！… speaks to the congress after the last item: the speech moves on
+    assert headings["（一）切实增进百姓福祉"] == ["稳定和扩大就业", "提高社会保障水平"]
+    # 要做好哪几方面工作: 做好 is how a list question asks, not a word of a block's heading
+    from assistant.asked import GENERIC_LIST_PHRASE
+
+    assert GENERIC_LIST_PHRASE.fullmatch("做好") and GENERIC_LIST_PHRASE.fullmatch("抓好")
