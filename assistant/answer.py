@@ -11,6 +11,7 @@ import itertools
 import re
 from dataclasses import asdict, dataclass, field, replace
 
+import jieba
 import numpy as np
 
 from . import text as textmod
@@ -469,7 +470,7 @@ class Answerer:
         # There a place may be written the short way, by its first character (城镇 in 城乡, 欧洲 in 中欧).
         giving = [(hit, q) for hit, q in quotes if asked.wants_figure and anchors and holds_answer(asked, q, anchors)]
         unnamed = [w for w in places if not any(w in f"{hit.paragraph.section_path}{q}" for hit, q in quotes)
-                   or giving and not any(w[0] in f"{hit.paragraph.section_path}{q}" for hit, q in giving)]
+                   or giving and not any(_short_form(w, f"{hit.paragraph.section_path}{q}") for hit, q in giving)]
         if status == "answered" and unnamed:
             # A place the question names (成都 in a provincial report) must be what the quote is about: the
             # province's figure does not answer a question about one of its cities.
@@ -577,6 +578,15 @@ class Answerer:
                 best_node, best_score = node, score
         if best_node is None or best_score < self.settings.min_node_score:
             return None
+        if named and best_node.heading == best_node.part:
+            # A part's sections as the items, and one section says what is asked better than the part's heading does
+            # (十五五规划里关于绿色转型都讲了些啥: the part on 十五五, its section on 绿色转型): that section is asked about.
+            # Only one section: when several say it alike (哪几个方面取得决定性进展), the part's list is asked for.
+            fits = sorted(((self.matcher.coverage(item.title, "", named)[0], n) for n, item in enumerate(best_node.items)),
+                          reverse=True)
+            fit, n = fits[0]
+            if fit > self.matcher.coverage(best_node.heading, "", named)[0] and (len(fits) < 2 or fit > fits[1][0]):
+                best_node = self.outline.section(best_node, best_node.items[n]) or best_node
         return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
 
     @staticmethod
@@ -585,7 +595,11 @@ class Answerer:
         for 哪五个环境), or None."""
         item = rf"[^，。；、：]{{1,16}}{thing}"
         listing = re.compile(rf"(?<![^，。；、：“”]){item}(?:、{item}){{{count - 1}}}(?![^，。；：]*、)")
-        return next((c for c in ranked[:MAX_LISTING_CANDIDATES] if listing.search(c.sentence)), None)
+        # With the things unnamed (是哪13个), the sentence must say how many it lists (分13个领域…): any list of so
+        # many is not the one asked.
+        counted = re.compile(rf"(?:(?<![\d.]){count}|{_written_numeral(count)})(?:个|大|项|类|张|条|种|方面)")
+        return next((c for c in ranked[:MAX_LISTING_CANDIDATES]
+                     if listing.search(c.sentence) and (thing or counted.search(c.sentence))), None)
 
     def _numbered_answer(self, query: Query, number: int, weights: Topic, ranked: list[Candidate],
                          scope: frozenset[str] | None = None) -> Answer | None:
@@ -701,7 +715,9 @@ class Answerer:
             text = f"{prefix}{lead}{body}"
         else:
             text = f"{note}{lead}{body}" if status == "partial" else f"{lead}{body}"
-        return self._finish(query, status, text, citations, note, confidence)
+        # A note may name the year of the quoted part (下面是2025年的相关内容): that year is the part's, not a figure.
+        years = sorted({f"{hit.paragraph.year}年" for hit, _ in quotes if hit.paragraph.year})
+        return self._finish(query, status, text, citations, note, confidence, years)
 
     def _report_lead(self, doc: str) -> str:
         """With several reports indexed, an answer names the one it quotes."""
@@ -828,12 +844,12 @@ class Answerer:
                       note=note)
 
     def _finish(self, query: Query, status: str, text: str, citations: list[Citation], note: str,
-                confidence: float = 0.0) -> Answer:
+                confidence: float = 0.0, framing: list[str] = ()) -> Answer:
         for c in citations:
             c.report = c.report or c.id.split(":", 1)[0]
             c.report_name = c.report_name or self._names.get(c.report, "")
         # A report's name is a source too: 《厦门火炬高新区（2022）》 names a report, it does not state a figure.
-        sources = [f"{c.report_name}\n{c.section}\n{c.text}" for c in citations] + [query.text]
+        sources = [f"{c.report_name}\n{c.section}\n{c.text}" for c in citations] + [query.text, *framing]
         if unsupported_numbers(text, sources):
             # Cannot happen for extractive quotes; if it ever does, saying nothing beats saying a wrong number.
             return self._refuse(query, "")
@@ -846,6 +862,17 @@ class Answerer:
 
 
 MAX_SECTIONS_SHOWN = 3  # a "which part says it" answer names at most this many parts
+
+def _short_form(place: str, text: str) -> bool:
+    """Does the text write the place, in full or the short way: by its first character opening a word (城镇 in 城乡)
+    or inside another place (欧洲 in 中欧)? Not 长春 in 增长, where the character is part of another word."""
+    if place in text:
+        return True
+    if place[0] not in text:
+        return False
+    places = set(textmod.place_names(text))
+    return any(word.startswith(place[0]) or word in places for word in jieba.lcut(text, HMM=False) if place[0] in word)
+
 
 def _as_asked(word: str, question: str) -> str:
     """The word as the user wrote it (GDP, not the folded gdp)."""

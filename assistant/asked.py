@@ -69,8 +69,8 @@ _POSTS = "主任|书记|局长|厅长|部长|市长|省长|区长|县长|镇长|
 REASON_CUES = re.compile(r"为啥|为什么|为何|什么原因|原因是|出于什么|怎么考虑|\bwhy\b", re.IGNORECASE)
 # A sentence that gives a reason: 主要考虑…, 有利于…, 因为…, 为了…
 REASON_WORDS = re.compile(r"考虑|有利于|因为|由于|为了|旨在|以便|目的是|是为|着眼|需要")
-PERSON_CUES = re.compile(rf"哪位|姓名|(?:{_POSTS}|人|者)的?(?:名字|叫什么)|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
-                         rf"\bwho (?:is|was) the (?:director|head|mayor|premier|chairman|secretary|leader)", re.IGNORECASE)
+PERSON_CUES = re.compile(rf"哪位|哪(?:几|[两二三四五六七八九十])位(?![次数])|姓名|(?:{_POSTS}|人|者)的?(?:名字|叫什么)|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
+                         rf"\bwho (?:is|was|are|were) (?:the )?(?:[a-z]+ ){{0,3}}(?:director|head|mayor|premier|chairman|secretary|leader|governor|president|minister)", re.IGNORECASE)
 PLACE_CUES = re.compile(r"哪里|(?<![存所现实])在哪(?![些几项类方])|哪儿|什么地方|何地|何处|哪个(?:城市|国家|省份?|地方|地区|区|县|市)|\bwhere\b|which (?:city|country|province)",
                         re.IGNORECASE)
 # "Which part of the report says X" (报告哪一部分讲了育儿补贴, 在哪一节提到, which section mentions): the answer is the
@@ -120,7 +120,9 @@ LIST_CUES = re.compile(
     # ...or what a part of the report says, as several things (金砖的内容在哪一部分？讲了哪些？)
     r"(?:讲|说|谈|提|包括|包含|涉及)(?:了|到了?)?(?:哪些|些什么)(?=[?？。!！]?$)|"
     # ...or what a part the question names says (营商环境那部分都写了啥, 民生这块讲了什么)
-    r"(?:部分|板块|这块|那块|章节?)(?:都|主要|具体|又)?(?:讲|说|写|谈|提|包括|包含|涉及)(?:了|到了?)?(?:哪些|些什么|什么|啥)|"
+    # ...or how a block of work is put (生态环保方面的工作部署是怎么说的)
+    rf"(?:{_STRUCTURE_NOUNS})(?:是|都|又)?(?:怎么|如何)(?:说|讲|写|表述)|"
+    r"(?:部分|板块|这块|那块|章节?)[，,]?(?:都|主要|具体|又)?(?:讲|说|写|谈|提|包括|包含|涉及)(?:了|到了?)?(?:哪些|些什么|什么|啥)|"
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
@@ -138,6 +140,14 @@ INCREMENT_SAID = re.compile(r"新增|净增|新认定|新引进|新设|新建|�
 # asks for the level; a figure right after one of the verbs (not 提高到, which gives the level) is a change.
 CHANGE_ASKED = re.compile(r"增|涨|降|减|提高|提升|上调|下调|多了|少了|变化|幅度|同比|比上年|较上年|比去年")
 CHANGE_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|下降|下调|降低|减少)了?$")
+# A share (占全国的比重是多少, 占比, 几成): a change (增长近15%) is not one. A figure is a change when one of these verbs
+# stands right before it, with at most a word of approximation between (增长近15%, 提高约3个百分点).
+SHARE_ASKED = re.compile(r"占(?P<whole>[^，,。？?]{0,12}?)的?(?:比重|比例|份额|百分之几|几成)|占比|几成")
+# The wholes a share is commonly of: a share of one (占全疆装机64%) is not a share of another (占全国的比重).
+WHOLES = {"全国": "全国", "全省": "全省", "全市": "全市", "全区": "全区", "全疆": "全区", "全球": "全球", "全世界": "全球",
+          "世界": "全球"}
+WHOLE = re.compile("|".join(sorted(WHOLES, key=len, reverse=True)))
+CHANGED_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|下降|下调|降低|减少|回落)了?(?:近|约|超过?|达到?|逾|将近)?$")
 # A question of "how much/many" that names no rate, share, change or target (常住人口有多少): a percentage is not the
 # level of what it asks about (常住人口城镇化率58.08% is not a population). General wording of statistics.
 RATE_OR_TARGET_ASKED = re.compile(r"率|比|占|成|指数|水平|目标|预期|力争|幅|速|百分|%|排|位|再|长|提到|达到")
@@ -160,6 +170,8 @@ class Asked:
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
     per: tuple[int, ...] = ()  # the PER_FRAMES (by position) the asked figure must be stated in: 每月 → (0,)
     increment: bool = False  # 新增多少: the figure must be said to be new
+    share: bool = False  # 占…比重/占比/几成: the figure must not be a change
+    share_of: str = ""  # the whole a share is of (占全国的比重 → 全国, one of WHOLES): no other may be the figure's
     level: bool = False  # an amount or count asked with no word of change: the figure must not be a change
     # a bare 多少 that names no rate, share, change or target asks a level: a percentage that is not a change is some
     # rate's level (常住人口城镇化率58.08% is not a population), and a change is not a level, unless
@@ -242,6 +254,10 @@ def read_question(question: str, context: str = "") -> Asked:
         asked = replace(asked, per=per)
     if asked.wants_figure and INCREMENT_ASKED.search(normalized):
         asked = replace(asked, increment=True)
+    share = SHARE_ASKED.search(normalized)
+    if asked.kind in ("percent", "any") and share and not CHANGE_ASKED.search(normalized):
+        whole = WHOLE.search(share.group("whole") or "")
+        asked = replace(asked, share=True, share_of=WHOLES[whole.group()] if whole else "")
     if asked.kind in ("amount", "count") and not CHANGE_ASKED.search(normalized):
         asked = replace(asked, level=True)
     # (Chinese questions only: English ones ask a share in too many ways, "how much of … can be deducted".) A
@@ -306,13 +322,19 @@ _SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|�
 
 # "Which N <things>" with the things named (打造哪五个环境, 哪三个中心): a sentence that lists N of them, each ending on
 # that word (政策环境、市场环境、…), answers.
-COUNTED_THINGS = re.compile(r"哪([两二三四五六七八九十])(?:个|项|种|大|类|条|张)([\u4e00-\u9fff]{2})")
+# Without the things named (分了13个领域，是哪13个？), a sentence that lists that many things (at least three) answers.
+COUNTED_THINGS = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})(?:个|项|种|大|类|条|张)([\u4e00-\u9fff]{1,2})?")
+MIN_UNNAMED_COUNT = 3
 
 
 def counted_things(question: str) -> tuple[int, str] | None:
-    """(5, 环境) for 要打造哪五个环境, or None."""
+    """(5, 环境) for 要打造哪五个环境, (13, "") for 是哪13个, or None."""
     found = COUNTED_THINGS.search(normalize(question))
-    return (CN_NUMBERS[found.group(1)], found.group(2)) if found else None
+    if not found:
+        return None
+    count = cn_number(found.group(1))
+    thing = found.group(2) or ""
+    return (count, thing) if count and (thing or count >= MIN_UNNAMED_COUNT) else None
 
 
 def numbered_part(question: str) -> int | None:
@@ -383,6 +405,12 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
     if asked.level:
         figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])]
+    if asked.share:
+        figures = [f for f in figures if not CHANGED_BEFORE.search(text[: f.start])]
+    if asked.share_of:
+        # only when the figure's clause names another whole: a clause that names none may be of the one asked
+        figures = [f for f in figures
+                   if all(WHOLES[w] == asked.share_of for w in WHOLE.findall(_clause_of(text, f)))]
     if asked.bare:
         # a change only of a planned year; otherwise a figure that is neither a change nor a percentage
         figures = [f for f in figures if (asked.target if CHANGE_BEFORE.search(text[: f.start]) else f.kind != "percent")]

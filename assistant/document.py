@@ -36,6 +36,8 @@ PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", 
 _OPENING_ADDRESS = r"(?:各位代表[，,！!：:]?)?(?:刚刚|刚)?(?:过去的)?"
 ONE_YEAR_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:过去一年|过去的一年|一年来|去年|(?P<year>(?:19|20)\d{{2}})年(?:是|，|,|以来|[^\d，,。]{{0,6}}?[，,]))")
 SPAN_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:(?:过去|近|这)(?P<n>[两二三四五六七八九十])年(?:来|间|里|中)?|(?P<m>[两二三四五六七八九十])年(?:来|间))")
+# “十四五”时期是…的五年 / “十四五”以来 opens the review of a five-year plan as a whole: that plan and its years.
+PLAN_OPENING = re.compile(rf"^{_OPENING_ADDRESS}[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?:时期|期间|以来|这五年|的五年|五年)")
 CN_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -289,7 +291,7 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
     """Give the paragraphs of a part that names no single year the year or span their time frame sets (see
     ONE_YEAR_OPENING), and a part that says 今年/去年 the year that is."""
     framed: list[Paragraph] = []
-    current_part, year, span = None, None, None
+    current_part, year, span, plans = None, None, None, ()
     for p in paragraphs:
         # A part about one year (2021年工作总结) or one five-year plan (“十三五”时期) has its own frame; one that
         # reviews a year and a plan together (2025年工作回顾和“十四五”发展主要成绩) is framed paragraph by paragraph,
@@ -302,20 +304,25 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
             framed.append(p)
             continue
         if p.part != current_part:
-            current_part, year, span = p.part, (p.year if mixed else None), None
+            current_part, year, span, plans = p.part, (p.year if mixed else None), None, ()
             relative = [shift for word, shift in RELATIVE_PART_YEAR.items() if word in p.part]
             if issue_year and len(relative) == 1 and not mixed and not plan_only:
                 year = issue_year + relative[0]
         one, several = ONE_YEAR_OPENING.match(p.text), SPAN_OPENING.match(p.text)
+        planned = PLAN_OPENING.match(p.text)
         if plan_only:
             if one and one.group("year"):
                 year = int(one.group("year"))
         elif one and (one.group("year") or issue_year):
-            year, span = int(one.group("year") or issue_year - 1), None
+            year, span, plans = int(one.group("year") or issue_year - 1), None, ()
         elif several and issue_year:
             n = CN_NUMBERS[several.group("n") or several.group("m")]
-            year, span = None, (issue_year - n, issue_year - 1)
-        framed.append(replace(p, year=year, span=span) if year or span else p)
+            year, span, plans = None, (issue_year - n, issue_year - 1), ()
+        elif planned and not mixed:
+            year, span, plans = None, FIVE_YEAR_PLANS[planned.group("plan")], (planned.group("plan"),)
+        if year or span:
+            p = replace(p, year=year, span=span, plans=tuple(dict.fromkeys(p.plans + plans)))
+        framed.append(p)
     return framed
 
 

@@ -29,7 +29,9 @@ JURISDICTION = re.compile(r"(?:全|我|本|咱)(?:省|市|区|县|州|国|盟|�
 SELF_REFERENCE = re.compile(r"(?:我|本|咱)(?:省|市|区|县|州|国|盟|旗|自治区)")
 # Words that say how a figure is framed (a target, a rise) rather than what it measures: a sentence of targets holds
 # 目标 and 增长 whatever the measure asked, so these are no anchor either.
-FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指标|实际|同比|比上年")
+FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指标|实际|同比|比上年|"
+                         # ...and the time frame (这五年, 十四五 and jieba's pieces of it, 年均): when, not what about
+                         r"(?:近|过去|这)?[两三四五六七八九十]年(?:来|间)?|十?[一二三四五六]五|十[一二三四五六]|年均|每年|平均")
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")  # the Chinese words of a file name
 
@@ -72,6 +74,7 @@ class TopicMatcher:
         # A report's name is its title and the Chinese words of its file name (2026-青海省-government-work-report: a
         # report titled only 政府工作报告 is still about 青海).
         titles = [textmod.normalize(" ".join([d.title, *HAN_RUN.findall(Path(d.path).stem)])) for d in index.documents]
+        self._abbreviations: dict[str, str] | None = None  # built on first use (expansion)
         self.in_titles = lru_cache(maxsize=1 << 12)(lambda word: any(word in t for t in titles) and not word.startswith("syn:"))
 
     def in_scope(self, word: str, scope: frozenset[str] | None = None) -> bool:
@@ -105,6 +108,9 @@ class TopicMatcher:
                     # the text says it, so it says what the question is about. Each time it is written counts as a
                     # paragraph holding it (an overcount, so it weighs a little less than a token as frequent).
                     idf = self.idf(token, min(self._written_count(token), self.n_docs))
+                elif (full := self.expansion(token, scope)):
+                    # An abbreviation the reports write out (环保 for 环境保护): the full word is what is asked about.
+                    token, idf = full, self.idf(full)
                 else:
                     continue
                 weights[token] = max(weights.get(token, 0.0), factor * idf)
@@ -188,9 +194,27 @@ class TopicMatcher:
                 got += self.settings.heading_match_weight * weight
         return got / weights.total, frozenset(matched)
 
+    def expansion(self, word: str, scope: frozenset[str] | None = None) -> str | None:
+        """The word of the reports that a two-character dictionary word abbreviates the usual way, by the first
+        character of each half (环保 → 环境保护, 民企 → 民营企业, 社保 → 社会保障): the most frequent, if any."""
+        if len(word) != 2 or not textmod.known_word(word) or not all("\u4e00" <= c <= "\u9fff" for c in word):
+            return None
+        if self._abbreviations is None:
+            by_initials: dict[str, tuple[int, str]] = {}
+            for token, df in self._df.items():
+                if len(token) == 4 and all("\u4e00" <= c <= "\u9fff" for c in token) and textmod.known_word(token):
+                    key = token[0] + token[2]
+                    by_initials[key] = max(by_initials.get(key, (0, "")), (df, token))
+            self._abbreviations = {key: token for key, (_, token) in by_initials.items()}
+        full = self._abbreviations.get(word)
+        return full if full and self.in_scope(full, scope) else None
+
     def mentioned(self, word: str, scope: frozenset[str] | None = None) -> bool:
-        """The reports (in scope) mention a word itself, a synonym of it, or every part of it (工业产值 in 工业总产值)."""
+        """The reports (in scope) mention a word itself, a synonym of it, every part of it (工业产值 in 工业总产值), or
+        write out its abbreviation (环保)."""
         if self.in_scope(word, scope) or any(self.in_scope(member, scope) for member in textmod.synonyms_of(word)):
+            return True
+        if self.expansion(word, scope):
             return True
         parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
         return bool(parts) and all(self.in_scope(p, scope) for p in parts)

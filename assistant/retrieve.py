@@ -105,8 +105,15 @@ def _years(text: str) -> list[int]:
 _SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)年(?!来|间|多|以来|内|前|后|代|的时间|里|左右)")
 
 
+# A year after 比/较 is what a change is measured against (比前年增长了多少), not the year asked; it is the year a
+# report's own results are compared with (比上年增长5%), so it sets no year of its own. Not 占比 (占比今年要提到多少).
+COMPARED_WITH = re.compile(r"(?:(?<!占)比|较|相比|比起)$")
+
+
 def _relative_years(normalized: str) -> list[int]:
-    return [offset for word, offset in RELATIVE_YEARS.items() if word in normalized]
+    return list(dict.fromkeys(offset for word, offset in RELATIVE_YEARS.items()
+                              for m in re.finditer(re.escape(word), normalized)
+                              if not COMPARED_WITH.search(normalized[: m.start()])))
 
 
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:到|至|-|—|–|~|～)\s*((?:19|20)\d{2})")

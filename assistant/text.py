@@ -75,7 +75,11 @@ QUESTION_WORDS: frozenset[str] = frozenset(
      # a year before another, said in words: 比前一年少了多少, 比上年
      "一年", "前一年", "上一年", "比前", "比上年", "较上年", "同期",
      # actual as against planned (那去年实际增长了多少): the year and the kind of part say it, not a topic word
-     "实际", "到底", "究竟"]
+     "实际", "到底", "究竟",
+     # a part of the report, as the question points at it (治理效能那部分，主要说了啥; 民生这块): where, not what
+     "部分", "板块", "章节", "这块", "那块",
+     # a measure as a whole (GDP总量, 总量是多少) or a thing at all (打造了个啥全国首个的东西): what kind, not what about
+     "总量", "东西"]
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"

@@ -222,6 +222,26 @@ def test_a_year_s_mean_concentration_is_not_a_span_of_years():
 def test_which_n_things_names_the_things_counted():
     assert counted_things("优化营商环境要打造哪五个环境？") == (5, "环境")
     assert counted_things("有哪些环境方面的安排") is None
+    # unnamed, in digits: so many things are asked for (at least three; 哪两个 names too little to go on)
+    assert counted_things("“十五五”任务分了13个领域，是哪13个？") == (13, "")
+    assert counted_things("是哪两个？") is None
+
+
+def test_a_share_is_not_a_change_and_not_a_share_of_another_whole():
+    asked = read_question("吉林粮食产量占全国的比重是多少？")
+    assert asked.share and asked.share_of == "全国"
+    assert not fitting_figures(asked, "粮食产量增长近15%。")  # a change, not a share
+    assert not fitting_figures(asked, "新能源装机1.69亿千瓦、占全疆装机64%。")  # a share of the region, not the country
+    assert [f.text for f in fitting_figures(asked, "棉花产量占全国比重达92.8%。")] == ["92.8%"]
+    # 全世界 and 全球 are one whole; a share asked with a change in it (增加值占比) is not read as a share
+    assert fitting_figures(read_question("新能源车产销量占全世界多大比例？"), "新能源汽车产销量占全球比重超过60%。")
+    assert not read_question("占比今年要提高多少").share
+
+
+def test_which_two_people_asks_for_names():
+    assert read_question("去年新当选的两院院士是哪两位？").kind == "person"
+    assert read_question("Who is the Party Secretary of Guangxi?").kind == "person"
+    assert read_question("居全国第几位").kind == "ordinal"  # a rank is no person
 
 
 def test_an_english_target_or_amount_asked_after_a_possessive_asks_for_a_figure():

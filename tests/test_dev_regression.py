@@ -113,6 +113,10 @@ SETS = [
     ("tune/seed12.jsonl", "seed", 0.89),
     ("tune/shaanxi2026-b.jsonl", "shaanxi2026", 0.87),
     ("tune/anhui2026-b.jsonl", "anhui2026", 0.85),
+    ("tune/seed13.jsonl", "seed", 0.93),
+    ("tune/xinjiang2026-b.jsonl", "xinjiang2026", 0.87),
+    ("tune/jilin2026-b.jsonl", "jilin2026", 0.81),
+    ("tune/guangxi2026-b.jsonl", "guangxi2026", 0.91),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.

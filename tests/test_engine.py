@@ -319,3 +319,32 @@ def test_partners_asked_as_units_are_content_not_the_issuer(bot):
 def test_the_approach_to_a_kind_of_work_is_its_block_of_items(bot):
     a = ask(bot, "2022年招商引资的思路是什么？")
     assert all(w in a["answer"] for w in ("优势联动", "龙头带动", "增资推动", "基金撬动"))
+
+
+def test_an_abbreviation_the_report_writes_out_is_its_full_word(bot):
+    """知产 shortens 知识产权 the usual way (as 环保 does 环境保护), by the first character of each half; the seed writes
+    only the full word, so the question is about it, and 知产 is not a word the report lacks."""
+    from assistant.retrieve import understand
+
+    matcher = bot.answerer.matcher
+    assert matcher.expansion("知产") == "知识产权" and matcher.mentioned("知产")
+    assert matcher.expansion("天气") is None  # no such word written out: still a word the report lacks
+    weights = matcher.topic(understand("高新区知产方面做了什么", [], bot.index.english))
+    assert "知识产权" in weights
+    assert "知识产权" in bot.ask("去年知产质押融资规模涨了多少").answer
+
+
+def test_a_year_a_change_is_measured_against_is_not_the_year_asked():
+    from assistant.retrieve import _relative_years
+
+    assert _relative_years("比前年增长了多少") == []
+    assert _relative_years("去年比上年增长多少") == [-1]
+    assert _relative_years("普惠托位占比今年要提到多少") == [0]  # 占比 is no comparison
+
+
+def test_a_place_written_the_short_way_is_a_word_of_its_own():
+    from assistant.answer import _short_form
+
+    assert _short_form("城镇", "城乡居民人均可支配收入增长5%")
+    assert _short_form("欧洲", "中欧班列开行1.9万列")
+    assert not _short_form("长春", "地区生产总值增长5%")  # 长 of 增长 is no place

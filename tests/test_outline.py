@@ -286,3 +286,63 @@ def test_a_paragraph_that_turns_to_the_audience_is_no_item_and_doing_well_names_
     from assistant.asked import GENERIC_LIST_PHRASE
 
     assert GENERIC_LIST_PHRASE.fullmatch("做好") and GENERIC_LIST_PHRASE.fullmatch("抓好")
+
+
+RUN_IN_REPORT = """2026年测试省政府工作报告
+
+一、工作回顾
+
+2025年是“十四五”收官之年。全年地区生产总值增长5%。生产安全事故起数下降15.1%。
+
+“十四五”时期是测试省攻坚克难的五年。地区生产总值达到1.5万亿元、增长19.8%。东北虎豹国家公园成为全国首批5个国家公园之一。生产安全事故起数下降48.9%。
+
+二、2026年工作安排
+
+（一）全面提升自主创新能力，引领发展新质生产力。突出产业核心地位和发展需求。
+
+深化有组织聚力攻坚机制。集中攻关光电信息、高端仪器等重点领域核心技术，建设一批典型应用场景。优化创新平台能级。高质量建设一批国家级中试平台，支持省实验室高效运营。强化人才支撑。深入实施长白英才计划，培养拔尖创新人才。
+
+（二）统筹生态环境保护，厚植绿色低碳发展底色。坚持双碳引领。
+
+深化污染防治攻坚。有组织开展秸秆资源化利用，最大限度减少粉尘污染。加强生态保护修复。统筹森林后备资源培育和森林修复，逐步恢复顶级群落。积极有效推进碳达峰。科学确定碳排放峰值，构建碳达峰足迹管控体系。
+
+三、“十五五”时期主要目标任务
+
+（一）加快建设现代化产业体系。推动传统产业改造升级，培育壮大新兴产业。
+
+（二）加快经济社会发展全面绿色转型，建设美丽测试省。筑牢北方生态安全屏障。深入推进污染防治攻坚。坚持风光水核多能并举，建设新型能源体系。
+"""
+
+
+def test_a_five_year_review_a_section_run_on_in_one_paragraph_and_a_section_of_a_plan_part(tmp_path, monkeypatch):
+    bot = _bot_over(RUN_IN_REPORT, tmp_path, monkeypatch)
+    # “十四五”时期是…的五年 opens the review of the plan: its figures answer for the plan, with no refusal over the
+    # year the note would name
+    five = bot.ask("十四五这五年，生产安全事故起数一共降了多少？")
+    assert five.status == "answered" and "48.9%" in five.answer, (five.status, five.answer)
+    assert "15.1%" in bot.ask("去年生产安全事故起数降了多少？").answer
+    park = bot.ask("十四五期间哪个国家公园进了全国首批国家公园？")
+    assert park.status == "answered" and "东北虎豹" in park.answer, (park.status, park.answer)
+    # a section written as one paragraph of blocks, each opened by a short heading sentence
+    headings = {node.heading: [item.title for item in node.items] for node in build_outline(bot.index)}
+    assert headings["（二）统筹生态环境保护，厚植绿色低碳发展底色"] == ["深化污染防治攻坚", "加强生态保护修复", "积极有效推进碳达峰"]
+    # 环保 is how people shorten 环境保护; 工作部署是怎么说的 asks for the block
+    green = bot.ask("今年生态环保方面的工作部署是怎么说的？")
+    assert all(x in green.answer for x in ("深化污染防治攻坚", "加强生态保护修复", "积极有效推进碳达峰")), green.answer
+    # the part on 十五五 lists its sections; the one on 绿色转型 is asked about, sentence by sentence
+    plan = bot.ask("十五五规划里关于绿色转型都讲了些啥？")
+    assert all(x in plan.answer for x in ("筑牢北方生态安全屏障", "风光水核多能并举")), plan.answer
+    assert "现代化产业体系" not in plan.answer, plan.answer
+
+
+def test_run_in_heads_need_a_lead_of_their_own_and_short_sentences_with_more_after_them():
+    from assistant.document import parse_text
+    from assistant.outline import run_in_heads
+
+    doc = parse_text(RUN_IN_REPORT, key="t")
+    by_lead = {p.lead: p for p in doc.paragraphs if p.lead}
+    assert [t for _, t in run_in_heads(by_lead["深化有组织聚力攻坚机制"])] == ["深化有组织聚力攻坚机制", "优化创新平台能级",
+                                                                     "强化人才支撑"]
+    # a paragraph that opens with its own section's heading has none: its short sentences are work, not headings
+    opening = next(p for p in doc.paragraphs if p.text.startswith("（二）加快经济社会发展全面绿色转型"))
+    assert run_in_heads(opening) == []
