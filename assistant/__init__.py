@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import index as indexmod
 from .answer import TARGET_WORDS, Answer, Answerer
+from .asked import several_things
 from .document import FIVE_YEAR_PLANS, Document, Paragraph
 from .embed import get_embedder
 from .figures import Figure, find_figures
@@ -178,7 +179,8 @@ class Assistant:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         query = understand(text, clean_history, self.index.english)
-        parts = split_question(text)
+        # 要建几个枢纽？分别是啥 asks one thing, the list, in two sentences.
+        parts = [text] if several_things(text) else split_question(text)
         scope = picked
         if scope is None and len(self.documents) > 1:
             scope = named_reports(" ".join([query.context, text, *query.english_terms]).strip(), self.profiles,

@@ -20,12 +20,14 @@ from .asked import (
     ISSUER_WORDS,
     OWN_QUESTION_WORD,
     Asked,
+    _names_any,
     asks_several,
     counted_things,
     has_person,
     holds_answer,
     numbered_part,
     read_question,
+    several_things,
 )
 from .document import (
     CN_NUMBERS,
@@ -57,7 +59,9 @@ TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计
 PRESENT_WORDS = re.compile(r"现在|目前|当前|眼下|如今|至今|现有")
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
 # A sentence that ends on a question mark asks (2022北京冬奥会开幕式总导演是谁?): it repeats a question, it answers none.
-ASKING_SENTENCE = re.compile(r"[?？][”’」』)）\s]*$")
+# A sentence that asks (ends on ？) answers nothing; a ? right after 、 or ， stands for a character the text lost
+# (洞庭湖区…、?水灌区: the sentence was cut there), not for a question.
+ASKING_SENTENCE = re.compile(r"(?<![、，,；;：:（(“])[?？][”’」』)）\s]*$")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
@@ -387,6 +391,11 @@ class Answerer:
             listing = self._counted_listing(ranked, *counted)
             if listing is not None:
                 return self._compose(query, [(listing.hit, listing.sentence)], "answered", "", self.confidence(listing))
+        thing = several_things(query.text)
+        if thing and self.outline and query.vector is not None:
+            listed = self._things_listed(query, thing, scope)
+            if listed is not None:
+                return self._list_answer(query, listed, self.confidence(ranked[0]) if ranked else 0.0)
         number = numbered_part(query.text)
         if number:
             listed = self._numbered_answer(query, number, weights, ranked, scope)
@@ -482,11 +491,13 @@ class Answerer:
         top = max((weights[t] for t in anchors), default=0.0)
         specific = tuple(t for t in anchors if weights[t] >= top)
         if (status == "answered" and asked.wants_figure and specific
-                and not any(holds_answer(asked, q, specific) for _, q in quotes)):
+              and self._near_miss(asked, specific, quotes)):
             # The question's most specific word (进出口 in 进出口总额, 价格 in 居民消费价格涨幅) names what is measured: a
             # figure about something else the question also says (总额, 消费) is a near miss, not the answer.
             status = "partial"
-            shown = "、".join(_as_asked(weights.named.get(t, [t.split(":", 1)[-1]])[0], query.text) for t in specific)
+            unheld = [t for t in specific if not any(holds_answer(asked, q, (t,)) for _, q in quotes)]
+            unheld = _said_apart(asked, unheld, quotes) or unheld
+            shown = "、".join(_as_asked(weights.named.get(t, [t.split(":", 1)[-1]])[0], query.text) for t in unheld)
             note = f"报告没有给出“{shown}”的这项数字，下面是相关内容。"
         confidence = self.confidence(chosen[0]) - self.settings.partial_penalty * (status == "partial")
         return self._compose(query, quotes, status, note, confidence)
@@ -554,8 +565,16 @@ class Answerer:
         named.named = weights.named
         whole_part = not named and bool(query.years or query.relative_years or query.period)
         best_node, best_score = None, -np.inf
-        for node in self.outline.nodes(scope):
-            year_fit, period_fit = self.part_fit(query, node.items[0].paragraph)
+        nodes = self.outline.nodes(scope)
+        fits = {id(node): self.part_fit(query, node.items[0].paragraph) for node in nodes}
+        # A block of the year asked that the question names by its heading (2022年招商引资的思路: the plan's 招商 block)
+        # leaves no place to a block of another year, however close its vector.
+        of_year = named and any(fits[id(node)][0] > 0 and self.matcher.coverage(node.heading, node.part, named)[0] > 0
+                                for node in nodes)
+        for node in nodes:
+            year_fit, period_fit = fits[id(node)]
+            if of_year and year_fit < 0:
+                continue
             if whole_part:
                 if node.heading != node.part or max(year_fit, period_fit) <= 0:
                     continue
@@ -588,6 +607,28 @@ class Answerer:
             if fit > self.matcher.coverage(best_node.heading, "", named)[0] and (len(fits) < 2 or fit > fits[1][0]):
                 best_node = self.outline.section(best_node, best_node.items[n]) or best_node
         return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
+
+    @staticmethod
+    def _near_miss(asked: Asked, specific: tuple[str, ...], quotes: list[tuple[Hit, str]]) -> bool:
+        """Is the figure of the quotes about something else than the question's most specific words? So when none
+        of them stands by a figure of the asked kind, or when one the quotes do say stands by none (半导体和集成电路
+        …增速均超过两位数 next to 平板显示产业实现产值1543.7亿元: the output given is another industry's)."""
+        held = [t for t in specific if any(holds_answer(asked, q, (t,)) for _, q in quotes)]
+        if not held:
+            return True
+        return bool(_said_apart(asked, [t for t in specific if t not in held], quotes))
+
+    def _things_listed(self, query: Query, thing: str, scope: frozenset[str] | None) -> Node | None:
+        """The list whose every item names the thing asked (哪几个枢纽: 建设…物流通道枢纽、…消费商贸枢纽、…), the one
+        closest to the question by its heading's and its items' vectors; None when no list names it in every item."""
+        best, best_sim = None, -np.inf
+        for node in self.outline.nodes(scope):
+            if len(node.items) < 2 or not all(thing in re.split(r"[，,]", item.title, maxsplit=1)[0] for item in node.items):
+                continue
+            sim = max(float(node.vector @ query.vector), *(float(item.vector @ query.vector) for item in node.items))
+            if sim > best_sim:
+                best, best_sim = node, sim
+        return best
 
     @staticmethod
     def _counted_listing(ranked: list[Candidate], count: int, thing: str) -> Candidate | None:
@@ -872,6 +913,17 @@ def _short_form(place: str, text: str) -> bool:
         return False
     places = set(textmod.place_names(text))
     return any(word.startswith(place[0]) or word in places for word in jieba.lcut(text, HMM=False) if place[0] in word)
+
+
+def _said_apart(asked: Asked, words: list[str], quotes: list[tuple[Hit, str]]) -> list[str]:
+    """The nouns among words that a quote without a figure of the asked kind says, in the paragraph of a quote with
+    one (半导体和集成电路…增速均超过两位数 after 平板显示产业实现产值1543.7亿元): the figure given is of something else."""
+    import jieba.posseg as pseg
+
+    giving = {hit.paragraph.id for hit, q in quotes if holds_answer(asked, q)}
+    apart = " ".join(q for hit, q in quotes if hit.paragraph.id in giving and not holds_answer(asked, q))
+    nouns = [w for w in words if any(pair.flag.startswith("n") for pair in pseg.lcut(w.split(":", 1)[-1]))]
+    return [w for w in nouns if apart and _names_any((w,), apart)]
 
 
 def _as_asked(word: str, question: str) -> str:

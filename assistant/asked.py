@@ -58,26 +58,31 @@ AMOUNT_CUES = re.compile(
     r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)|"
     r"\bwhat (?:was|is|were|are) (?:the )?(?:[\w'’]+[ -]){0,6}(?:output|revenue|investment|income|budget|spending|value|capital)\b"
 )
-ANY_FIGURE_CUES = re.compile(r"多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|什么水平|多高的?水平|什么程度|"
+# A question that ends on 数量 / 人数 (运动员数量, 死亡人数) asks a figure as 多少 does.
+ANY_FIGURE_CUES = re.compile(r"(?:数量|人数|数目|总数)[?？]?$|多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|什么水平|多高的?水平|什么程度|"
                              r"how many|how much|what (?:was|is|were) the (?:total|number|amount)|what level|"
                              r"\bwhat (?:was|is|were|are) (?:the )?(?:[\w'’]+[ -]){0,6}(?:target|ratio|size|number|amount)\b")
 DURATION_CUES = re.compile(r"多久|多长时间|几年|多少年|几个月|多少天|how long")
-DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|日期|\bwhen\b|what date|which year")
+# ...and a question that ends on 时间 (宣誓仪式的时间, 上映时间？) or asks 什么时间 / 几号; not 多长时间 (a duration).
+DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|日期|什么时间|(?<![长少])时间(?:是|为)?[?？]?$|"
+                       r"\bwhen\b|what date|which year")
 # A person's name is asked for by 哪位/姓名, or by 谁 about a post (主任是谁); "费用是谁出的" asks for a payer, which
 # may be 国家 or 企业, not a name.
 _POSTS = "主任|书记|局长|厅长|部长|市长|省长|区长|县长|镇长|总理|主席|委员|负责人|领导|院长|校长|董事长|总经理|经理|代表|作者|发言人|署名人"
 REASON_CUES = re.compile(r"为啥|为什么|为何|什么原因|原因是|出于什么|怎么考虑|\bwhy\b", re.IGNORECASE)
 # A sentence that gives a reason: 主要考虑…, 有利于…, 因为…, 为了…
 REASON_WORDS = re.compile(r"考虑|有利于|因为|由于|为了|旨在|以便|目的是|是为|着眼|需要")
-PERSON_CUES = re.compile(rf"哪位|哪(?:几|[两二三四五六七八九十])位(?![次数])|姓名|(?:{_POSTS}|人|者)的?(?:名字|叫什么)|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
+# 谁 asks a name too where it stands as the question's subject or its end (总导演是谁, 谁获得了金牌, 谁是第一棒火炬手),
+# not before a verb of paying or doing (费用是谁出的, 由谁负责) nor in 都有谁 (几家企业IPO？都有谁): there a body answers.
+PERSON_CUES = re.compile(rf"是谁(?=[?？。!！呢啊]*$)|^谁是|谁(?:获得|拿到?了?|夺得|赢得|主演|执导)|哪位|哪(?:几|[两二三四五六七八九十])位(?![次数])|姓名|(?:{_POSTS}|人|者)的?(?:名字|叫什么)|(?:{_POSTS}).{{0,4}}(?:是|为)?谁|谁.{{0,3}}(?:{_POSTS})|"
                          rf"\bwho (?:is|was|are|were) (?:the )?(?:[a-z]+ ){{0,3}}(?:director|head|mayor|premier|chairman|secretary|leader|governor|president|minister)", re.IGNORECASE)
 PLACE_CUES = re.compile(r"哪里|(?<![存所现实])在哪(?![些几项类方])|哪儿|什么地方|何地|何处|哪个(?:城市|国家|省份?|地方|地区|区|县|市)|\bwhere\b|which (?:city|country|province)",
                         re.IGNORECASE)
 # "Which part of the report says X" (报告哪一部分讲了育儿补贴, 在哪一节提到, which section mentions): the answer is the
 # passage with its whole heading path. Not a list of parts (分哪几部分) and not a place (在什么地方召开).
 # 哪一块 / 哪块 stands alone or before a word of saying (这属于报告哪一块, 哪块讲的), not before a noun (哪块地); 讲啥的部分
-# and 什么章节 ask the same with 什么/啥 (not 分为什么部分, 有什么部分: the parts themselves).
-SECTION_CUES = re.compile(r"哪(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
+# and 什么章节 ask the same with 什么/啥, and 在第几部分说的 with 第几 (not 分为什么部分, 有什么部分: the parts themselves).
+SECTION_CUES = re.compile(r"(?:哪|第几)(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
                           r"(?<![为成括含有])(?:什么|啥)的?(?:部分|章节?|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
                           r"\b(?:which|what) (?:part|section|chapter)s?\b|where in the (?:report|document)", re.IGNORECASE)
 # The report's own numbering (第五部分, 第三块, 第二章): a part (一、) or a section of a part (（五）) named by its number,
@@ -151,6 +156,9 @@ CHANGED_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|下�
 # A question of "how much/many" that names no rate, share, change or target (常住人口有多少): a percentage is not the
 # level of what it asks about (常住人口城镇化率58.08% is not a population). General wording of statistics.
 RATE_OR_TARGET_ASKED = re.compile(r"率|比|占|成|指数|水平|目标|预期|力争|幅|速|百分|%|排|位|再|长|提到|达到")
+# A question typed as a search, with no question word, that ends on a word of measure (2021年宝马全球销量, 2022年英特尔
+# 全年营收, 规上工业产值, 新增确诊病例数): it asks that figure, as 多少 would.
+MEASURE_END = re.compile(r"(?:量|额|数|率|值|营收|收入|票房|规模|GDP|总值|产值)[?？]?$", re.IGNORECASE)
 OWN_QUESTION_WORD = re.compile(r"什么|哪|多少|几|怎|如何|是否|吗|谁|\b(what|which|how|who|when)\b")
 
 
@@ -170,6 +178,7 @@ class Asked:
     post: str = ""  # the post a person question names, with its short qualifier: 工委书记, 国务院总理, 校长
     per: tuple[int, ...] = ()  # the PER_FRAMES (by position) the asked figure must be stated in: 每月 → (0,)
     increment: bool = False  # 新增多少: the figure must be said to be new
+    magnitude: str = ""  # 多少万人, 多少亿元: the figure must be written in that order of magnitude or a larger one
     share: bool = False  # 占…比重/占比/几成: the figure must not be a change
     share_of: str = ""  # the whole a share is of (占全国的比重 → 全国, one of WHOLES): no other may be the figure's
     level: bool = False  # an amount or count asked with no word of change: the figure must not be a change
@@ -234,6 +243,12 @@ def asked_unit(normalized: str) -> re.Match | None:
     return None
 
 
+# An order of magnitude asked (常住人口有多少万人, 营收多少亿): a figure written without it or a larger one (每万人拥有…19.2人,
+# 5000万元 for 多少亿) is of another thing or another scale. The value: the words a figure of that scale holds.
+ASKED_MAGNITUDE = re.compile(r"(?:多少|(?<![哪第])几)(万亿|亿|万)(?!分)")
+MAGNITUDE_WORDS = {"万": ("万", "亿"), "亿": ("亿",), "万亿": ("亿",)}
+
+
 # 多少大学生, 多少企业: a count asked with no measure word names what it counts right after 多少.
 BARE_COUNT = re.compile(r"(?:多少|(?<![哪第这近前去])几)(?=[\u4e00-\u9fff])")
 
@@ -254,6 +269,9 @@ def read_question(question: str, context: str = "") -> Asked:
         asked = replace(asked, per=per)
     if asked.wants_figure and INCREMENT_ASKED.search(normalized):
         asked = replace(asked, increment=True)
+    magnitude = ASKED_MAGNITUDE.search(normalized)
+    if magnitude and asked.kind in ("amount", "count", "any"):
+        asked = replace(asked, magnitude=magnitude.group(1))
     share = SHARE_ASKED.search(normalized)
     if asked.kind in ("percent", "any") and share and not CHANGE_ASKED.search(normalized):
         whole = WHOLE.search(share.group("whole") or "")
@@ -310,7 +328,7 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
         return Asked(unit, "count", wants_list, count)
     if AMOUNT_CUES.search(normalized):
         return Asked("元", "amount", wants_list, count)
-    if ANY_FIGURE_CUES.search(normalized) and not wants_list:
+    if (ANY_FIGURE_CUES.search(normalized) or MEASURE_END.search(normalized) and not OWN_QUESTION_WORD.search(normalized)) and not wants_list:
         return Asked("", "any", wants_list, count)
     return Asked("", "", wants_list, count)
 
@@ -335,6 +353,18 @@ def counted_things(question: str) -> tuple[int, str] | None:
     count = cn_number(found.group(1))
     thing = found.group(2) or ""
     return (count, thing) if count and (thing or count >= MIN_UNNAMED_COUNT) else None
+
+
+# "Which several X" with no number (要建哪几个枢纽, 几个枢纽？分别是啥): the things asked are named each by an item of
+# a list, every item naming X (建设…物流通道枢纽。建设…消费商贸枢纽。…).
+SEVERAL_THINGS = re.compile(r"哪(?:几|些)(?:个|项|种|类|条|大)?([\u4e00-\u9fff]{2})(?=[?？。!！，,]|$|分别|都|具体)|"
+                            r"几(?:个|项|种|类|条|大)([\u4e00-\u9fff]{2})[?？，,]?(?:分别|具体|都)(?:是|有|包括|指)")
+
+
+def several_things(question: str) -> str:
+    """枢纽 for 要建哪几个枢纽 or 几个枢纽？分别是啥, else ""."""
+    found = SEVERAL_THINGS.search(normalize(question).replace("啥", "什么"))
+    return (found.group(1) or found.group(2)) if found else ""
 
 
 def numbered_part(question: str) -> int | None:
@@ -398,11 +428,16 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         figures = [f for f in figures if not re.search(r"[\d万亿千百多余]$", f.text)
                    or (f.end < len(text) and "\u4e00" <= text[f.end] <= "\u9fff")]
     if asked.counted:
-        figures = [f for f in figures if _names_any(asked.counted, _clause_of(text, f))]
+        # What is counted is the last noun (多少个国家级|高新区 counts 高新区: 国家级高企 are not them), or all of them
+        # as one word (高新技术|企业 as 高企).
+        counted = (asked.counted[-1], "".join(asked.counted))
+        figures = [f for f in figures if _names_any(counted, _clause_of(text, f))]
     for n in asked.per:
         figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
     if asked.increment:
         figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
+    if asked.magnitude:
+        figures = [f for f in figures if any(word in f.text for word in MAGNITUDE_WORDS[asked.magnitude])]
     if asked.level:
         figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])]
     if asked.share:

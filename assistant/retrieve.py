@@ -97,9 +97,23 @@ def _years(text: str) -> list[int]:
     """Years a question names: 2022, 2022年, and the short 22年 people type (not 22年来, 连续22年, 用了22年)."""
     years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
     for match in _SHORT_YEAR.finditer(text):
-        if not re.search(r"(?:连续|经过|历时|用了|花了|近|第|过去|已有|长达|达|超过|有)$", text[: match.start()]):
+        before = text[: match.start()]
+        if not re.search(r"(?:连续|经过|历时|用了|花了|近|第|过去|已有|长达|达|超过|有)$", before) and not _lasts(before):
             years.append(2000 + int(match.group(1)))
     return years
+
+
+# Verbs that take a time as a point, not a length (到30年, 截至22年底): after one, a short year is a year.
+_TO_A_POINT = frozenset(["到", "至", "截至", "截止", "在", "从", "于", "自", "是", "为", "到了"])
+
+
+def _lasts(before: str) -> bool:
+    """Does a short 30年 after these words say how long (再延长30年, 坚持20年), not which year? A verb right before it
+    (jieba's tag v) takes a length, unless it takes a point in time (到30年)."""
+    import jieba.posseg as pseg
+
+    words = pseg.lcut(before[-8:]) if before else []
+    return bool(words) and words[-1].flag.startswith("v") and words[-1].word not in _TO_A_POINT
 
 
 _SHORT_YEAR = re.compile(r"(?<![\d.])([0-4]\d)年(?!来|间|多|以来|内|前|后|代|的时间|里|左右)")

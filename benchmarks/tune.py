@@ -60,6 +60,13 @@ REPORTS = {
     "beijing2026": SHARED / "corpora" / "provinces-2026" / "2026-北京市-government-work-report.txt",
     "hainan2026": SHARED / "corpora" / "provinces-2026" / "2026-海南省-government-work-report.txt",
     "guizhou2026": SHARED / "corpora" / "provinces-2026" / "2026-贵州省-government-work-report.txt",
+    "anhui2026": SHARED / "corpora" / "provinces-2026" / "2026-安徽省-government-work-report.txt",
+    "guangxi2026": SHARED / "corpora" / "provinces-2026" / "2026-广西壮族自治区-government-work-report.txt",
+    "jilin2026": SHARED / "corpora" / "provinces-2026" / "2026-吉林省-government-work-report.txt",
+    "liaoning2026": SHARED / "corpora" / "provinces-2026" / "2026-辽宁省-government-work-report.txt",
+    "shaanxi2026": SHARED / "corpora" / "provinces-2026" / "2026-陕西省-government-work-report.txt",
+    "xinjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-新疆维吾尔自治区-government-work-report.txt",
+    "hunan2026": SHARED / "corpora" / "provinces-2026" / "2026-湖南省-government-work-report.txt",
 }
 
 MIN_GAIN = 0.005  # a value moves when it gains at least this share of the questions with one report left out

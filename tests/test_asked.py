@@ -258,3 +258,53 @@ def test_what_a_named_part_says_asks_for_its_items_and_which_pieces_is_not_money
     asked = read_question("报告里今年民生那部分都讲了哪几块")
     assert asked.wants_list and asked.unit != "元"
     assert read_question("一张票几块钱").unit == "元"
+
+
+def test_search_style_questions_ask_for_what_their_last_word_says():
+    # A question that ends on 时间 asks a date; 多长时间 a duration.
+    assert read_question("第七届立法会议员宣誓仪式的时间").kind == "date"
+    assert read_question("《我们的冬奥》的上映时间？").kind == "date"
+    assert read_question("这个项目用了多长时间").kind == "duration"
+    # 谁 as the subject or the end of a question asks a name; 费用是谁出的 asks a payer.
+    assert read_question("开幕式总导演是谁").kind == "person"
+    assert read_question("今年要推动几家企业IPO？都有谁").kind != "person"
+    assert read_question("谁是第一棒火炬手").kind == "person"
+    assert read_question("托育的费用是谁出的").kind != "person"
+    # A search typed without a question word, ending on a word of measure, asks that figure.
+    assert read_question("2021年宝马全球销量？").kind == "any"
+    assert read_question("澳大利亚运动员数量").kind == "any"
+    assert read_question("高新区的定位").kind == ""
+    # 第几部分 asks which part says it, not an ordinal.
+    assert read_question("零基预算这些要求在报告第几部分说的").kind == "section"
+
+
+def test_an_order_of_magnitude_asked_must_be_the_figures():
+    asked = read_question("重庆去年常住人口有多少万人")
+    assert asked.magnitude == "万"
+    assert not fitting_figures(asked, "每万城镇常住人口拥有社区工作者达到19.2人。")
+    assert fitting_figures(asked, "年末常住人口3190.47万人。")
+    assert fitting_figures(read_question("营收多少亿元"), "营业收入1.2万亿元。")
+
+
+def test_what_a_count_counts_is_its_last_noun():
+    asked = read_question("全国一共有多少个国家级高新区")
+    assert asked.counted[-1] == "高新区"
+    assert not fitting_figures(asked, "国家级高企超1200家。")
+    assert fitting_figures(asked, "全国共有国家级高新区178个。")
+
+
+def test_a_short_year_after_a_verb_of_lasting_is_a_length_of_time():
+    from assistant.retrieve import _years
+
+    assert _years("土地承包到期后再延长30年的试点") == []
+    assert _years("坚持20年") == []
+    assert _years("到30年要达到多少") == [2030]
+    assert _years("22年高新区产值") == [2022]
+
+
+def test_which_several_things_is_one_list_question():
+    from assistant.asked import several_things
+
+    assert several_things("要建哪几个枢纽") == "枢纽"
+    assert several_things("融入全国统一大市场说要建几个枢纽？分别是啥") == "枢纽"
+    assert several_things("2022年GDP多少") == ""

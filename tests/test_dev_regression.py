@@ -117,6 +117,10 @@ SETS = [
     ("tune/xinjiang2026-b.jsonl", "xinjiang2026", 0.87),
     ("tune/jilin2026-b.jsonl", "jilin2026", 0.81),
     ("tune/guangxi2026-b.jsonl", "guangxi2026", 0.91),
+    ("tune/seed14.jsonl", "seed", 0.93),
+    ("tune/hunan2026-b.jsonl", "hunan2026", 0.95),
+    ("tune/chongqing2026-b.jsonl", "chongqing2026", 0.89),
+    ("tune/henan2026-b.jsonl", "henan2026", 0.91),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
