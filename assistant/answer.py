@@ -405,7 +405,7 @@ class Answerer:
             listed = self._outline_answer(query, asked, weights, ranked, section_hits or hits, scope)
             if listed:
                 return listed
-        share, missing = self.matcher.missing(query, weights, scope)
+        share, missing = self.matcher.missing(query, weights, scope, GENERIC_LIST_PHRASE)
         if not any(len(w) > 2 or not w.isdigit() for w in (t.removeprefix("phr:") for t in weights)) and not query.context \
                 and query.lang == "zh":
             # Not one word of the question (but a small number) is in the reports (1+1等于几, 讲个笑话): nothing it asks

@@ -82,7 +82,7 @@ PLACE_CUES = re.compile(r"哪里|(?<![存所现实])在哪(?![些几项类方])|
 # passage with its whole heading path. Not a list of parts (分哪几部分) and not a place (在什么地方召开).
 # 哪一块 / 哪块 stands alone or before a word of saying (这属于报告哪一块, 哪块讲的), not before a noun (哪块地); 讲啥的部分
 # and 什么章节 ask the same with 什么/啥, and 在第几部分说的 with 第几 (not 分为什么部分, 有什么部分: the parts themselves).
-SECTION_CUES = re.compile(r"(?:哪|第几)(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
+SECTION_CUES = re.compile(r"(?:哪|第几)(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?:工作)?(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
                           r"(?<![为成括含有])(?:什么|啥)的?(?:部分|章节?|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
                           r"\b(?:which|what) (?:part|section|chapter)s?\b|where in the (?:report|document)", re.IGNORECASE)
 # The report's own numbering (第五部分, 第三块, 第二章): a part (一、) or a section of a part (（五）) named by its number,
@@ -105,7 +105,7 @@ GENERIC_LIST_PHRASE = re.compile(f"(?:{GENERIC_LIST_WORDS.pattern})+")
 ISSUER_WORDS = re.compile(r"(?:[省市区县州盟旗]|自治区|人民)?政府|国务院|管委会|工委|党工委|我们|咱们|本届政府")
 # A term made of a count and a name (五个更加注重, 六保, 十方面民生实事, 三大攻坚战): what it lists is asked for.
 NUMBERED_LIST = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:个|大|项|方面|类)?[\u4e00-\u9fff]{1,8}?[”\"」』]?"
-                           r"(?:具体|分别|主要|都)?(?:是|指|包括|包含|有)(?:哪些|哪几|什么|啥)")
+                           r"(?:具体|分别|主要|都)?(?:是|指|包括|包含|有)(?:哪些|哪几|什么|啥|哪[两二三四五六七八九十])")
 LIST_CUES = re.compile(
     rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})(?!的(?!{_STRUCTURE_NOUNS}))|哪几样|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
     rf"分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点|具体)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
@@ -148,6 +148,8 @@ CHANGE_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|下降
 # A share (占全国的比重是多少, 占比, 几成): a change (增长近15%) is not one. A figure is a change when one of these verbs
 # stands right before it, with at most a word of approximation between (增长近15%, 提高约3个百分点).
 SHARE_ASKED = re.compile(r"占(?P<whole>[^，,。？?]{0,12}?)的?(?:比重|比例|份额|百分之几|几成)|占比|几成")
+# How a clause says its figure is a share (工业投资占固定资产投资比重…35.5%, 占比, 比重达): not the change of a whole.
+SHARE_SAID = re.compile(r"占[^，,；;。]{0,16}?(?:比重|比例|份额)|占比|比重")
 # The wholes a share is commonly of: a share of one (占全疆装机64%) is not a share of another (占全国的比重).
 WHOLES = {"全国": "全国", "全省": "全省", "全市": "全市", "全区": "全区", "全疆": "全区", "全球": "全球", "全世界": "全球",
           "世界": "全球"}
@@ -180,6 +182,7 @@ class Asked:
     increment: bool = False  # 新增多少: the figure must be said to be new
     magnitude: str = ""  # 多少万人, 多少亿元: the figure must be written in that order of magnitude or a larger one
     share: bool = False  # 占…比重/占比/几成: the figure must not be a change
+    change: bool = False  # 增长了多少 with no word of a share: the figure must not be a share (占…比重从17.9%提升到35.5%)
     share_of: str = ""  # the whole a share is of (占全国的比重 → 全国, one of WHOLES): no other may be the figure's
     level: bool = False  # an amount or count asked with no word of change: the figure must not be a change
     # a bare 多少 that names no rate, share, change or target asks a level: a percentage that is not a change is some
@@ -276,6 +279,8 @@ def read_question(question: str, context: str = "") -> Asked:
     if asked.kind in ("percent", "any") and share and not CHANGE_ASKED.search(normalized):
         whole = WHOLE.search(share.group("whole") or "")
         asked = replace(asked, share=True, share_of=WHOLES[whole.group()] if whole else "")
+    if asked.kind == "percent" and not share and CHANGE_ASKED.search(normalized) and not SHARE_SAID.search(normalized):
+        asked = replace(asked, change=True)
     if asked.kind in ("amount", "count") and not CHANGE_ASKED.search(normalized):
         asked = replace(asked, level=True)
     # (Chinese questions only: English ones ask a share in too many ways, "how much of … can be deducted".) A
@@ -341,7 +346,8 @@ _SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|�
 # "Which N <things>" with the things named (打造哪五个环境, 哪三个中心): a sentence that lists N of them, each ending on
 # that word (政策环境、市场环境、…), answers.
 # Without the things named (分了13个领域，是哪13个？), a sentence that lists that many things (at least three) answers.
-COUNTED_THINGS = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})(?:个|项|种|大|类|条|张)([\u4e00-\u9fff]{1,2})?")
+# The measure word may be left out (是哪五化: 市场化、产业化、…), or be 件 (十件民生实事都是哪十件).
+COUNTED_THINGS = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})(?:个|项|种|大|类|条|张|件)?([\u4e00-\u9fff]{1,2})?")
 MIN_UNNAMED_COUNT = 3
 
 
@@ -442,6 +448,8 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         figures = [f for f in figures if not CHANGE_BEFORE.search(text[: f.start])]
     if asked.share:
         figures = [f for f in figures if not CHANGED_BEFORE.search(text[: f.start])]
+    if asked.change:
+        figures = [f for f in figures if not SHARE_SAID.search(_clause_of(text, f))]
     if asked.share_of:
         # only when the figure's clause names another whole: a clause that names none may be of the one asked
         figures = [f for f in figures

@@ -219,12 +219,15 @@ class TopicMatcher:
         parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
         return bool(parts) and all(self.in_scope(p, scope) for p in parts)
 
-    def missing(self, query: Query, weights: Topic, scope: frozenset[str] | None = None) -> tuple[float, list[str]]:
+    def missing(self, query: Query, weights: Topic, scope: frozenset[str] | None = None,
+                generic: re.Pattern | None = None) -> tuple[float, list[str]]:
         """Share of the question's topic, by weight, that the reports in scope never mention (nouns such as GDP,
-        主任, 人口), and those words. English questions are judged by their dictionary terms and vectors instead."""
+        主任, 人口), and those words; not the words `generic` matches whole (这些内容: a word for "the things asked",
+        no topic). English questions are judged by their dictionary terms and vectors instead."""
         if query.lang == "en":
             return 0.0, []
-        missing = sorted({w for w in textmod.topic_nouns(query.text) if not self.mentioned(w, scope)})
+        missing = sorted({w for w in textmod.topic_nouns(query.text) if not self.mentioned(w, scope)
+                          and not (generic and generic.fullmatch(w))})
         if any(query.english_terms) and missing:
             missing = [w for w in missing if not re.fullmatch(r"[a-z0-9&\-]+", w)]  # looked up in the dictionary
         present = sum(v for t, v in weights.items() if t in query.tokens)

@@ -308,3 +308,19 @@ def test_which_several_things_is_one_list_question():
     assert several_things("要建哪几个枢纽") == "枢纽"
     assert several_things("融入全国统一大市场说要建几个枢纽？分别是啥") == "枢纽"
     assert several_things("2022年GDP多少") == ""
+
+
+def test_which_n_things_may_leave_out_the_measure_word():
+    assert counted_things("报告老提“五化”进程，到底是哪五化") == (5, "化")
+    assert counted_things("今年的十件民生实事都是哪十件") == (10, "")
+    asked = read_question("今年的十件民生实事都是哪十件")
+    assert asked.wants_list and asked.count == 10
+    assert read_question("中老铁路搞“一地两检”是放在今年哪块工作里说的？").kind == "section"
+
+
+def test_a_change_asked_is_not_answered_by_a_share():
+    asked = read_question("去年固定资产投资增长了多少")
+    assert asked.change
+    assert not fitting_figures(asked, "工业投资占固定资产投资比重从17.9%提升到35.5%。")
+    assert fitting_figures(asked, "固定资产投资增长5.1%。")
+    assert not read_question("高技术产业占比提高了多少").change

@@ -121,6 +121,10 @@ SETS = [
     ("tune/hunan2026-b.jsonl", "hunan2026", 0.95),
     ("tune/chongqing2026-b.jsonl", "chongqing2026", 0.89),
     ("tune/henan2026-b.jsonl", "henan2026", 0.91),
+    ("tune/seed15.jsonl", "seed", 0.93),
+    ("tune/yunnan2026-b.jsonl", "yunnan2026", 0.83),
+    ("tune/guizhou2026-b.jsonl", "guizhou2026", 0.83),
+    ("tune/ningxia2026-b.jsonl", "ningxia2026", 0.85),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
