@@ -19,6 +19,8 @@ from .asked import (
     GENERIC_LIST_PHRASE,
     ISSUER_WORDS,
     OWN_QUESTION_WORD,
+    PROBLEM_WORDS,
+    PROBLEMS_ANNOUNCED,
     Asked,
     _names_any,
     asks_several,
@@ -581,6 +583,9 @@ class Answerer:
                 heading = 1.0
             else:
                 heading = self.matcher.coverage(node.heading, node.part, named)[0] if named else 0.0
+                if heading <= 0 and PROBLEMS_ANNOUNCED.search(node.heading) and any(
+                        PROBLEM_WORDS.search(t) for t in named):
+                    heading = 1.0  # 我们也清醒认识到：… is the block of problems a question about 问题/困难 asks for
             if heading <= 0:
                 continue  # a block is asked about by name: no word of its heading in the question, not this block
             titles = max(self.matcher.coverage(item.title, "", named)[0] for item in node.items) if named else 0.0

@@ -92,6 +92,10 @@ ORDINAL_CUES = re.compile(r"第几|几等|排名|名次|哪一届|第多少|whic
 # A list of items: 哪些/哪几 + a word for parts of a work plan, or "分成/分为 几…", or a count word (两方面). Not
 # "哪些领域的孵化器": there the noun after 的 is what is asked for.
 _PROBLEM_NOUNS = "问题|不足|短板|困难|挑战"
+PROBLEM_WORDS = re.compile(_PROBLEM_NOUNS)
+# How a government report opens its list of problems without naming them (我们也清醒认识到：A；B；…): such a lead-in
+# names the block a question about 问题 / 不足 / 困难 asks for.
+PROBLEMS_ANNOUNCED = re.compile(r"清醒(?:地)?(?:认识|看)到|(?:也|还|同时)(?:要|应|必须)?(?:清醒)?(?:看到|认识到)")
 _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件(?:大)?事|大事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
                     f"路径|思路|抓手|方向|行动|工程|招|手段|办法|{_PROBLEM_NOUNS}")
 # The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些): they name no block, so a
