@@ -22,11 +22,11 @@ from .asked import (
     PROBLEM_WORDS,
     PROBLEMS_ANNOUNCED,
     Asked,
-    _names_any,
     asks_several,
     counted_things,
     has_person,
     holds_answer,
+    names_any,
     numbered_part,
     read_question,
     several_things,
@@ -61,8 +61,7 @@ TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计
 PRESENT_WORDS = re.compile(r"现在|目前|当前|眼下|如今|至今|现有")
 SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signature")
 # A sentence that ends on a question mark asks (2022北京冬奥会开幕式总导演是谁?): it repeats a question, it answers none.
-# A sentence that asks (ends on ？) answers nothing; a ? right after 、 or ， stands for a character the text lost
-# (洞庭湖区…、?水灌区: the sentence was cut there), not for a question.
+# A ? right after 、 or ， stands for a character the text lost (洞庭湖区…、?水灌区: the sentence was cut there).
 ASKING_SENTENCE = re.compile(r"(?<![、，,；;：:（(“])[?？][”’」』)）\s]*$")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
@@ -492,14 +491,12 @@ class Answerer:
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
         top = max((weights[t] for t in anchors), default=0.0)
         specific = tuple(t for t in anchors if weights[t] >= top)
-        if (status == "answered" and asked.wants_figure and specific
-              and self._near_miss(asked, specific, quotes)):
+        missed = self._not_about(asked, specific, quotes) if status == "answered" and asked.wants_figure and specific else []
+        if missed:
             # The question's most specific word (进出口 in 进出口总额, 价格 in 居民消费价格涨幅) names what is measured: a
             # figure about something else the question also says (总额, 消费) is a near miss, not the answer.
             status = "partial"
-            unheld = [t for t in specific if not any(holds_answer(asked, q, (t,)) for _, q in quotes)]
-            unheld = _said_apart(asked, unheld, quotes) or unheld
-            shown = "、".join(_as_asked(weights.named.get(t, [t.split(":", 1)[-1]])[0], query.text) for t in unheld)
+            shown = "、".join(_as_asked(weights.named.get(t, [t.split(":", 1)[-1]])[0], query.text) for t in missed)
             note = f"报告没有给出“{shown}”的这项数字，下面是相关内容。"
         confidence = self.confidence(chosen[0]) - self.settings.partial_penalty * (status == "partial")
         return self._compose(query, quotes, status, note, confidence)
@@ -568,24 +565,19 @@ class Answerer:
         whole_part = not named and bool(query.years or query.relative_years or query.period)
         best_node, best_score = None, -np.inf
         nodes = self.outline.nodes(scope)
-        fits = {id(node): self.part_fit(query, node.items[0].paragraph) for node in nodes}
+        fits = [self.part_fit(query, node.items[0].paragraph) for node in nodes]
+        asks_problems = any(PROBLEM_WORDS.search(t) for t in named)
+        headings = [self._heading_match(node, named, asks_problems) if named else 0.0 for node in nodes]
         # A block of the year asked that the question names by its heading (2022年招商引资的思路: the plan's 招商 block)
         # leaves no place to a block of another year, however close its vector.
-        of_year = named and any(fits[id(node)][0] > 0 and self.matcher.coverage(node.heading, node.part, named)[0] > 0
-                                for node in nodes)
-        for node in nodes:
-            year_fit, period_fit = fits[id(node)]
+        of_year = any(fit[0] > 0 and heading > 0 for fit, heading in zip(fits, headings))
+        for node, (year_fit, period_fit), heading in zip(nodes, fits, headings):
             if of_year and year_fit < 0:
                 continue
             if whole_part:
                 if node.heading != node.part or max(year_fit, period_fit) <= 0:
                     continue
                 heading = 1.0
-            else:
-                heading = self.matcher.coverage(node.heading, node.part, named)[0] if named else 0.0
-                if heading <= 0 and PROBLEMS_ANNOUNCED.search(node.heading) and any(
-                        PROBLEM_WORDS.search(t) for t in named):
-                    heading = 1.0  # 我们也清醒认识到：… is the block of problems a question about 问题/困难 asks for
             if heading <= 0:
                 continue  # a block is asked about by name: no word of its heading in the question, not this block
             titles = max(self.matcher.coverage(item.title, "", named)[0] for item in node.items) if named else 0.0
@@ -613,15 +605,21 @@ class Answerer:
                 best_node = self.outline.section(best_node, best_node.items[n]) or best_node
         return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
 
+    def _heading_match(self, node: Node, named: Topic, asks_problems: bool) -> float:
+        """How well a block's heading says what the question names; a lead-in that opens a list of problems without
+        naming them (我们也清醒认识到：…) says it fully for a question about 问题 / 困难 / 不足."""
+        heading = self.matcher.coverage(node.heading, node.part, named)[0]
+        return 1.0 if heading <= 0 and asks_problems and PROBLEMS_ANNOUNCED.search(node.heading) else heading
+
     @staticmethod
-    def _near_miss(asked: Asked, specific: tuple[str, ...], quotes: list[tuple[Hit, str]]) -> bool:
-        """Is the figure of the quotes about something else than the question's most specific words? So when none
-        of them stands by a figure of the asked kind, or when one the quotes do say stands by none (半导体和集成电路
-        …增速均超过两位数 next to 平板显示产业实现产值1543.7亿元: the output given is another industry's)."""
-        held = [t for t in specific if any(holds_answer(asked, q, (t,)) for _, q in quotes)]
-        if not held:
-            return True
-        return bool(_said_apart(asked, [t for t in specific if t not in held], quotes))
+    def _not_about(asked: Asked, specific: tuple[str, ...], quotes: list[tuple[Hit, str]]) -> list[str]:
+        """The question's most specific words that the figure of the quotes is not about, empty when it is about
+        them: all of them when none stands by a figure of the asked kind, else those a quote of the figure's paragraph
+        says without one (半导体和集成电路…增速均超过两位数 next to 平板显示产业实现产值1543.7亿元: the output given is
+        another industry's)."""
+        unheld = [t for t in specific if not any(holds_answer(asked, q, (t,)) for _, q in quotes)]
+        apart = _said_apart(asked, unheld, quotes)
+        return (apart or unheld) if len(unheld) == len(specific) else apart
 
     def _things_listed(self, query: Query, thing: str, scope: frozenset[str] | None) -> Node | None:
         """The list whose every item names the thing asked (哪几个枢纽: 建设…物流通道枢纽、…消费商贸枢纽、…), the one
@@ -925,10 +923,11 @@ def _said_apart(asked: Asked, words: list[str], quotes: list[tuple[Hit, str]]) -
     one (半导体和集成电路…增速均超过两位数 after 平板显示产业实现产值1543.7亿元): the figure given is of something else."""
     import jieba.posseg as pseg
 
-    giving = {hit.paragraph.id for hit, q in quotes if holds_answer(asked, q)}
-    apart = " ".join(q for hit, q in quotes if hit.paragraph.id in giving and not holds_answer(asked, q))
+    holding = [holds_answer(asked, q) for _, q in quotes]
+    giving = {hit.paragraph.id for (hit, _), held in zip(quotes, holding) if held}
+    apart = " ".join(q for (hit, q), held in zip(quotes, holding) if hit.paragraph.id in giving and not held)
     nouns = [w for w in words if any(pair.flag.startswith("n") for pair in pseg.lcut(w.split(":", 1)[-1]))]
-    return [w for w in nouns if apart and _names_any((w,), apart)]
+    return [w for w in nouns if apart and names_any((w,), apart)]
 
 
 def _as_asked(word: str, question: str) -> str:

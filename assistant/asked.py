@@ -419,7 +419,7 @@ def _clause_of(text: str, figure: Figure) -> str:
     return text[start : figure.end + (end.start() if end else 0)]
 
 
-def _names_any(words: tuple[str, ...], text: str) -> bool:
+def names_any(words: tuple[str, ...], text: str) -> bool:
     """Does the text say one of the words (or a synonym of it: 高企 for 高新技术企业)?"""
     normalized = normalize(text)
     keys = set(synonym_keys(normalized))
@@ -441,7 +441,7 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         # What is counted is the last noun (多少个国家级|高新区 counts 高新区: 国家级高企 are not them), or all of them
         # as one word (高新技术|企业 as 高企).
         counted = (asked.counted[-1], "".join(asked.counted))
-        figures = [f for f in figures if _names_any(counted, _clause_of(text, f))]
+        figures = [f for f in figures if names_any(counted, _clause_of(text, f))]
     for n in asked.per:
         figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
     if asked.increment:
@@ -463,7 +463,7 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         figures = [f for f in figures if (asked.target if CHANGE_BEFORE.search(text[: f.start]) else f.kind != "percent")]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
-        figures = [f for f in figures if _names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]
+        figures = [f for f in figures if names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]
     return figures
 
 
