@@ -26,7 +26,7 @@ from .figures import Figure, find_figures
 from .retrieve import PERIOD_WORDS, Retriever, split_question, understand
 from .scope import named_reports, names_a_report, profiles, resolve
 from .settings import Settings, default_settings
-from .text import not_a_question, topic_nouns
+from .text import not_a_question, topic_nouns, without_asides
 
 __all__ = ["MAX_QUESTION_CHARS", "Answer", "Assistant", "FigureRow", "compare_figures", "figures_matching", "measure_key",
            "recurring_measures", "validate_question"]
@@ -127,6 +127,8 @@ class Assistant:
         self.settings = settings or default_settings()
         self.retriever = Retriever(index, embedder, self.settings)
         self.answerer = Answerer(index, self.settings)
+        # An English word's senses are the ones these reports use most (grow → 增长, not 生育).
+        index.english.use_frequencies(self.answerer.matcher.document_frequency)
         self.profiles = profiles(index)
         self._level_of = {p.key: p.level for p in self.profiles}
         self._year_of = {d.key: d.issue_year for d in index.documents}
@@ -176,6 +178,7 @@ class Assistant:
         except ValueError as exc:
             return Answer(text, "invalid", str(exc), note=str(exc))
         clean_history = _history(history)
+        text = without_asides(text)  # 用大白话给我捋一捋 asks how to be told, nothing about the report
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         query = understand(text, clean_history, self.index.english)

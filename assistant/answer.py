@@ -163,6 +163,15 @@ class Candidate:
     score: float = 0.0
 
 
+
+# How an item is numbered in front of its words: 一是, （一）, 1., 第一,.
+ITEM_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第[一二三四五六七八九十]+[，,、]?)")
+
+
+def _lists_sections(node: Node) -> bool:
+    """Are the node's items its part's sections (（一）…（八）), not items inside a paragraph or a section?"""
+    return all(item.title == item.paragraph.section for item in node.items)
+
 class Answerer:
     """Turns retrieved paragraphs into an Answer.
 
@@ -435,9 +444,11 @@ class Answerer:
             if len(whole) > len(chosen):
                 chosen = whole
         own = self.matcher.own_topic(query, weights)
+        several = asks_several(query.text)
         # A list question's sentence is its list (不平衡不充分…；生态环境…；民生保障…): each clause is an item, none is trimmed.
         quotes = [(c.hit, c.sentence if asked.wants_list else
-                   trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors, self.settings))
+                   trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors, self.settings,
+                        several))
                   for c in chosen]
         quotes = [pair for hit, quote in quotes for pair in self._completed(hit, quote, asked.wants_list)]
         status, note = "answered", ""
@@ -571,11 +582,16 @@ class Answerer:
         # A block of the year asked that the question names by its heading (2022年招商引资的思路: the plan's 招商 block)
         # leaves no place to a block of another year, however close its vector.
         of_year = any(fit[0] > 0 and heading > 0 for fit, heading in zip(fits, headings))
+        # A part asked for as a whole (2026年主要干哪几块大事) is asked for by its sections when it has them, not by a
+        # run of items in its own opening (——坚定信心…；——把握政策取向…: how the work is to be done).
+        sectioned = {(n.doc, n.part) for n in nodes if n.heading == n.part and _lists_sections(n)} if whole_part else set()
         for node, (year_fit, period_fit), heading in zip(nodes, fits, headings):
             if of_year and year_fit < 0:
                 continue
             if whole_part:
                 if node.heading != node.part or max(year_fit, period_fit) <= 0:
+                    continue
+                if (node.doc, node.part) in sectioned and not _lists_sections(node):
                     continue
                 heading = 1.0
             if heading <= 0:
@@ -625,8 +641,18 @@ class Answerer:
         """The list whose every item names the thing asked (哪几个枢纽: 建设…物流通道枢纽、…消费商贸枢纽、…), the one
         closest to the question by its heading's and its items' vectors; None when no list names it in every item."""
         best, best_sim = None, -np.inf
+        quoted = thing.startswith("“")
+        thing = thing.strip("“”")
+
+        def names(title: str) -> bool:
+            head = re.split(r"[，,。]", title, maxsplit=1)[0]
+            # A quoted piece is how each item opens or ends (几个“动”: 优势联动、龙头带动; 几个“要加强”: 要加强政治建设),
+            # not a word somewhere inside it.
+            head = ITEM_ORDINAL.sub("", head)
+            return head.endswith(thing) or head.startswith(thing) if quoted else thing in head
+
         for node in self.outline.nodes(scope):
-            if len(node.items) < 2 or not all(thing in re.split(r"[，,]", item.title, maxsplit=1)[0] for item in node.items):
+            if len(node.items) < 2 or not all(names(item.title) for item in node.items):
                 continue
             sim = max(float(node.vector @ query.vector), *(float(item.vector @ query.vector) for item in node.items))
             if sim > best_sim:

@@ -46,7 +46,7 @@ _UNIT_WORDS = frozenset(_COUNT_UNITS.split("|")) | {"元", "年"}
 SPAN_CUES = re.compile(r"(?:过去|近|这|最近|前)(?:几|五|十|两|三|些)年|近年|(?:几|五|十|两|三)年(?:来|间|下来|里)|这些年|年均(?!浓度)|"
                        r"年平均|历年|(?:past|last) (?:few|five|ten|several) years|annual average|average annual|"
                        r"on average each year", re.IGNORECASE)
-AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)|\barea\b|square")
+AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)\b(?!.*\b(?:economy|gdp)\b)|\barea\b|square")
 MONEY_UNIT = re.compile(r"(?:多少|(?<!哪)几)(?:万亿|万|亿|千|百)?(?:元|钱|块)|多少万亿|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
 PERCENT_CUES = re.compile(
     r"百分之|百分比|比例|比重|占比|占.{0,8}(?:多少|几成)|增长了?多少|增加了?多少(?![家个项名人])|下降了?多少|提高了?多少|"
@@ -56,7 +56,8 @@ PERCENT_CUES = re.compile(
 AMOUNT_CUES = re.compile(
     r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|总共|合计|大概|约|大约){0,3}"
     r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)|"
-    r"\bwhat (?:was|is|were|are) (?:the )?(?:[\w'’]+[ -]){0,6}(?:output|revenue|investment|income|budget|spending|value|capital)\b"
+    r"\bwhat (?:was|is|were|are) (?:the )?(?:[\w'’]+[ -]){0,6}(?:output|revenue|investment|income|budget|spending|value|capital|gdp|economy)\b|"
+    r"\bhow (?:big|large)\b.*\b(?:economy|gdp)\b|\btotal (?:gdp|output|revenue|investment)\b"
 )
 # A question that ends on 数量 / 人数 (运动员数量, 死亡人数) asks a figure as 多少 does.
 ANY_FIGURE_CUES = re.compile(r"(?:数量|人数|数目|总数)[?？]?$|多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|什么水平|多高的?水平|什么程度|"
@@ -82,7 +83,7 @@ PLACE_CUES = re.compile(r"哪里|(?<![存所现实])在哪(?![些几项类方])|
 # passage with its whole heading path. Not a list of parts (分哪几部分) and not a place (在什么地方召开).
 # 哪一块 / 哪块 stands alone or before a word of saying (这属于报告哪一块, 哪块讲的), not before a noun (哪块地); 讲啥的部分
 # and 什么章节 ask the same with 什么/啥, and 在第几部分说的 with 第几 (not 分为什么部分, 有什么部分: the parts themselves).
-SECTION_CUES = re.compile(r"(?:哪|第几)(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?:工作)?(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
+SECTION_CUES = re.compile(r"(?:哪|第几)(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?:工作|内容)?(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
                           r"(?<![为成括含有])(?:什么|啥)的?(?:部分|章节?|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
                           r"\b(?:which|what) (?:part|section|chapter)s?\b|where in the (?:report|document)", re.IGNORECASE)
 # The report's own numbering (第五部分, 第三块, 第二章): a part (一、) or a section of a part (（五）) named by its number,
@@ -367,14 +368,16 @@ def counted_things(question: str) -> tuple[int, str] | None:
 
 # "Which several X" with no number (要建哪几个枢纽, 几个枢纽？分别是啥): the things asked are named each by an item of
 # a list, every item naming X (建设…物流通道枢纽。建设…消费商贸枢纽。…).
+# The thing may be quoted, a piece each item opens or ends on (那几个“动”分别是啥: 优势联动、龙头带动、…; 哪几个“要加强”).
 SEVERAL_THINGS = re.compile(r"哪(?:几|些)(?:个|项|种|类|条|大)?([\u4e00-\u9fff]{2})(?=[?？。!！，,]|$|分别|都|具体)|"
-                            r"几(?:个|项|种|类|条|大)([\u4e00-\u9fff]{2})[?？，,]?(?:分别|具体|都)(?:是|有|包括|指)")
+                            r"几(?:个|项|种|类|条|大)([\u4e00-\u9fff]{2})[?？，,]?(?:分别|具体|都)(?:是|有|包括|指)|"
+                            r"几(?:个|项|种|类|条|大)?[“\"]([\u4e00-\u9fff]{1,4})[”\"]")
 
 
 def several_things(question: str) -> str:
     """枢纽 for 要建哪几个枢纽 or 几个枢纽？分别是啥, else ""."""
     found = SEVERAL_THINGS.search(normalize(question).replace("啥", "什么"))
-    return (found.group(1) or found.group(2)) if found else ""
+    return (found.group(1) or found.group(2) or f"“{found.group(3)}”") if found else ""
 
 
 def numbered_part(question: str) -> int | None:

@@ -83,6 +83,10 @@ class TopicMatcher:
             return self.in_corpus(word)
         return any(self._in_report(word, doc) for doc in scope)
 
+    def document_frequency(self, token: str) -> int:
+        """The number of paragraphs whose tokens hold this one."""
+        return self._df.get(token, 0)
+
     def idf(self, token: str, df: int | None = None) -> float:
         """IDF of a token over the paragraphs, or of a given paragraph count `df`."""
         df = self._df.get(token, 0) if df is None else df

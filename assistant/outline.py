@@ -45,6 +45,8 @@ MAX_SENTENCE_ITEM = 80  # ...and so are the sentences of a list, each an item
 # ...and says that several things follow (仍然不少, 存在一些问题): any other sentence before a ；-sentence is prose.
 # 目标: a report's targets are announced so (主要预期目标是：…).
 ANNOUNCES = re.compile(r"一些|不少|以下|如下|几个|几方面|诸多|许多|问题|不足|短板|困难|挑战|差距|目标")
+# A sentence that answers the list before it (对这些问题，我们将高度重视…; 对此, 针对上述…) rather than adding to it.
+RESPONDS = re.compile(r"(?:对|针对|面对|对于)(?:这些|此|上述|以上)")
 # Sentences or ；-clauses of a paragraph, each with its offset: the units a parallel list (排比) is made of.
 _SEGMENT = re.compile(r"[^。；;！!？?]+")
 
@@ -296,6 +298,8 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
             # ...or by the short sentences after it, to the end of the paragraph (还存在不少老问题。A。B。C。).
             for n, before in enumerate(p.sentences):
                 rest = p.sentences[n + 1:]
+                closing = next((k for k, x in enumerate(rest) if k and RESPONDS.match(x.text)), None)
+                rest = rest[:closing] if closing else rest
                 lead_in = before.text.rstrip("。：:")
                 if not ANNOUNCES.search(lead_in):
                     continue
@@ -311,12 +315,26 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
             for colon in re.finditer(r"[：:]", p.text):
                 start = max(p.text.rfind("。", 0, colon.start()) + 1, 0)
                 lead_in = p.text[start : colon.start()].strip()
+                if not ANNOUNCES.search(lead_in) and start > 0:
+                    # 主要是：… says no more than "namely"; the sentence before it announces the list (…老问题、新挑战
+                    # 仍然不少。主要是：A。B。C。).
+                    before = max(p.text.rfind("。", 0, start - 1) + 1, 0)
+                    if ANNOUNCES.search(p.text[before:start]):
+                        start, lead_in = before, p.text[before : colon.start()].strip()
                 pieces = [(m.start(), m.group().strip().rstrip("。")) for m in re.finditer(r"[^。]+。?", p.text[colon.end():])]
                 pieces = [(colon.end() + at, piece) for at, piece in pieces if piece]
+                # A sentence that turns back to them (对这些问题，我们将…) closes the list: it is no item of it.
+                closing = next((n for n, (_, piece) in enumerate(pieces) if n and RESPONDS.match(piece)), None)
+                pieces = pieces[:closing] if closing else pieces
                 if len(pieces) < MIN_ENUMERATION and pieces:
-                    # ...or the ，-clauses of the one sentence after it (主要是：产业转型任务依然紧迫，创新能力不够强，…。)
-                    first_at, first = pieces[0]
-                    pieces = [(first_at + m.start(), m.group().strip()) for m in re.finditer(r"[^，,]+", first)]
+                    # ...or the ，-clauses of the sentences after it (主要是：产业转型任务依然紧迫，创新能力不够强，…。)
+                    # A later sentence goes on with the list while it is like the first, with figures (targets) or
+                    # without (problems: …，作风建设还需进一步加强。); 细颗粒物浓度下降5%。 after a list of problems is
+                    # the report going on to something else.
+                    figured = [bool(re.search(r"\d", piece)) for _, piece in pieces]
+                    kept = pieces[: next((n for n, f in enumerate(figured) if f != figured[0]), len(pieces))]
+                    pieces = [(at + m.start(), m.group().strip()) for at, piece in kept
+                              for m in re.finditer(r"[^，,]+", piece)]
                 elif any(len(piece) > MAX_SENTENCE_ITEM for _, piece in pieces):
                     # ...or, when a sentence is too long to be one item, the ，；-clauses of them all (预期目标是：A，B。C。)
                     pieces = [(at + m.start(), m.group().strip()) for at, piece in pieces

@@ -276,6 +276,34 @@ CODE_LIKE = re.compile(r"--\s*$|;\s*--|/\*|\*/|<\s*/?\s*(?:script|img|iframe|svg
                        r"\b(?:eval|exec|import|function|def|print|alert|console\.log)\s*\(", re.IGNORECASE)
 
 
+# A clause that only asks how to be told (用大白话给我捋一捋, 简单说说, 帮我总结一下吧): it names nothing the report is
+# asked about, so a question's words are read without it. Only a whole clause before or after the question goes.
+_ASIDE = re.compile(r"(?:请|麻烦)?你?(?:简单|简要|通俗|详细|具体|大概|好好)?地?(?:给我|帮我|跟我|为我|替我|给大家)?"
+                    r"(?:用(?:大白话|白话|通俗的?(?:话|语言)|简单的?(?:话|语言)|一句话|几句话|人话))?"
+                    r"(?:给我|帮我|跟我|为我|替我|给大家)?(?:简单|简要|通俗|详细|具体|大概|好好)?地?"
+                    r"(?:讲|说|捋|解释|总结|概括|列|介绍|梳理|盘点|科普|聊)(?:一?[讲说捋列聊]|一下|一遍|清楚|明白|下)?看?"
+                    r"(?:吧|呗|呀|啊|哈|呢|好吗|行吗|可以吗|好不好)?")
+_CLAUSE_END = re.compile(r"[，,。！!？?；;~～]+")
+
+
+def without_asides(text: str) -> str:
+    """The question without a leading or trailing clause that only asks how to be told (see _ASIDE)."""
+    pieces = [p for p in _CLAUSE_END.split(text) if p.strip()]
+    if len(pieces) < 2:
+        return text
+    first, last = pieces[0].strip(), pieces[-1].strip()
+    if _ASIDE.fullmatch(last):
+        cut = text.rfind(pieces[-1])
+        rest = text[:cut].rstrip().rstrip("，,；;~～ ")
+        return rest if re.search(r"[\u4e00-\u9fff]", rest) else text
+    if _ASIDE.fullmatch(first):
+        rest = text[text.find(pieces[0]) + len(pieces[0]):]
+        rest = _CLAUSE_END.sub("", rest[:1]) + rest[1:] if rest else rest
+        rest = rest.lstrip("，,。！!？?；;~～ ")
+        return rest if re.search(r"[\u4e00-\u9fff]", rest) else text
+    return text
+
+
 def not_a_question(text: str) -> str:
     """"greeting", "code" or "word" (a lone English word) when the text is that rather than a question about a
     report, else ""."""

@@ -7,6 +7,7 @@ Not for choosing the sentence (answer.py).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .asked import Asked, holds_answer
 from .match import Topic, TopicMatcher
@@ -32,10 +33,14 @@ def _parts(sentence: str, splitter: re.Pattern) -> list[str]:
 
 
 def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
-         similarity: dict[str, float] | None = None, anchors: tuple[str, ...] = (), settings: Settings | None = None) -> str:
+         similarity: dict[str, float] | None = None, anchors: tuple[str, ...] = (), settings: Settings | None = None,
+         several: bool = False) -> str:
     """Keep the clauses that match the question, contiguous. Parts split by ； are always weighed (they usually hold
     different facts: 平板显示…7.7%;计算机…15.1%); comma clauses only when the sentence is long. `similarity` gives
-    the vector similarity to the question of the clauses that have vectors (the ；-parts of long sentences)."""
+    the vector similarity to the question of the clauses that have vectors (the ；-parts of long sentences). A
+    question that asks `several` figures (GDP总量和人均GDP各是多少) keeps every clause that holds a figure of the
+    asked kind and matches it well enough: the clause of 人均地区生产总值 holds all the words the one of 地区生产总值
+    does, and still answers only one of the two."""
     similarity = similarity or {}
     settings = settings or default_settings()
     for splitter, limit in ((CLAUSE_SPLIT, 0), (COMMA_SPLIT, MAX_QUOTE_CHARS)):
@@ -46,6 +51,10 @@ def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
             continue
         covers = [matcher.coverage(p, "", weights) for p in parts]
         fits = [_fit(asked, p, anchors) for p in parts]
+        if several:
+            # Each figure asked has its own words: a clause about one of them need not hold the other's (人均), nor be per head.
+            loose = replace(asked, per=())
+            fits = [f if f > 0 or c[0] <= 0 else _fit(loose, p, ()) for f, c, p in zip(fits, covers, parts, strict=True)]
         scored = [c[0] + settings.clause_kind_bonus * f for c, f in zip(covers, fits, strict=True)]
         sims = [similarity.get(p) for p in parts]
         if sum(s is not None for s in sims) >= 2:
@@ -63,7 +72,7 @@ def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
         # Another clause stays if it answers part of the question that the best one does not (a second figure asked
         # for), or answers it about as well.
         keep = [i for i, s in enumerate(scored) if i == best or (s >= settings.keep_share * scored[best] > 0 and (
-            covers[i][1] - covers[best][1] or s >= settings.same_share * scored[best]))]
+            covers[i][1] - covers[best][1] or s >= settings.same_share * scored[best] or several and fits[i] > 0))]
         trimmed = "".join(parts[min(keep) : max(keep) + 1]).rstrip(",，;；")
         if not re.search(r"[。！？!?]$", trimmed):
             trimmed += "。"

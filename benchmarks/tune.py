@@ -67,6 +67,10 @@ REPORTS = {
     "shaanxi2026": SHARED / "corpora" / "provinces-2026" / "2026-陕西省-government-work-report.txt",
     "xinjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-新疆维吾尔自治区-government-work-report.txt",
     "hunan2026": SHARED / "corpora" / "provinces-2026" / "2026-湖南省-government-work-report.txt",
+    "hubei2026": SHARED / "corpora" / "provinces-2026" / "2026-湖北省-government-work-report.txt",
+    "jiangxi2026": SHARED / "corpora" / "provinces-2026" / "2026-江西省-government-work-report.txt",
+    "shandong2026": SHARED / "corpora" / "provinces-2026" / "2026-山东省-government-work-report.txt",
+    "heilongjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-黑龙江省-government-work-report.txt",
 }
 
 MIN_GAIN = 0.005  # a value moves when it gains at least this share of the questions with one report left out

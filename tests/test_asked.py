@@ -308,6 +308,8 @@ def test_which_several_things_is_one_list_question():
     assert several_things("要建哪几个枢纽") == "枢纽"
     assert several_things("融入全国统一大市场说要建几个枢纽？分别是啥") == "枢纽"
     assert several_things("2022年GDP多少") == ""
+    # a quoted piece that each item ends on (优势联动、龙头带动、…)
+    assert several_things("今年招商工作那几个“动”分别是啥") == "“动”"
 
 
 def test_which_n_things_may_leave_out_the_measure_word():

@@ -125,6 +125,11 @@ SETS = [
     ("tune/yunnan2026-b.jsonl", "yunnan2026", 0.83),
     ("tune/guizhou2026-b.jsonl", "guizhou2026", 0.83),
     ("tune/ningxia2026-b.jsonl", "ningxia2026", 0.85),
+    ("tune/seed16.jsonl", "seed", 0.95),
+    ("tune/hubei2026-c.jsonl", "hubei2026", 0.91),
+    ("tune/jiangxi2026-c.jsonl", "jiangxi2026", 0.95),
+    ("tune/shandong2026-c.jsonl", "shandong2026", 0.95),
+    ("tune/heilongjiang2026-c.jsonl", "heilongjiang2026", 0.89),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.

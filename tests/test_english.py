@@ -115,3 +115,20 @@ def test_the_degree_word_of_how_and_words_of_relative_time_are_not_looked_up():
     assert "快速" not in terms.lookup("What was the GDP in 2025 and how fast did it grow?")
     assert not {"持续", "永久"} & set(terms.lookup("how much grain did the province produce last year"))
     assert "快速" in terms.lookup("Which industries saw fast growth?")
+
+
+def test_statistical_indicators_reach_the_words_reports_write_for_them():
+    terms = EnglishTerms(build_dictionary({"粮食", "产量", "地区生产总值", "生产总值", "人均", "进出口", "外资", "森林覆盖率"}))
+    assert "粮食" in terms.lookup("How much grain did the province harvest?")  # CC-CEDICT's grain is 粮, never written alone
+    assert "地区生产总值" in terms.lookup("What was the province's total GDP?")  # a province's GDP is 地区生产总值
+    assert {"人均", "地区生产总值"} <= set(terms.lookup("what's the per capita GDP now"))
+    assert "外资" in terms.lookup("How much foreign capital was used?")
+    assert "森林覆盖率" in terms.lookup("What is the forest coverage rate?")
+
+
+def test_a_word_keeps_the_senses_the_reports_use_most():
+    dictionary = build_dictionary({"增长", "发展", "成长", "生育"})
+    assert set(EnglishTerms(dictionary).lookup("grow")) >= {"增长", "成长", "生育"}  # no frequencies: every sense
+    terms = EnglishTerms(dictionary)
+    terms.use_frequencies({"增长": 900, "发展": 700, "成长": 3, "生育": 2}.get, senses=2)
+    assert set(terms.lookup("How fast did it grow?")) == {"增长", "发展"}

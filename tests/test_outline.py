@@ -346,3 +346,49 @@ def test_run_in_heads_need_a_lead_of_their_own_and_short_sentences_with_more_aft
     # a paragraph that opens with its own section's heading has none: its short sentences are work, not headings
     opening = next(p for p in doc.paragraphs if p.text.startswith("（二）加快经济社会发展全面绿色转型"))
     assert run_in_heads(opening) == []
+
+
+PLAN_WITH_PRINCIPLES = """2026年政府工作报告
+
+一、2025年工作回顾
+
+“十四五”时期，全省地区生产总值突破3万亿元、达3.6万亿元，人均地区生产总值突破1万美元、达1.12万美元。
+
+在看到成绩的同时，我们也清醒地认识到，前进道路上老问题、新挑战仍然不少。主要是：发展不平衡不充分问题仍然突出，一些企业经营困难。政府自身建设有待进一步加强，形式主义现象依然存在。对这些问题，我们将高度重视，认真加以解决。
+
+二、2026年重点工作
+
+今年全省经济社会发展主要预期目标是：地区生产总值增长5%左右。
+
+——坚定信心、用好优势，不断巩固拓展经济稳中向好势头。坚持稳中求进。
+
+——把握政策取向，稳中求进、提质增效。用好各项政策。
+
+——树立和践行正确政绩观，为人民出政绩。牢记为民造福。
+
+具体抓好三个方面重点工作。
+
+（一）着力扩大内需，拓展增长新空间。推动消费提质升级。
+
+（二）着力发展新质生产力，构建现代化产业体系。推进产业升级。
+
+（三）着力保障和改善民生，增进民生福祉。办好民生实事。
+"""
+
+
+def test_a_plan_asked_for_by_its_blocks_gets_its_sections_and_asides_problems_and_two_figures(tmp_path, monkeypatch):
+    bot = _bot_over(PLAN_WITH_PRINCIPLES, tmp_path, monkeypatch)
+    # The part is asked for as a whole: its sections, not the run of ——principles before them; a clause that only
+    # asks how to be told (用大白话给我捋一捋) names nothing the report lacks.
+    for question in ("今年主要打算干哪几块大事？", "今年主要打算干哪几块大事？用大白话给我捋一捋", "简单说说，今年重点工作分哪几块"):
+        answer = bot.ask(question)
+        assert answer.status == "answered", (question, answer.answer)
+        assert all(x in answer.answer for x in ("扩大内需", "新质生产力", "民生福祉")), (question, answer.answer)
+        assert "坚定信心" not in answer.answer, (question, answer.answer)
+    # 主要是：… says only "namely": the sentence before it announces the problems; the one that answers them is no item
+    answer = bot.ask("报告里承认存在哪些问题和不足？")
+    assert all(x in answer.answer for x in ("发展不平衡不充分", "一些企业经营困难", "政府自身建设", "形式主义")), answer.answer
+    assert "高度重视" not in answer.answer, answer.answer
+    # two figures asked of one sentence: each keeps its clause, though the second holds every word of the first
+    answer = bot.ask("十四五末全省GDP总量和人均GDP各是多少")
+    assert "3.6万亿元" in answer.answer and "1.12万美元" in answer.answer, answer.answer

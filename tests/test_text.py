@@ -105,3 +105,15 @@ def test_a_city_jieba_tags_as_a_common_noun_is_a_place_by_its_name_with_shi():
     # words that say which or how many are not names, whatever the dictionary lists with 市 after them
     assert textmod.place_names("各省GDP") == () and textmod.place_names("外省送电") == ()
     assert textmod.place_names("2025年全省粮食产量") == ()
+
+
+def test_a_clause_that_only_asks_how_to_be_told_is_left_out():
+    from assistant.text import without_asides
+
+    assert without_asides("今年省政府主要打算干哪几块大事？用大白话给我捋一捋") == "今年省政府主要打算干哪几块大事？"
+    assert without_asides("用大白话说说，今年GDP目标是多少") == "今年GDP目标是多少"
+    assert without_asides("今年GDP多少，简单说说吧") == "今年GDP多少"
+    # a clause that names something, or a question that is nothing else, stays whole
+    assert without_asides("帮我总结一下今年的目标") == "帮我总结一下今年的目标"
+    assert without_asides("总结一下") == "总结一下"
+    assert without_asides("去年GDP多少？火星基地呢") == "去年GDP多少？火星基地呢"
