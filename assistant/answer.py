@@ -41,6 +41,7 @@ from .document import (
     Paragraph,
     cn_number,
 )
+from .english import counted_phrase
 from .figures import find_figures, unsupported_numbers
 from .index import Index
 from .match import Topic, TopicMatcher
@@ -397,8 +398,8 @@ class Answerer:
         anchors = self.matcher.anchors(query, weights)
         ranked = self.candidates(query, hits, weights, asked, anchors)
         counted = counted_things(query.text)
-        if counted:
-            listing = self._counted_listing(ranked, *counted)
+        for count, thing in [counted] if counted else self._english_counted(query):
+            listing = self._counted_listing(ranked, count, thing)
             if listing is not None:
                 return self._compose(query, [(listing.hit, listing.sentence)], "answered", "", self.confidence(listing))
         thing = several_things(query.text)
@@ -583,7 +584,8 @@ class Answerer:
         # leaves no place to a block of another year, however close its vector.
         of_year = any(fit[0] > 0 and heading > 0 for fit, heading in zip(fits, headings))
         # A part asked for as a whole (2026年主要干哪几块大事) is asked for by its sections when it has them, not by a
-        # run of items in its own opening (——坚定信心…；——把握政策取向…: how the work is to be done).
+        # run of items in its own opening (——坚定信心…；——把握政策取向…: how the work is to be done). A question that
+        # names what it asks about (十四五这五年取得的成就) may be asking for that opening.
         sectioned = {(n.doc, n.part) for n in nodes if n.heading == n.part and _lists_sections(n)} if whole_part else set()
         for node, (year_fit, period_fit), heading in zip(nodes, fits, headings):
             if of_year and year_fit < 0:
@@ -658,6 +660,14 @@ class Answerer:
             if sim > best_sim:
                 best, best_sim = node, sim
         return best
+
+    def _english_counted(self, query: Query) -> list[tuple[int, str]]:
+        """An English question's count and counted thing, each way the report may write the thing (five major
+        strategies: 5 and 战略), as far as the dictionary gives a short word for it."""
+        phrase = counted_phrase(query.text) if query.lang == "en" else None
+        if phrase is None:
+            return []
+        return [(phrase[0], t) for t in self.index.english.lookup(phrase[1]) if 1 <= len(t) <= 2]
 
     @staticmethod
     def _counted_listing(ranked: list[Candidate], count: int, thing: str) -> Candidate | None:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .document import CN_NUMBERS, cn_number
+from .document import cn_number
 from .figures import Figure, find_figures
 from .text import is_english, normalize, place_names, synonym_keys
 
@@ -99,6 +99,7 @@ PROBLEM_WORDS = re.compile(_PROBLEM_NOUNS)
 PROBLEMS_ANNOUNCED = re.compile(r"清醒(?:地)?(?:认识|看)到|(?:也|还|同时)(?:要|应|必须)?(?:清醒)?(?:看到|认识到)")
 _STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件(?:大)?事|大事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
                     f"路径|思路|抓手|方向|行动|工程|招|手段|办法|{_PROBLEM_NOUNS}")
+STRUCTURE_NOUN = re.compile(f"(?:{_STRUCTURE_NOUNS})")
 # The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些): they name no block, so a
 # list's heading is matched without them. Problems (问题, 短板) are a block of their own and stay.
 GENERIC_LIST_WORDS = re.compile(r"方面|块|项|部分|件事|大事|事情|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|主要|具体|"
@@ -112,7 +113,7 @@ ISSUER_WORDS = re.compile(r"(?:[省市区县州盟旗]|自治区|人民)?政府|
 NUMBERED_LIST = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:个|大|项|方面|类)?[\u4e00-\u9fff]{1,8}?[”\"」』]?"
                            r"(?:具体|分别|主要|都)?(?:是|指|包括|包含|有)(?:哪些|哪几|什么|啥|哪[两二三四五六七八九十])")
 LIST_CUES = re.compile(
-    rf"(?:哪些|哪几|什么)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS})(?!的(?!{_STRUCTURE_NOUNS}))|哪几样|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
+    rf"(?:哪些|[哪那]几|什么)(?:个|项|件|大|些)?(?:{_STRUCTURE_NOUNS})(?!的(?!{_STRUCTURE_NOUNS}))|哪几样|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
     rf"分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点|具体)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
     rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条|头)|怎么(?:做|干|搞|弄|抓|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
     # the noun first: 工作任务有哪些, 主要问题都有哪些, 目标包括什么
@@ -136,7 +137,7 @@ LIST_CUES = re.compile(
     r"what (?:are|were) the (?:main |key |major )?(?:tasks|measures|areas|parts|priorities|steps|aspects|targets|goals)|"
     r"what (?:measures|steps|arrangements|actions)|in what (?:ways|areas)"
 )
-COUNT_CUE = re.compile(r"(?<![第])([两二三四五六七八九十])(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点|头)")
+COUNT_CUE = re.compile(r"(?<![第\d.])([两二三四五六七八九十]|[2-9](?![\d.]))(?:个|大|项)?(?:方面|块|项|件事|大类|板块|部分|个方向|条|点|头)")
 # A figure per month or per person (每月多少钱, 人均收入, 每人补多少): a total, a yearly figure or one of a whole group
 # does not answer it. Each frame the question names, and how a figure's clause says it.
 PER_FRAMES = (
@@ -196,6 +197,7 @@ class Asked:
     # the question asks of a year whose figures are targets (the report's own year or later, set by the answerer, who
     # knows the report's date): a plan sets changes (实际利用外资增长8%以上), and that is what it says of that year
     target: bool = False
+    from_to: bool = False  # 从多少涨到了多少: the figure before and after, as a sentence of 从…到… gives them
 
     @property
     def wants_figure(self) -> bool:
@@ -253,6 +255,10 @@ def asked_unit(normalized: str) -> re.Match | None:
 
 # An order of magnitude asked (常住人口有多少万人, 营收多少亿): a figure written without it or a larger one (每万人拥有…19.2人,
 # 5000万元 for 多少亿) is of another thing or another scale. The value: the words a figure of that scale holds.
+# A question of where a figure started and ended (GDP从多少涨到了多少) and the sentences that say both
+# (从11.37万亿元提高到14.58万亿元, 由729万人增加到732万人).
+FROM_TO_ASKED = re.compile(r"[从由](?:多少|几).{0,10}?(?:到|至)了?(?:多少|几)")
+FROM_TO_SAID = re.compile(r"[从由][^，。；,;]{0,24}?\d[^，。；,;]{0,24}?(?:到|至)[^，。；,;]{0,12}?\d")
 ASKED_MAGNITUDE = re.compile(r"(?:多少|(?<![哪第])几)(万亿|亿|万)(?!分)")
 MAGNITUDE_WORDS = {"万": ("万", "亿"), "亿": ("亿",), "万亿": ("亿",)}
 
@@ -277,6 +283,8 @@ def read_question(question: str, context: str = "") -> Asked:
         asked = replace(asked, per=per)
     if asked.wants_figure and INCREMENT_ASKED.search(normalized):
         asked = replace(asked, increment=True)
+    if asked.wants_figure and FROM_TO_ASKED.search(normalized):
+        asked = replace(asked, from_to=True)
     magnitude = ASKED_MAGNITUDE.search(normalized)
     if magnitude and asked.kind in ("amount", "count", "any"):
         asked = replace(asked, magnitude=magnitude.group(1))
@@ -298,7 +306,11 @@ def read_question(question: str, context: str = "") -> Asked:
     if asked.kind == "place":
         return Asked(asked.unit, asked.kind, asked.wants_list, asked.count, counted=place_names(normalized))
     if asked.kind == "count" and unit_match:
-        return replace(asked, counted=_counted(normalized, unit_match.end()))
+        counted = _counted(normalized, unit_match.end())
+        if asked.wants_list and counted and all(STRUCTURE_NOUN.fullmatch(c) for c in counted):
+            # 那几件大事分别是啥, 哪几项工作: the parts of the work are asked for, not how many there are
+            return Asked("", "", True, asked.count)
+        return replace(asked, counted=counted)
     if asked.kind == "any":
         bare = BARE_COUNT.search(normalized)
         counted = _counted(normalized, bare.end()) if bare else ()
@@ -311,7 +323,7 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
     wants_list = bool(LIST_CUES.search(normalized))
     count_match = COUNT_CUE.search(normalized)
     count_match = count_match or NUMBERED_LIST.search(normalized)
-    count = CN_NUMBERS.get(count_match.group(1)) if count_match else None
+    count = cn_number(count_match.group(1)) if count_match else None
     if SECTION_CUES.search(normalized):
         # Which part says it, and what it says item by item (在哪一部分？讲了哪些？): the part's list is the answer.
         return Asked("", "section", wants_list, None)
@@ -447,6 +459,8 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         figures = [f for f in figures if names_any(counted, _clause_of(text, f))]
     for n in asked.per:
         figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
+    if asked.from_to:
+        figures = [f for f in figures if FROM_TO_SAID.search(_clause_of(text, f))]
     if asked.increment:
         figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
     if asked.magnitude:

@@ -247,9 +247,14 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
         paragraphs.append(Paragraph(f"{key}:meta", key, "meta", "文件信息", "", "", "\n".join(header)))
     # A report whose part headings lost their numbers (a web copy: “十四五”时期工作回顾 / 2026年重点工作) has them as
     # short lines with no punctuation that name a review or a plan.
-    numbered = any(PART_HEADING.match(line) and len(line) <= MAX_HEADING_CHARS for line in body)
-    for line in body:
-        if (PART_HEADING.match(line) and len(line) <= MAX_HEADING_CHARS) or (not numbered and _bare_part_heading(line)):
+    # So may the headings above the numbered ones: a report whose numbered parts are the plan's (一、…四、) may head
+    # its review and its plan with such lines before them (“十五五”时期主要目标和2026年重点工作 / …目标段… / 一、…).
+    first_numbered = next((n for n, line in enumerate(body) if PART_HEADING.match(line) and len(line) <= MAX_HEADING_CHARS),
+                          len(body))
+    above: tuple[int | None, str | None] = (None, None)  # the year and period of the bare heading above numbered parts
+    for n, line in enumerate(body):
+        bare = n < first_numbered and _bare_part_heading(line)
+        if (PART_HEADING.match(line) and len(line) <= MAX_HEADING_CHARS) or bare:
             part, _ = _heading_and_rest(line)
             parts.append(part)
             part_no += 1
@@ -257,6 +262,11 @@ def parse_text(text: str, key: str = "doc", path: str = "") -> Document:
             years = [int(y) for y in YEAR.findall(part)]
             year = years[0] if len(years) == 1 else None
             period = _period(part)
+            if bare:
+                above = (year, period)
+            elif first_numbered < len(body) and above != (None, None):
+                # 一、…四、 under “十五五”时期主要目标和2026年重点工作 are parts of that year's plan.
+                year, period = year if year is not None else above[0], period or above[1]
             continue
         if SECTION_HEADING.match(line):
             section, has_body = _heading_and_rest(line)

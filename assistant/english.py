@@ -276,6 +276,23 @@ for _phrase, _words in OFFICIAL_TERMS.items():
     _OFFICIAL_BY_KEY[_key] = _OFFICIAL_BY_KEY.get(_key, ()) + _words
 
 
+# "the five major strategies", "3 key tasks": a count and what is counted, as a Chinese question's 哪五大战略 says them.
+ENGLISH_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNTED = re.compile(r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9]|1[0-9])\s+(?:(?:major|key|main|big|great|"
+                      r"important|core|priority|basic)\s+)?([a-z][a-z\-]+)", re.IGNORECASE)
+
+
+def counted_phrase(text: str) -> tuple[int, str] | None:
+    """(5, "strategies") for "its 'five major strategies'", else None."""
+    found = _COUNTED.search(text)
+    if not found:
+        return None
+    number = found.group(1).lower()
+    count = ENGLISH_NUMBERS.get(number) or int(number)
+    noun = found.group(2).lower()
+    return (count, noun) if noun not in STOPWORDS and noun not in WHEN_WORDS else None
+
+
 class EnglishTerms:
     """Looks up the English words of a question, longest phrase first, in a dictionary made by build_dictionary.
     With `frequency` (a report word → the number of paragraphs that hold it) set, each phrase gives its official

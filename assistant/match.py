@@ -221,7 +221,27 @@ class TopicMatcher:
         if self.expansion(word, scope):
             return True
         parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
-        return bool(parts) and all(self.in_scope(p, scope) for p in parts)
+        if parts and all(self.in_scope(p, scope) for p in parts):
+            return True
+        # Its pieces with a few characters between them (地铁线 in 地铁8号线, 新能源车 in 新能源汽车): the pieces that
+        # do not overlap (地铁, not 铁线 too) in order, each character of the word left over in its place.
+        pieces, taken = [], set()
+        for piece in sorted(parts, key=len, reverse=True):
+            span = set(range(word.find(piece), word.find(piece) + len(piece)))
+            if not span & taken:
+                pieces.append(piece)
+                taken |= span
+        if not pieces or len(word) - len(taken) > 1:
+            return False
+        gap = r"[^，。；、,;\s]{0,4}"
+        units, at = [], 0
+        for piece in sorted(pieces, key=word.find):
+            units += list(word[at : word.find(piece)]) + [piece]
+            at = word.find(piece) + len(piece)
+        units += list(word[at:])
+        pattern = re.compile(gap.join(map(re.escape, units)))
+        texts = [self.index.corpus_text] if scope is None else [self.index.doc_text.get(d, "") for d in scope]
+        return any(pattern.search(t) for t in texts)
 
     def missing(self, query: Query, weights: Topic, scope: frozenset[str] | None = None,
                 generic: re.Pattern | None = None) -> tuple[float, list[str]]:

@@ -17,15 +17,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .asked import PROBLEMS_ANNOUNCED
 from .document import Paragraph, cn_number
 from .index import Index
 
-_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+是|第[一二三四五六七八九十]+[，,、]|[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
+_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|第[一二三四五六七八九十]+[，,、]|[（(]\d{1,2}[)）]|\d{1,2}[.．、](?!\d)|[①-⑳])")
 # The ways a report numbers the items of a list inside one paragraph, each a pattern whose group 1 is the marker and
-# whose `n` is the item's number: 一是/二是, 第一，/第二，, （1）/（2）, 1./2., ①/②. A list must count 1, 2, 3… in order.
+# whose `n` is the item's number: 一是/二是 (or 一要/二要), 第一，/第二，, （1）/（2）, 1./2., ①/②. A list must count 1, 2, 3… in order.
 _CN = "一二三四五六七八九十"
 _INLINE_MARKERS = (
-    (re.compile(rf"(?:^|(?<=[。；;:：，,]))\s*(([{_CN}]{{1,2}})是)"), lambda m: cn_number(m.group(2))),
+    (re.compile(rf"(?:^|(?<=[。；;:：，,]))\s*(([{_CN}]{{1,2}})[是要])"), lambda m: cn_number(m.group(2))),
     (re.compile(rf"(?:^|(?<=[。；;:：]))\s*(第([{_CN}]{{1,2}})[，,、：:])"), lambda m: cn_number(m.group(2))),
     (re.compile(r"(?:^|(?<=[。；;:：，,]))\s*([（(](\d{1,2})[)）])"), lambda m: int(m.group(2))),
     (re.compile(r"(?:^|(?<=[。；;:：]))\s*((\d{1,2})[.．、])(?!\d)"), lambda m: int(m.group(2))),
@@ -271,12 +272,24 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
                       if (row := unit_at(p, at)) is not None]
         if len(chosen) >= 2 and key in heading_row:
             planned.append((key, key[2] or key[1], chosen, None))
+        if len(numbered) >= 2 and len(chosen) >= 2:
+            # The numbered paragraphs announced by a sentence that ends the paragraph before them on a colon
+            # (政府工作中，我们要重点把握好5个方面：/ 一是…。/ …/ 二是…。): that sentence names them too.
+            at = paragraphs.index(numbered[0])
+            before = paragraphs[at - 1] if at else None
+            if before is not None and before.text.rstrip().endswith((":", "：")) and before not in numbered:
+                start = max(before.text.rstrip().rstrip(":：").rfind(x) for x in "。！？!?") + 1
+                lead_in = before.text[start:].strip().rstrip(":：")
+                lead_row = unit_at(before, start)
+                if lead_in and len(lead_in) <= MAX_LEAD_IN and lead_row is not None:
+                    planned.append((key, lead_in, chosen, lead_row))
         # A numbered list inside one paragraph that does not itself open with a number (一是…二是…, 1.…2.…): its
         # lead-in names it; and a colon followed by a 、-list (“六保”：保居民就业、保基本民生…).
         for p in paragraphs:
             inline = inline_items(p.text)
             if len(inline) >= 2 and not _ITEM_START.match(p.text):
-                lead_in = p.text[: inline[0][0]].strip().rstrip(":：。，,")
+                # its lead-in is the sentence that opens it, not all the paragraph says before it
+                lead_in = re.split(r"(?<=[。！!？?])", p.text[: inline[0][0]].strip().rstrip(":：。，,"))[-1].strip()
                 items = [(p, title, unit_at(p, at)) for at, title in inline]
                 lead_row = unit_at(p)
                 if lead_in and lead_row is not None and all(row is not None for _, _, row in items):
@@ -295,6 +308,24 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
                         at = start + len(clause)
                     if all(row is not None for _, _, row in items):
                         planned.append((key, lead_in, items, lead_row))
+            # ...or the clauses that follow it in its own sentence (我们也清醒认识到，A，B，C，等等。): the problems the
+            # report owns to, each a clause.
+            for sentence in p.sentences:
+                said = PROBLEMS_ANNOUNCED.search(sentence.text)
+                if not said or said.start() > MAX_LEAD_IN // 2:
+                    continue
+                rest = sentence.text[said.end():]
+                if re.search(r"[：:]", rest):
+                    continue  # …仍然不少。主要是：… or …矛盾和问题：A，B: a colon opens the list (see below)
+                clauses = [(m.start(), m.group().strip()) for m in re.finditer(r"[^，,；;。]+", rest)]
+                clauses = [(at, c) for at, c in clauses if c and not re.fullmatch(r"等等?|等等方面", c)]
+                lead_row = unit_at(p, sentence.start)
+                if (len(clauses) >= MIN_ENUMERATION and all(len(c) <= MAX_SENTENCE_ITEM for _, c in clauses)
+                        and lead_row is not None):
+                    base = sentence.start + said.end()
+                    items = [(p, c, unit_at(p, base + at)) for at, c in clauses]
+                    if all(row is not None for _, _, row in items):
+                        planned.append((key, sentence.text[: said.end()].rstrip("，,：: "), items, lead_row))
             # ...or by the short sentences after it, to the end of the paragraph (还存在不少老问题。A。B。C。).
             for n, before in enumerate(p.sentences):
                 rest = p.sentences[n + 1:]

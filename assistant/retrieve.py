@@ -159,9 +159,13 @@ def _period(normalized: str) -> str | None:
     return None
 
 
-_INTERROGATIVE = re.compile(r"多少|几|哪|什么|谁|啥|怎|如何|是否|吗|呢|\b(?:how|what|which|who|when|where)\b", re.IGNORECASE)
+_INTERROGATIVE = re.compile(r"多[少久长大高远]|几|哪|什么|谁|啥|怎|如何|是否|吗|呢|\b(?:how|what|which|who|when|where)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[？?；;!！。]+")
 _COMMA = re.compile(r"[，,]")
+
+
+# A clause that says again what the one before asked (就是…, 也就是…, 即…, 换句话说…).
+RESTATES = re.compile(r"(?:也就是|就是|即|换句话说|或者说|说白了)(?:说)?")
 
 
 def split_question(question: str) -> list[str]:
@@ -175,6 +179,9 @@ def split_question(question: str) -> list[str]:
         chunks = [c.strip() for c in _COMMA.split(clause)] if not textmod.is_english(clause) else [clause]
         pending = ""
         for chunk in chunks:
+            if parts and not pending and RESTATES.match(chunk):
+                parts[-1] = f"{parts[-1]}，{chunk}"  # 那几件大事，就是七项重点工作分别是啥: one thing, said twice
+                continue
             pending = f"{pending}，{chunk}" if pending else chunk
             if _INTERROGATIVE.search(chunk):
                 parts.append(pending)

@@ -71,6 +71,9 @@ REPORTS = {
     "jiangxi2026": SHARED / "corpora" / "provinces-2026" / "2026-江西省-government-work-report.txt",
     "shandong2026": SHARED / "corpora" / "provinces-2026" / "2026-山东省-government-work-report.txt",
     "heilongjiang2026": SHARED / "corpora" / "provinces-2026" / "2026-黑龙江省-government-work-report.txt",
+    "neimenggu2026": SHARED / "corpora" / "provinces-2026" / "2026-内蒙古自治区-government-work-report.txt",
+    "shanxi2026": SHARED / "corpora" / "provinces-2026" / "2026-山西省-government-work-report.txt",
+    "tianjin2026": SHARED / "corpora" / "provinces-2026" / "2026-天津市-government-work-report.txt",
 }
 
 MIN_GAIN = 0.005  # a value moves when it gains at least this share of the questions with one report left out

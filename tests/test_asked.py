@@ -326,3 +326,16 @@ def test_a_change_asked_is_not_answered_by_a_share():
     assert not fitting_figures(asked, "工业投资占固定资产投资比重从17.9%提升到35.5%。")
     assert fitting_figures(asked, "固定资产投资增长5.1%。")
     assert not read_question("高技术产业占比提高了多少").change
+
+
+def test_those_several_blocks_the_count_in_digits_and_a_question_said_twice():
+    from assistant import split_question
+
+    asked = read_question("今年政府要重点干的那几件大事，就是七项重点工作分别是啥")
+    assert asked.wants_list and not asked.wants_figure and asked.count == 7  # 几件大事: the blocks, not how many
+    assert read_question("十五五期间要重点把握的那5个方面分别是啥").count == 5
+    assert read_question("去年新增了几家企业").kind == "count"
+    assert split_question("今年要干的那几件大事，就是七项重点工作分别是啥") == ["今年要干的那几件大事，就是七项重点工作分别是啥"]
+    # 多久 asks as 多少 does: two of them are two questions
+    assert split_question("审批用了多久,海辰项目多久投产的") == ["审批用了多久", "海辰项目多久投产的"]
+    assert read_question("十四五这五年GDP从多少涨到了多少？").from_to

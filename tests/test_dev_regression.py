@@ -130,6 +130,11 @@ SETS = [
     ("tune/jiangxi2026-c.jsonl", "jiangxi2026", 0.95),
     ("tune/shandong2026-c.jsonl", "shandong2026", 0.95),
     ("tune/heilongjiang2026-c.jsonl", "heilongjiang2026", 0.89),
+    ("tune/seed17.jsonl", "seed", 0.93),
+    ("tune/neimenggu2026-d.jsonl", "neimenggu2026", 0.91),
+    ("tune/shanxi2026-d.jsonl", "shanxi2026", 0.95),
+    ("tune/tianjin2026-d.jsonl", "tianjin2026", 0.93),
+    ("tune/guangdong2026-d.jsonl", "guangdong2026", 0.89),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.

@@ -148,3 +148,34 @@ def test_a_part_named_after_a_plan_alone_is_about_the_year_its_paragraph_opens_o
             "2026年是“十五五”开局之年。今年主要预期目标是：生产总值增长5%左右。\n（一）壮大实体经济\n做强制造业。\n")
     body = [p for p in parse_text(text, path="2026.txt").paragraphs if p.kind == "body"]
     assert [p.year for p in body] == [2025, None, 2026, 2026]
+
+
+def test_headings_without_numbers_above_the_numbered_parts_head_a_review_and_a_plan():
+    text = """2026年政府工作报告
+
+现在，我代表省人民政府，向大会报告政府工作，请予审议。
+
+“十四五”时期发展成就和2025年工作回顾
+
+过去一年，地区生产总值增长5%。
+
+“十五五”时期主要目标和2026年重点工作
+
+今年经济社会发展的主要预期目标是：地区生产总值增长5%左右。
+
+一、加快建设现代化产业体系
+
+（一）壮大实体经济。推进产业升级。
+
+二、持续深化改革
+
+（一）优化营商环境。推进改革攻坚。
+"""
+    doc = parse_text(text, "r")
+    by_text = {p.text[:8]: p for p in doc.paragraphs if p.kind == "body"}
+    review, target = by_text["过去一年，地区生"], by_text["今年经济社会发展"]
+    assert (review.part, review.year, review.period) == ("“十四五”时期发展成就和2025年工作回顾", 2025, "review")
+    assert (target.part, target.year, target.period) == ("“十五五”时期主要目标和2026年重点工作", 2026, "plan")
+    # the numbered parts below the plan's heading are parts of that year's plan
+    reform = next(p for p in doc.paragraphs if p.part.startswith("二、"))
+    assert (reform.year, reform.period) == (2026, "plan")

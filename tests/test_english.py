@@ -132,3 +132,11 @@ def test_a_word_keeps_the_senses_the_reports_use_most():
     terms = EnglishTerms(dictionary)
     terms.use_frequencies({"增长": 900, "发展": 700, "成长": 3, "生育": 2}.get, senses=2)
     assert set(terms.lookup("How fast did it grow?")) == {"增长", "发展"}
+
+
+def test_an_english_count_and_its_noun_are_read_as_a_chinese_which_n_question():
+    from assistant.english import counted_phrase
+
+    assert counted_phrase("Jiangxi keeps mentioning its 'five major strategies' — what are they?") == (5, "strategies")
+    assert counted_phrase("What are the 3 key tasks?") == (3, "tasks")
+    assert counted_phrase("How much did GDP grow in 2025?") is None

@@ -392,3 +392,50 @@ def test_a_plan_asked_for_by_its_blocks_gets_its_sections_and_asides_problems_an
     # two figures asked of one sentence: each keeps its clause, though the second holds every word of the first
     answer = bot.ask("十四五末全省GDP总量和人均GDP各是多少")
     assert "3.6万亿元" in answer.answer and "1.12万美元" in answer.answer, answer.answer
+
+
+PLAN_OF_A_PROVINCE = """2026年政府工作报告
+
+一、2025年工作回顾
+
+过去一年，全省地区生产总值从3.1万亿元提高到3.4万亿元，预计城市群经济总量突破15万亿元。
+
+在肯定成绩的同时，我们也清醒认识到，我省发展不平衡不充分问题还较为突出，经济稳定运行的基础还不牢固，新旧动能转换还处在爬坡过坎阶段，等等。我们一定要直面问题挑战。
+
+二、2026年重点工作
+
+建成地铁8号线一期及延伸线，加快推进7号线一期北段建设。
+
+政府工作中，我们要重点把握好3个方面：
+
+一是聚焦经济建设这一中心工作。
+
+以经济建设为中心是兴国之要。
+
+二是锚定高质量发展这一首要任务。
+
+高质量发展是硬道理。
+
+三是践行为人民服务这一根本宗旨。
+
+要全面加强政府自身建设：一要建设法治政府，坚持依法行政；二要建设诚信政府，说话要算数；三要建设廉洁政府，持之以恒正风肃纪。
+"""
+
+
+def test_the_lists_and_figures_a_province_writes_in_other_ways(tmp_path, monkeypatch):
+    bot = _bot_over(PLAN_OF_A_PROVINCE, tmp_path, monkeypatch)
+    # a sentence that owns to problems (我们也清醒认识到，A，B，C，等等。) lists them clause by clause
+    answer = bot.ask("报告里承认存在哪些问题和不足？")
+    assert all(x in answer.answer for x in ("不平衡不充分", "基础还不牢固", "爬坡过坎")), answer.answer
+    # numbered paragraphs announced by a sentence ending on a colon in the paragraph before them (那3个方面)
+    answer = bot.ask("政府工作要重点把握的那3个方面分别是啥")
+    assert all(x in answer.answer for x in ("经济建设", "高质量发展", "为人民服务")), answer.answer
+    # 一要…二要… is a numbered list, named by the sentence that opens it
+    answer = bot.ask("政府自身建设要建设哪几种政府")
+    assert all(x in answer.answer for x in ("法治政府", "诚信政府", "廉洁政府")), answer.answer
+    # from how much to how much: the sentence that gives both
+    answer = bot.ask("去年GDP从多少涨到了多少？")
+    assert "3.1万亿元" in answer.answer and "3.4万亿元" in answer.answer, answer.answer
+    # a word the report writes with a number inside it (地铁线 in 地铁8号线) is not missing from it
+    answer = bot.ask("今年哪条地铁线能建成通车？")
+    assert answer.status == "answered" and "8号线" in answer.answer, answer.answer

@@ -113,7 +113,10 @@ def test_a_clause_that_only_asks_how_to_be_told_is_left_out():
     assert without_asides("今年省政府主要打算干哪几块大事？用大白话给我捋一捋") == "今年省政府主要打算干哪几块大事？"
     assert without_asides("用大白话说说，今年GDP目标是多少") == "今年GDP目标是多少"
     assert without_asides("今年GDP多少，简单说说吧") == "今年GDP多少"
-    # a clause that names something, or a question that is nothing else, stays whole
-    assert without_asides("帮我总结一下今年的目标") == "帮我总结一下今年的目标"
+    # ...or run into the question it opens, when the telling verb is said twice or with 一下
+    assert without_asides("简单说说今年政府要干的那几件大事") == "今年政府要干的那几件大事"
+    assert without_asides("帮我总结一下今年的目标") == "今年的目标"
+    # a question that is nothing else stays whole
     assert without_asides("总结一下") == "总结一下"
+    assert without_asides("介绍一下高新区") == "介绍一下高新区"
     assert without_asides("去年GDP多少？火星基地呢") == "去年GDP多少？火星基地呢"
