@@ -491,7 +491,8 @@ class Answerer:
         # ...in the quote that gives the figure asked, when one does (not 落户沈阳 in another sentence of the answer).
         # There a place may be written the short way, by its first character (城镇 in 城乡, 欧洲 in 中欧).
         giving = [(hit, q) for hit, q in quotes if asked.wants_figure and anchors and holds_answer(asked, q, anchors)]
-        unnamed = [w for w in places if not any(w in f"{hit.paragraph.section_path}{q}" for hit, q in quotes)
+        unnamed = [w for w in places if not any(_names_place(w, f"{hit.paragraph.section_path}{q}", query.text)
+                                                for hit, q in quotes)
                    or giving and not any(_short_form(w, f"{hit.paragraph.section_path}{q}") for hit, q in giving)]
         if status == "answered" and unnamed:
             # A place the question names (成都 in a provincial report) must be what the quote is about: the
@@ -645,12 +646,16 @@ class Answerer:
         best, best_sim = None, -np.inf
         quoted = thing.startswith("“")
         thing = thing.strip("“”")
+        pieces = [p for p in re.split(r"…+|\.{3,}", thing) if p]
+        form = re.compile(".{1,12}?".join(map(re.escape, pieces))) if quoted and len(pieces) >= 2 else None
 
         def names(title: str) -> bool:
             head = re.split(r"[，,。]", title, maxsplit=1)[0]
             # A quoted piece is how each item opens or ends (几个“动”: 优势联动、龙头带动; 几个“要加强”: 要加强政治建设),
             # not a word somewhere inside it.
             head = ITEM_ORDINAL.sub("", head)
+            if form:
+                return bool(form.search(head))
             return head.endswith(thing) or head.startswith(thing) if quoted else thing in head
 
         for node in self.outline.nodes(scope):
@@ -943,11 +948,24 @@ class Answerer:
 
 MAX_SECTIONS_SHOWN = 3  # a "which part says it" answer names at most this many parts
 
+# What a region named after a city is called (成都都市圈, 武汉城市圈, 天府新区 of 成都): another place than the city.
+REGION_AFTER_CITY = re.compile(r"都市圈|城市圈|城市群|经济圈|经济区|经济带|都市区|新区|片区")
+
+
+def _names_place(place: str, text: str, question: str = "") -> bool:
+    """Does the text name the place itself, not only a region named after it (成都 in 成都都市圈), unless that region
+    is what the question names (合肥都市圈要建哪几条产业走廊)?"""
+    if any(REGION_AFTER_CITY.match(question, m.end()) for m in re.finditer(re.escape(place), question)):
+        return place in text
+    return any(not REGION_AFTER_CITY.match(text, m.end()) for m in re.finditer(re.escape(place), text))
+
+
 def _short_form(place: str, text: str) -> bool:
     """Does the text write the place, in full or the short way: by its first character opening a word (城镇 in 城乡)
-    or inside another place (欧洲 in 中欧)? Not 长春 in 增长, where the character is part of another word."""
+    or inside another place (欧洲 in 中欧)? Not 长春 in 增长, where the character is part of another word; nor a region
+    named after it (成都都市圈)."""
     if place in text:
-        return True
+        return _names_place(place, text)
     if place[0] not in text:
         return False
     places = set(textmod.place_names(text))

@@ -47,6 +47,7 @@ SPAN_CUES = re.compile(r"(?:过去|近|这|最近|前)(?:几|五|十|两|三|些
                        r"年平均|历年|(?:past|last) (?:few|five|ten|several) years|annual average|average annual|"
                        r"on average each year", re.IGNORECASE)
 AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)\b(?!.*\b(?:economy|gdp)\b)|\barea\b|square")
+FOREIGN_CURRENCY = re.compile(r"美元|欧元|港元|英镑|日元")
 MONEY_UNIT = re.compile(r"(?:多少|(?<!哪)几)(?:万亿|万|亿|千|百)?(?:元|钱|块)|多少万亿|多少亿|多少万元|多少钱|how much money|\byuan\b|billion|million")
 PERCENT_CUES = re.compile(
     r"百分之|百分比|比例|比重|占比|占.{0,8}(?:多少|几成)|增长了?多少|增加了?多少(?![家个项名人])|下降了?多少|提高了?多少|"
@@ -122,7 +123,7 @@ LIST_CUES = re.compile(
     rf"{NUMBERED_LIST.pattern}|"
     # "which several / which six" of a term the report names in quotes, or standing for it (提了哪几个“坚守”, 六大
     # 提升行动具体是哪六个): its items are asked for. Not 哪几个项目, where a sentence names the projects.
-    r"哪(?:几|[两二三四五六七八九十])(?:个|条|种|类|组|项|大)(?=[“\"「『]|[?？。!！]?$)|"
+    r"哪(?:几|[两二三四五六七八九十])(?:个|条|种|类|组|项|大)(?=[“\"「『]|[?？。!！]?$)|哪(?:几|[两二三四五六七八九十])对|"
     # ...or "there are which N <things>" (有哪十个突出亮点): so many items are asked for. Not 哪两个县撤县设市了, where
     # a sentence names them.
     r"(?:有|是|包括)哪[两二三四五六七八九十](?:个|条|种|类|组|项|大)[\u4e00-\u9fff]{1,6}[?？。!！]?$|"
@@ -220,6 +221,9 @@ def _post(normalized: str) -> str:
     国务院|总理) rather than naming a place (厦门市|市长) or joining with 的: 习近平总书记 is not the 工委书记 asked."""
     import jieba.posseg as pseg
 
+    organ = re.search(rf"(?:[省市区县州党团纪]委|党工委|工委|常委)(?:{_POSTS})", normalized)
+    if organ:
+        return organ.group()  # 省委书记: a committee's post (not the 总书记 a sentence names)
     words = [tuple(pair) for pair in pseg.lcut(normalized)]
     for i, (word, _) in enumerate(words):
         if re.search(rf"(?:{_POSTS})$", word):
@@ -337,7 +341,9 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
         return Asked("", "place", wants_list, count)
     unit = unit_match.group(1) if unit_match else ""
     if unit == "元" or MONEY_UNIT.search(normalized):
-        return Asked("元", "amount", wants_list, count)
+        # 多少亿美元: a figure in another currency (亿元) is not it
+        currency = FOREIGN_CURRENCY.search(normalized)
+        return Asked(currency.group() if currency else "元", "amount", wants_list, count)
     if unit in ("平方米", "平方公里", "公顷") or (not unit and AREA_CUES.search(normalized)):
         return Asked("面积", "area", wants_list, count)
     if unit == "年" or (not unit and DURATION_CUES.search(normalized)):
@@ -380,10 +386,11 @@ def counted_things(question: str) -> tuple[int, str] | None:
 
 # "Which several X" with no number (要建哪几个枢纽, 几个枢纽？分别是啥): the things asked are named each by an item of
 # a list, every item naming X (建设…物流通道枢纽。建设…消费商贸枢纽。…).
-# The thing may be quoted, a piece each item opens or ends on (那几个“动”分别是啥: 优势联动、龙头带动、…; 哪几个“要加强”).
+# The thing may be quoted, a piece each item opens or ends on (那几个“动”分别是啥: 优势联动、龙头带动、…; 哪几个“要加强”),
+# or a form each item fills in (哪几个“始终把……作为”: 始终把忠诚作为为政之魂、…).
 SEVERAL_THINGS = re.compile(r"哪(?:几|些)(?:个|项|种|类|条|大)?([\u4e00-\u9fff]{2})(?=[?？。!！，,]|$|分别|都|具体)|"
                             r"几(?:个|项|种|类|条|大)([\u4e00-\u9fff]{2})[?？，,]?(?:分别|具体|都)(?:是|有|包括|指)|"
-                            r"几(?:个|项|种|类|条|大)?[“\"]([\u4e00-\u9fff]{1,4})[”\"]")
+                            r"几(?:个|项|种|类|条|大)?[“\"]([\u4e00-\u9fff]{1,4}(?:(?:…+|\.{3,})[\u4e00-\u9fff]{1,4})?)[”\"]")
 
 
 def several_things(question: str) -> str:
@@ -415,7 +422,7 @@ def figure_fits(asked: Asked, figure: Figure) -> bool:
     if asked.kind == "area":
         return text.endswith(UNIT_FAMILIES["面积"])
     if asked.kind == "amount":
-        return figure.kind == "amount"
+        return figure.kind == "amount" and (asked.unit in ("元", "") or text.endswith(asked.unit))
     if asked.kind == "percent":
         return figure.kind == "percent" or text.endswith(("倍", "位数"))
     if asked.kind == "duration":

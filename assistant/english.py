@@ -128,6 +128,14 @@ OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
     "private economy": ("民营经济",),
     "digital economy": ("数字经济",),
     "tax cuts": ("减税",),
+    "jobless rate": ("城镇调查失业率", "失业率"),
+    "unemployment rate": ("城镇调查失业率", "失业率"),
+    "new jobs": ("城镇新增就业", "新增就业"),
+    "cities and towns": ("城镇",),
+    "national": ("国家级",),  # national-level enterprises, parks, platforms
+    "china europe freight trains": ("中欧班列",),
+    "china europe railway express": ("中欧班列",),
+    "provincial games": ("省运会",),
 }
 
 _ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]]*\] /(.*)/\s*$")
@@ -302,11 +310,15 @@ class EnglishTerms:
         self.dictionary = dictionary
         self.senses = senses
         self.frequency = None
-        self.lookup = lru_cache(maxsize=4096)(self._lookup)
+        self.lookup_groups = lru_cache(maxsize=4096)(self._lookup_groups)
 
     def use_frequencies(self, frequency, senses: int | None = SENSES) -> None:
         self.frequency, self.senses = frequency, senses
-        self.lookup.cache_clear()
+        self.lookup_groups.cache_clear()
+
+    def lookup(self, text: str) -> tuple[str, ...]:
+        """The report words for a text's English words, in order, each once."""
+        return tuple(dict.fromkeys(t for group in self.lookup_groups(text) for t in group))
 
     def _senses(self, key: str, terms: list[str]) -> list[str]:
         if self.frequency is None or self.senses is None or len(terms) <= self.senses:
@@ -316,9 +328,11 @@ class EnglishTerms:
         others = sorted((t for t in terms if t not in chosen), key=lambda t: -(self.frequency(t) or 0))
         return chosen + others[: self.senses]
 
-    def _lookup(self, text: str) -> tuple[str, ...]:
+    def _lookup_groups(self, text: str) -> tuple[tuple[str, ...], ...]:
+        """For each English word or phrase of the text found in the dictionary, the report words it stands for (its
+        senses, one group a word)."""
         words = _WORD.findall(text.lower().replace("-", " "))
-        found: list[str] = []
+        found: list[tuple[str, ...]] = []
         i = 0
         while i < len(words):
             if i and words[i - 1] == "how" and words[i] not in STOPWORDS:
@@ -338,8 +352,8 @@ class EnglishTerms:
                     key = next((k for k in map(phrase_key, ([w] for w in _derived(chunk[0]))) if k in self.dictionary), "")
                     terms = self.dictionary.get(key, ())
                 if terms:
-                    found.extend(self._senses(key, terms))
+                    found.append(tuple(self._senses(key, terms)))
                     i += size - 1
                     break
             i += 1
-        return tuple(dict.fromkeys(found))
+        return tuple(found)

@@ -20,7 +20,8 @@ REFERS_BACK = re.compile(r"这个|这项|这一|这些|该项|该|其|它|这方
 # Units and their pieces as jieba cuts them (平方公里 → 平方, 公里): they say what kind of figure is asked, not what about.
 UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "人", "例", "所", "笔", "亩", "次", "天", "平方米",
                         "万平方米", "平方公里", "平方", "公里", "公顷", "米", "吨", "万吨", "公斤", "斤", "千瓦", "家次", "人次",
-                        "年", "月", "日", "万", "亿", "千", "百", "百分点", "个百分点", "倍", "套", "辆", "台"])
+                        "年", "月", "日", "万", "亿", "千", "百", "百分点", "个百分点", "倍", "套", "辆", "台", "美元", "欧元",
+                        "港元", "人民币"])
 
 
 JURISDICTION = re.compile(r"(?:全|我|本|咱)(?:省|市|区|县|州|国|盟|旗|自治区)|全社会|全年")
@@ -42,10 +43,22 @@ class Topic(dict):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.named: dict[str, list[str]] = {}
+        # Words that are senses of one English word of the question (增长, 发展 for grow): together they weigh as the
+        # heaviest of them, and a text that has one of them has the word.
+        self.senses: list[frozenset[str]] = []
 
     @property
     def total(self) -> float:
-        return sum(self.values()) or 1.0
+        return (sum(self.values()) - sum(self._surplus(group) for group in self.senses)) or 1.0
+
+    def _surplus(self, tokens) -> float:
+        """What the senses among tokens weigh beyond the heaviest of them."""
+        weights = [self[t] for t in tokens if t in self]
+        return sum(weights) - max(weights) if weights else 0.0
+
+    def counted_once(self, got: float, matched) -> float:
+        """A weight found for the tokens matched, each English word's senses counted once."""
+        return got - sum(self._surplus(group & matched) for group in self.senses)
 
 
 def paragraph_frequencies(chunks) -> dict[str, int]:
@@ -148,6 +161,12 @@ class TopicMatcher:
         for token in list(weights):
             if any(token != other and token in other and not other.startswith(("syn:", "phr:")) for other in weights):
                 weights[token] *= 0.5
+        # The senses of one English word (land → 土地, 落地) are one word of an English question. (A Latin word in a
+        # Chinese question is a name, CPI, whose words are the pieces of one term, all of them asked.)
+        for group in query.english_groups if query.lang == "en" else ():
+            senses = frozenset(t for term in group for t in (term, "syn:" + term) if t in weights)
+            if len(senses) >= 2:
+                weights.senses.append(senses)
         return weights
 
     def own_topic(self, query: Query, weights: Topic) -> Topic:
@@ -158,6 +177,7 @@ class TopicMatcher:
         own_text = textmod.normalize(query.text)
         own = Topic({t: w for t, w in weights.items() if t in query.tokens or t.removeprefix("phr:") in own_text})
         own.named = weights.named
+        own.senses = [group & own.keys() for group in weights.senses if len(group & own.keys()) >= 2]
         return own if own else weights
 
     def anchors(self, query: Query, weights: Topic) -> tuple[str, ...]:
@@ -196,6 +216,8 @@ class TopicMatcher:
                 matched.add(token)
             elif (token.startswith("syn:") and token in heading_keys) or token.removeprefix("phr:") in heading_normalized:
                 got += self.settings.heading_match_weight * weight
+        if weights.senses:
+            got = weights.counted_once(got, matched)
         return got / weights.total, frozenset(matched)
 
     def expansion(self, word: str, scope: frozenset[str] | None = None) -> str | None:

@@ -71,6 +71,8 @@ class Query:
     context: str = ""
     vector: np.ndarray | None = None  # the question's embedding, set by Retriever.search
     english_terms: tuple[str, ...] = ()  # report words the dictionary gave for the question's English words
+    # ...one group an English word (grow → 增长, 发展): its senses say one thing, and count once
+    english_groups: tuple[tuple[str, ...], ...] = ()
     plans: tuple[str, ...] = ()  # five-year plans the question names (十四五), or whose years it spans (2021到2025年)
     context_weight: float = HISTORY_WEIGHT  # how much the earlier question's words count beside the question's own
     asks_field: bool = False  # asks for a field of the document itself (文号, 发文日期): only header lines answer
@@ -211,13 +213,17 @@ def is_followup(question: str, history: list[str]) -> bool:
     return bool(len(topic) <= 1 or not [w for w in textmod.topic_nouns(question) if w not in PERIOD_WORDS])
 
 
-def _dictionary_terms(normalized: str, english: EnglishTerms | None) -> tuple[str, ...]:
-    """Report words the dictionary gives for a text's English: the whole text when it is English, else its Latin
-    words (GDP, CPI inside a Chinese question)."""
+def _dictionary_groups(normalized: str, english: EnglishTerms | None) -> tuple[tuple[str, ...], ...]:
+    """Report words the dictionary gives for a text's English, a group for each English word: the whole text when it
+    is English, else its Latin words (GDP, CPI inside a Chinese question)."""
     latin = textmod.latin_words(normalized)
     if english is None or not latin:
         return ()
-    return english.lookup(normalized if textmod.is_english(normalized) else " ".join(latin))
+    return english.lookup_groups(normalized if textmod.is_english(normalized) else " ".join(latin))
+
+
+def _dictionary_terms(normalized: str, english: EnglishTerms | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for group in _dictionary_groups(normalized, english) for t in group))
 
 
 def understand(question: str, history: list[str] | None = None, english: EnglishTerms | None = None,
@@ -233,7 +239,8 @@ def understand(question: str, history: list[str] | None = None, english: English
     topic_text = SECTION_CUES.sub(" ", normalized) if asks_section else question
     tokens = textmod.tokenize(topic_text, drop_question_words=True)
     latin = textmod.latin_words(normalized)
-    looked_up = _dictionary_terms(normalized, english)
+    groups = _dictionary_groups(normalized, english)
+    looked_up = tuple(dict.fromkeys(t for group in groups for t in group))
     tokens += [t for term in looked_up for t in textmod.tokenize(term, drop_question_words=True)]
     if lang == "en":
         # Names written in Latin letters (IBM, ABB, RISC-V) match the report as they are; other English words are
@@ -260,7 +267,7 @@ def understand(question: str, history: list[str] | None = None, english: English
         DELIVERY_CUES.search(normalized) and re.search(r"报告|讲话|发言|speech|report", normalized))
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
                  (bool(META_CUES.search(normalized)) and not asks_section) or asks_field, context,
-                 english_terms=looked_up, plans=plans, asks_field=asks_field, span_asked=span_asked,
+                 english_terms=looked_up, english_groups=groups, plans=plans, asks_field=asks_field, span_asked=span_asked,
                  asks_section=asks_section)
 
 

@@ -9,6 +9,7 @@ from assistant.asked import (
     SPAN_CUES,
     asks_several,
     counted_things,
+    figure_fits,
     fitting_figures,
     holds_answer,
     numbered_part,
@@ -339,3 +340,22 @@ def test_those_several_blocks_the_count_in_digits_and_a_question_said_twice():
     # 多久 asks as 多少 does: two of them are two questions
     assert split_question("审批用了多久,海辰项目多久投产的") == ["审批用了多久", "海辰项目多久投产的"]
     assert read_question("十四五这五年GDP从多少涨到了多少？").from_to
+
+
+def test_a_committee_s_post_is_asked_whole_and_a_form_in_quotes_is_a_list():
+    from assistant.asked import several_things
+
+    assert read_question("福建省委书记现在是谁？").post == "省委书记"  # not the 书记 of 习近平总书记
+    assert read_question("管委会主任叫啥").post == "管委会主任"
+    assert several_things("政府自身建设那块提了哪几个“始终把……作为”") == "“始终把......作为”"
+
+
+def test_pairs_are_a_list_and_a_foreign_currency_is_the_unit_asked():
+    from assistant.figures import find_figures
+
+    assert read_question("报告说实际工作中要把握好哪几对关系").wants_list
+    asked = read_question("去年实际使用外资多少亿美元")
+    assert asked.kind == "amount" and asked.unit == "美元"
+    assert not fitting_figures(asked, "完成投资1.22万亿元")
+    assert fitting_figures(asked, "实际使用外资32.5亿美元")
+    assert figure_fits(read_question("投资多少亿元"), find_figures("投资1.22万亿元")[0])

@@ -135,6 +135,11 @@ SETS = [
     ("tune/shanxi2026-d.jsonl", "shanxi2026", 0.95),
     ("tune/tianjin2026-d.jsonl", "tianjin2026", 0.93),
     ("tune/guangdong2026-d.jsonl", "guangdong2026", 0.89),
+    ("tune/seed18.jsonl", "seed", 0.95),
+    ("tune/jiangsu2026-e.jsonl", "jiangsu2026", 0.93),
+    ("tune/sichuan2026-e.jsonl", "sichuan2026", 0.95),
+    ("tune/hebei2026-e.jsonl", "hebei2026", 0.93),
+    ("tune/fujian2026-e.jsonl", "fujian2026", 0.95),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.

@@ -78,3 +78,8 @@ def test_measure_words_of_trains_ships_and_planes_are_units():
     # 开行6037列 counts trains: a count of 人次 it is not.
     assert texts("中欧班列（西安）开行6037列、增长21.1%") == ["6037列", "21.1%"]
     assert texts("新开通国际客货运航线15条，起降12万架次") == ["15条", "12万架次"]
+
+
+def test_a_full_width_percent_sign_is_a_percentage_as_written():
+    figure = find_figures("生产总值增长5％左右")[0]
+    assert (figure.text, figure.kind) == ("5％", "percent")

@@ -439,3 +439,30 @@ def test_the_lists_and_figures_a_province_writes_in_other_ways(tmp_path, monkeyp
     # a word the report writes with a number inside it (地铁线 in 地铁8号线) is not missing from it
     answer = bot.ask("今年哪条地铁线能建成通车？")
     assert answer.status == "answered" and "8号线" in answer.answer, answer.answer
+
+
+REGIONS_AND_FORMS = """2026年政府工作报告
+
+一、2025年工作回顾
+
+全省地区生产总值67665亿元，成都都市圈经济总量突破3万亿元，实际使用台资7.24亿美元。稳外资工作扎实推进，外资企业服务持续强化。
+
+二、2026年重点工作
+
+（一）始终把忠诚作为为政之魂。坚定拥护。
+
+（二）始终把为民作为奋斗之责。办好实事。
+
+（三）始终把干净作为修身之基。严守纪律。
+"""
+
+
+def test_a_region_named_after_a_city_is_not_the_city_and_a_quoted_form_lists_its_items(tmp_path, monkeypatch):
+    bot = _bot_over(REGIONS_AND_FORMS, tmp_path, monkeypatch)
+    # 成都都市圈 is not 成都: its figure does not answer for the city
+    assert bot.ask("成都市去年GDP多少亿").status != "answered"
+    # a currency (亿美元) is how the figure is written, not what it is about: 台资 does not answer 外资
+    answer = bot.ask("去年实际使用外资多少亿美元")
+    assert answer.status != "answered" or "台资" not in answer.answer, answer.answer
+    answer = bot.ask("报告提了哪几个“始终把……作为”")
+    assert all(x in answer.answer for x in ("忠诚", "为民", "干净")), answer.answer
