@@ -501,6 +501,11 @@ class Answerer:
             note = f"报告没有给出“{'、'.join(unnamed)}”的这项内容，下面是相关内容。"
         if asked.kind == "person" and not any(holds_answer(asked, q) for _, q in quotes):
             # A name, next to the post asked when it asks one (管委会主任叫啥): a name elsewhere in the quote is not it.
+            # The one who gives the report is named in its header, under the title (省长 李炳军): asked for by the
+            # post (哪位省长作的), the header line that holds the post and a name answers.
+            signed = self._header_line(asked, scope)
+            if signed is not None:
+                return self._compose(query, [signed], "answered", "", self.confidence(chosen[0]))
             return self._refuse(query, "报告中没有出现相关人员的姓名。")
         top = max((weights[t] for t in anchors), default=0.0)
         specific = tuple(t for t in anchors if weights[t] >= top)
@@ -629,6 +634,19 @@ class Answerer:
         naming them (我们也清醒认识到：…) says it fully for a question about 问题 / 困难 / 不足."""
         heading = self.matcher.coverage(node.heading, node.part, named)[0]
         return 1.0 if heading <= 0 and asks_problems and PROBLEMS_ANNOUNCED.search(node.heading) else heading
+
+    def _header_line(self, asked: Asked, scope: frozenset[str] | None) -> tuple[Hit, str] | None:
+        """The header line of a report in scope that holds the post asked and a name next to it, or None."""
+        if not asked.post:
+            return None
+        for chunk in self.index.chunks:
+            p = chunk.paragraph
+            if p.kind != "meta" or (scope is not None and p.doc not in scope):
+                continue
+            for line in p.text.splitlines():
+                if holds_answer(asked, line.strip()):
+                    return Hit(p, 0.0, 0.0, 0.0), line.strip()
+        return None
 
     @staticmethod
     def _not_about(asked: Asked, specific: tuple[str, ...], quotes: list[tuple[Hit, str]]) -> list[str]:

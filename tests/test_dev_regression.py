@@ -140,6 +140,12 @@ SETS = [
     ("tune/sichuan2026-e.jsonl", "sichuan2026", 0.95),
     ("tune/hebei2026-e.jsonl", "hebei2026", 0.93),
     ("tune/fujian2026-e.jsonl", "fujian2026", 0.95),
+    # sealed at first contact (e2151a1), never read item by item
+    ("heldout/seed19.jsonl", "seed", 0.91),
+    ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),
+    ("heldout/hainan2026-f.jsonl", "hainan2026", 0.83),
+    ("heldout/qinghai2026-f.jsonl", "qinghai2026", 0.87),
+    ("heldout/gansu2026-f.jsonl", "gansu2026", 0.93),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
@@ -214,3 +220,10 @@ def test_a_change_against_a_five_year_period_is_not_last_year_s(bots):
     """生产安全事故…分别比“十三五”时期下降44.1%、29.7% is five years against five; 2025's own fall is 9.5%, 7.1%."""
     a = bots("liaoning2026").ask("2025年生产安全事故起数和死亡人数分别下降多少").to_dict()
     assert "9.5%" in a["answer"] and "44.1%" not in a["answer"]
+
+
+def test_who_gives_the_report_is_read_from_its_header(bots):
+    """贵州's header names its speaker under the title (省长 李炳军); a post it does not name is not answered."""
+    a = bots("guizhou2026").ask("这份政府工作报告是哪位省长作的？").to_dict()
+    assert a["status"] == "answered" and "李炳军" in a["answer"]
+    assert bots("guizhou2026").ask("贵州省委书记是谁").to_dict()["status"] == "not_found"

@@ -466,3 +466,4 @@ def test_a_region_named_after_a_city_is_not_the_city_and_a_quoted_form_lists_its
     assert answer.status != "answered" or "台资" not in answer.answer, answer.answer
     answer = bot.ask("报告提了哪几个“始终把……作为”")
     assert all(x in answer.answer for x in ("忠诚", "为民", "干净")), answer.answer
+
