@@ -146,6 +146,12 @@ SETS = [
     ("heldout/hainan2026-f.jsonl", "hainan2026", 0.83),
     ("heldout/qinghai2026-f.jsonl", "qinghai2026", 0.87),
     ("heldout/gansu2026-f.jsonl", "gansu2026", 0.93),
+    # sealed at first contact (4b08d5f), never read item by item
+    ("heldout/seed20.jsonl", "seed", 0.93),
+    ("heldout/xizang2026-g.jsonl", "xizang2026", 0.95),
+    ("heldout/guangxi2026-g.jsonl", "guangxi2026", 0.89),
+    ("heldout/liaoning2026-g.jsonl", "liaoning2026", 0.93),
+    ("heldout/jilin2026-g.jsonl", "jilin2026", 0.91),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
