@@ -164,14 +164,14 @@ class Candidate:
     score: float = 0.0
 
 
-
-# How an item is numbered in front of its words: 一是, （一）, 1., 第一,.
-ITEM_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第[一二三四五六七八九十]+[，,、]?)")
+# How an item is numbered in front of its words: 一是 / 一要, （一）, 1., 第一，.
+ITEM_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第[一二三四五六七八九十]+[，,、]?)")
 
 
 def _lists_sections(node: Node) -> bool:
     """Are the node's items its part's sections (（一）…（八）), not items inside a paragraph or a section?"""
     return all(item.title == item.paragraph.section for item in node.items)
+
 
 class Answerer:
     """Turns retrieved paragraphs into an Answer.

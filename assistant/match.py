@@ -84,6 +84,8 @@ class TopicMatcher:
         self.in_corpus = lru_cache(maxsize=1 << 16)(index.corpus_text.__contains__)
         self._written_count = lru_cache(maxsize=1 << 12)(index.corpus_text.count)
         self._in_report = lru_cache(maxsize=1 << 16)(lambda word, doc: word in index.doc_text.get(doc, ""))
+        # ...and whether it writes a word's pieces apart (a regex over the text in scope)
+        self._written_apart = lru_cache(maxsize=1 << 12)(self._scan_written_apart)
         # A report's name is its title and the Chinese words of its file name (2026-青海省-government-work-report: a
         # report titled only 政府工作报告 is still about 青海).
         titles = [textmod.normalize(" ".join([d.title, *HAN_RUN.findall(Path(d.path).stem)])) for d in index.documents]
@@ -245,8 +247,11 @@ class TopicMatcher:
         parts = [p for p in textmod.sub_words(word) if len(p) >= 2 and p != word]
         if parts and all(self.in_scope(p, scope) for p in parts):
             return True
-        # Its pieces with a few characters between them (地铁线 in 地铁8号线, 新能源车 in 新能源汽车): the pieces that
-        # do not overlap (地铁, not 铁线 too) in order, each character of the word left over in its place.
+        return self._written_apart(word, tuple(parts), scope)
+
+    def _scan_written_apart(self, word: str, parts: tuple[str, ...], scope: frozenset[str] | None) -> bool:
+        """Its pieces with a few characters between them (地铁线 in 地铁8号线, 新能源车 in 新能源汽车): the pieces that
+        do not overlap (地铁, not 铁线 too) in order, each character of the word left over in its place."""
         pieces, taken = [], set()
         for piece in sorted(parts, key=len, reverse=True):
             span = set(range(word.find(piece), word.find(piece) + len(piece)))

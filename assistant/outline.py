@@ -48,6 +48,12 @@ MAX_SENTENCE_ITEM = 80  # ...and so are the sentences of a list, each an item
 ANNOUNCES = re.compile(r"一些|不少|以下|如下|几个|几方面|诸多|许多|问题|不足|短板|困难|挑战|差距|目标")
 # A sentence that answers the list before it (对这些问题，我们将高度重视…; 对此, 针对上述…) rather than adding to it.
 RESPONDS = re.compile(r"(?:对|针对|面对|对于)(?:这些|此|上述|以上)")
+
+
+def _before_response(items: list, text_of) -> list:
+    """The items of a list up to the sentence that turns back to them (RESPONDS), which closes it and is no item."""
+    closing = next((n for n, item in enumerate(items) if n and RESPONDS.match(text_of(item))), None)
+    return items[:closing] if closing else items
 # Sentences or ；-clauses of a paragraph, each with its offset: the units a parallel list (排比) is made of.
 _SEGMENT = re.compile(r"[^。；;！!？?]+")
 
@@ -329,8 +335,7 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
             # ...or by the short sentences after it, to the end of the paragraph (还存在不少老问题。A。B。C。).
             for n, before in enumerate(p.sentences):
                 rest = p.sentences[n + 1:]
-                closing = next((k for k, x in enumerate(rest) if k and RESPONDS.match(x.text)), None)
-                rest = rest[:closing] if closing else rest
+                rest = _before_response(rest, lambda x: x.text)
                 lead_in = before.text.rstrip("。：:")
                 if not ANNOUNCES.search(lead_in):
                     continue
@@ -354,9 +359,7 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
                         start, lead_in = before, p.text[before : colon.start()].strip()
                 pieces = [(m.start(), m.group().strip().rstrip("。")) for m in re.finditer(r"[^。]+。?", p.text[colon.end():])]
                 pieces = [(colon.end() + at, piece) for at, piece in pieces if piece]
-                # A sentence that turns back to them (对这些问题，我们将…) closes the list: it is no item of it.
-                closing = next((n for n, (_, piece) in enumerate(pieces) if n and RESPONDS.match(piece)), None)
-                pieces = pieces[:closing] if closing else pieces
+                pieces = _before_response(pieces, lambda x: x[1])
                 if len(pieces) < MIN_ENUMERATION and pieces:
                     # ...or the ，-clauses of the sentences after it (主要是：产业转型任务依然紧迫，创新能力不够强，…。)
                     # A later sentence goes on with the list while it is like the first, with figures (targets) or

@@ -222,8 +222,9 @@ def _dictionary_groups(normalized: str, english: EnglishTerms | None) -> tuple[t
     return english.lookup_groups(normalized if textmod.is_english(normalized) else " ".join(latin))
 
 
-def _dictionary_terms(normalized: str, english: EnglishTerms | None) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t for group in _dictionary_groups(normalized, english) for t in group))
+def _terms_of(groups: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The report words of all the groups, in order, each once."""
+    return tuple(dict.fromkeys(t for group in groups for t in group))
 
 
 def understand(question: str, history: list[str] | None = None, english: EnglishTerms | None = None,
@@ -240,7 +241,7 @@ def understand(question: str, history: list[str] | None = None, english: English
     tokens = textmod.tokenize(topic_text, drop_question_words=True)
     latin = textmod.latin_words(normalized)
     groups = _dictionary_groups(normalized, english)
-    looked_up = tuple(dict.fromkeys(t for group in groups for t in group))
+    looked_up = _terms_of(groups)
     tokens += [t for term in looked_up for t in textmod.tokenize(term, drop_question_words=True)]
     if lang == "en":
         # Names written in Latin letters (IBM, ABB, RISC-V) match the report as they are; other English words are
@@ -251,7 +252,7 @@ def understand(question: str, history: list[str] | None = None, english: English
     context_tokens = textmod.tokenize(context, drop_question_words=True) if context else []
     # The earlier question's English words (GDP, CPI in 今年CPI涨幅目标是多少) are looked up as the question's are:
     # 去年呢 after it asks about 居民消费价格, a word the history never wrote in Chinese.
-    context_tokens += [t for term in _dictionary_terms(textmod.normalize(context), english)
+    context_tokens += [t for term in _terms_of(_dictionary_groups(textmod.normalize(context), english))
                        for t in textmod.tokenize(term, drop_question_words=True)]
     years, relative, period = _years(normalized), _relative_years(normalized), _period(normalized)
     if followup and not years and not relative:

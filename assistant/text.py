@@ -306,9 +306,7 @@ def without_asides(text: str) -> str:
         rest = text[:cut].rstrip().rstrip("，,；;~～ ")
         return rest if re.search(r"[\u4e00-\u9fff]", rest) else text
     if _ASIDE.fullmatch(first):
-        rest = text[text.find(pieces[0]) + len(pieces[0]):]
-        rest = _CLAUSE_END.sub("", rest[:1]) + rest[1:] if rest else rest
-        rest = rest.lstrip("，,。！!？?；;~～ ")
+        rest = text[text.find(pieces[0]) + len(pieces[0]):].lstrip("，,。！!？?；;~～ ")
         return rest if re.search(r"[\u4e00-\u9fff]", rest) else text
     return text
 
