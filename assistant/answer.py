@@ -44,7 +44,7 @@ from .document import (
 from .english import counted_phrase
 from .figures import find_figures, unsupported_numbers
 from .index import Index
-from .match import Topic, TopicMatcher
+from .match import FRAME_WORDS, Topic, TopicMatcher
 from .outline import Node, Outline
 from .places import PROVINCE_NAMES
 from .retrieve import DELIVERY_CUES, RELATIVE_YEARS, Hit, Query
@@ -168,6 +168,12 @@ class Candidate:
 ITEM_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[是要]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、]|第[一二三四五六七八九十]+[，,、]?)")
 
 
+def _frame(node: Node) -> tuple:
+    """The report, part and time frame (a year, several years) of a block."""
+    first = node.items[0].paragraph
+    return node.doc, node.part, first.year, first.span
+
+
 def _lists_sections(node: Node) -> bool:
     """Are the node's items its part's sections (（一）…（八）), not items inside a paragraph or a section?"""
     return all(item.title == item.paragraph.section for item in node.items)
@@ -245,14 +251,15 @@ class Answerer:
         if query.plans:
             spans = [FIVE_YEAR_PLANS[name] for name in query.plans]
             if set(query.plans) & set(p.plans):
-                by_year = 1.0
+                # A paragraph framed on one year of it (刚刚过去的2025年…, in a part on 2025 and 十四五) only may be.
+                by_year = 0.0 if p.year is not None and p.span is None and p.year_framed else 1.0
             elif p.year is not None:
                 by_year = 0.0 if any(a <= p.year <= b for a, b in spans) else -1.0
             else:
                 by_year = -1.0 if p.plans else 0.0
         elif query.span_asked:
             # Several years as a whole (这五年, 年均): a multi-year review or an annual average answers; others may.
-            by_year = 1.0 if (p.span or p.plans or ANNUAL_AVERAGE.search(sentence)) else 0.0
+            by_year = 1.0 if (p.span or (p.plans and not p.year_framed) or ANNUAL_AVERAGE.search(sentence)) else 0.0
         else:
             years = query.resolved_years(self._issue_years.get(p.doc))
             if not years:
@@ -276,9 +283,54 @@ class Answerer:
         by_kind = 0.0 if asked_period is None or period is None else (1.0 if period == asked_period else -1.0)
         return by_year, by_kind
 
+    def _setup(self, query: Query, scope: frozenset[str] | None) -> tuple[Asked, Topic, tuple[str, ...]]:
+        """What the question asks (its kind of answer), its topic words and its main words, within the scope."""
+        key = ("setup", scope)
+        if key not in query.memo:
+            asked = read_question(query.text, query.context)
+            weights = self.matcher.topic(query, scope)
+            years = self._asked_years(query)
+            if asked.bare and (query.period == "plan" or years and self._first_issue_year
+                               and min(years) >= self._first_issue_year):
+                asked = replace(asked, target=True)
+            query.memo[key] = (asked, weights, self.matcher.anchors(query, weights))
+        return query.memo[key]
+
+    def prepare(self, query: Query, paragraphs: list[Paragraph], scope: frozenset[str] | None = None) -> None:
+        """Do the word checks of these paragraphs' sentences now (while the question's vector is being made): the
+        answer then finds them done for those of its paragraphs that are among them."""
+        asked, weights, anchors = self._setup(query, scope)
+        for p in paragraphs:
+            if p.kind == "body":
+                self._sentence_checks(query, p, weights, asked, anchors, scope)
+
+    def _sentence_checks(self, query: Query, p: Paragraph, weights: Topic, asked: Asked, anchors: tuple[str, ...],
+                         scope: frozenset[str] | None) -> list[tuple]:
+        """(index, sentence, coverage, words matched, kind fit, year fit, period fit) of each sentence of
+        the paragraph that may answer."""
+        key = ("sentences", scope, p.id)
+        if key in query.memo:
+            return query.memo[key]
+        # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
+        context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
+        checks = []
+        sentences = p.sentences
+        for k, sentence in enumerate(sentences):
+            if p.lead and sentence.text.rstrip("。") == p.lead and len(sentences) > 1:
+                continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
+            if ASKING_SENTENCE.search(sentence.text):
+                continue
+            coverage, matched = self.matcher.coverage(sentence.text, context, weights)
+            holds = holds_answer(asked, sentence.text, anchors)
+            fit = 0.0 if holds is None else (1.0 if holds else -1.0)
+            year_fit, period_fit = self.part_fit(query, p, sentence.text)
+            checks.append((k, sentence.text, coverage, matched, fit, year_fit, period_fit))
+        query.memo[key] = checks
+        return checks
+
     # ---- candidates ---------------------------------------------------------------------------------------------
     def candidates(self, query: Query, hits: list[Hit], weights: Topic, asked: Asked,
-                   anchors: tuple[str, ...] = ()) -> list[Candidate]:
+                   anchors: tuple[str, ...] = (), scope: frozenset[str] | None = None) -> list[Candidate]:
         """Every sentence of the retrieved paragraphs, scored and sorted best first."""
         found: list[Candidate] = []
         body = [hit for hit in hits if hit.paragraph.kind == "body"]
@@ -288,8 +340,6 @@ class Answerer:
                       if rows and query.vector is not None else {})
         for hit in body:
             p = hit.paragraph
-            # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
-            context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
             units = self._units_of(p.id)
             sims = [similarity.get(r, 0.0) for _, _, r in units]
             # A sentence's similarity is its best unit's (itself, or one of its clauses); units come in text order.
@@ -300,17 +350,9 @@ class Answerer:
                 while k + 1 < len(sentences) and sentences[k + 1].start <= start:
                     k += 1
                 best[k] = max(best.get(k, -1.0), float(sim))
-            for k, sentence in enumerate(sentences):
-                if p.lead and sentence.text.rstrip("。") == p.lead and len(sentences) > 1:
-                    continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
-                if ASKING_SENTENCE.search(sentence.text):
-                    continue
-                dense = best.get(k, 0.0)
-                coverage, matched = self.matcher.coverage(sentence.text, context, weights)
-                holds = holds_answer(asked, sentence.text, anchors)
-                fit = 0.0 if holds is None else (1.0 if holds else -1.0)
-                year_fit, period_fit = self.part_fit(query, p, sentence.text)
-                found.append(Candidate(hit, sentence.text, coverage, dense, fit, year_fit, period_fit, matched))
+            for k, text, coverage, matched, fit, year_fit, period_fit in self._sentence_checks(
+                    query, p, weights, asked, anchors, scope):
+                found.append(Candidate(hit, text, coverage, best.get(k, 0.0), fit, year_fit, period_fit, matched))
         if not found:
             return []
         top = max(c.dense for c in found)
@@ -383,30 +425,31 @@ class Answerer:
                scope: frozenset[str] | None = None) -> Answer:
         """The answer from these search results; `scope` (document keys) is the reports they were searched in, whose
         words alone count when judging whether the question names something they never mention."""
-        asked = read_question(query.text, query.context)
-        weights = self.matcher.topic(query, scope)
+        asked, weights, anchors = self._setup(query, scope)
         years = self._asked_years(query)
-        if asked.bare and (query.period == "plan" or years and self._first_issue_year
-                           and min(years) >= self._first_issue_year):
-            asked = replace(asked, target=True)
         if years and not (years & self.corpus_years):
             return self._refuse(query, f"报告没有涉及{_years_as_asked(query)}的内容。")
         if not hits:
             return self._refuse(query, "")
         if query.asks_field or (query.wants_meta and any(h.paragraph.kind != "body" for h in hits[:3])):
             return self._meta_answer(query, hits)
-        anchors = self.matcher.anchors(query, weights)
-        ranked = self.candidates(query, hits, weights, asked, anchors)
+        ranked = self.candidates(query, hits, weights, asked, anchors, scope)
         counted = counted_things(query.text)
         for count, thing in [counted] if counted else self._english_counted(query):
             listing = self._counted_listing(ranked, count, thing)
             if listing is not None:
                 return self._compose(query, [(listing.hit, listing.sentence)], "answered", "", self.confidence(listing))
+            block = self._counted_block(query, count, thing, scope)
+            if block is not None:
+                return self._list_answer(query, block, self.confidence(ranked[0]) if ranked else 0.0, count)
         thing = several_things(query.text)
         if thing and self.outline and query.vector is not None:
             listed = self._things_listed(query, thing, scope)
             if listed is not None:
                 return self._list_answer(query, listed, self.confidence(ranked[0]) if ranked else 0.0)
+            said = self._said_alike(query, thing.strip("“”"), ranked)
+            if said:
+                return self._compose(query, said, "answered", "", self.confidence(ranked[0]))
         number = numbered_part(query.text)
         if number:
             listed = self._numbered_answer(query, number, weights, ranked, scope)
@@ -576,30 +619,32 @@ class Answerer:
         # nothing else (2022年主要抓哪几个方面) asks for the sections of the part of its year or kind.
         # A follow-up that names a block of its own (2022年工作要点有哪些安排？ after a question on 产值) asks about it.
         own = self.matcher.own_topic(query, weights)
-        named = Topic({t: w for t, w in own.items()
-                       if not (GENERIC_LIST_PHRASE.fullmatch(t.removeprefix("phr:"))
-                               or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
-        named.named = weights.named
-        whole_part = not named and bool(query.years or query.relative_years or query.period)
+        named = self._block_words(query, own)
         best_node, best_score = None, -np.inf
         nodes = self.outline.nodes(scope)
         fits = [self.part_fit(query, node.items[0].paragraph) for node in nodes]
         asks_problems = any(PROBLEM_WORDS.search(t) for t in named)
         headings = [self._heading_match(node, named, asks_problems) if named else 0.0 for node in nodes]
+        # (So does one that names nothing but its years, 过去五年做了哪几方面工作, when no heading says them.)
+        frame_only = (query.span_asked and all(FRAME_WORDS.fullmatch(t.removeprefix("phr:")) for t in named)
+                      and not any(h > 0 for h in headings))
+        whole_part = (not named or frame_only) and bool(query.years or query.relative_years or query.period
+                                                         or query.span_asked)
         # A block of the year asked that the question names by its heading (2022年招商引资的思路: the plan's 招商 block)
         # leaves no place to a block of another year, however close its vector.
         of_year = any(fit[0] > 0 and heading > 0 for fit, heading in zip(fits, headings))
         # A part asked for as a whole (2026年主要干哪几块大事) is asked for by its sections when it has them, not by a
         # run of items in its own opening (——坚定信心…；——把握政策取向…: how the work is to be done). A question that
         # names what it asks about (十四五这五年取得的成就) may be asking for that opening.
-        sectioned = {(n.doc, n.part) for n in nodes if n.heading == n.part and _lists_sections(n)} if whole_part else set()
+        # (Within one time frame: a review of five years and of the last year in one part has a list for each.)
+        sectioned = {_frame(n) for n in nodes if n.heading == n.part and _lists_sections(n)} if whole_part else set()
         for node, (year_fit, period_fit), heading in zip(nodes, fits, headings):
             if of_year and year_fit < 0:
                 continue
             if whole_part:
                 if node.heading != node.part or max(year_fit, period_fit) <= 0:
                     continue
-                if (node.doc, node.part) in sectioned and not _lists_sections(node):
+                if _frame(node) in sectioned and not _lists_sections(node):
                     continue
                 heading = 1.0
             if heading <= 0:
@@ -628,6 +673,15 @@ class Answerer:
             if fit > self.matcher.coverage(best_node.heading, "", named)[0] and (len(fits) < 2 or fit > fits[1][0]):
                 best_node = self.outline.section(best_node, best_node.items[n]) or best_node
         return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
+
+    def _block_words(self, query: Query, own: Topic) -> Topic:
+        """The words of a list question that name a block: not those that say "the parts of the work" (哪几方面工作),
+        who works (省政府) or the reports' titles (高新区)."""
+        words = Topic({t: w for t, w in own.items()
+                       if not (GENERIC_LIST_PHRASE.fullmatch(t.removeprefix("phr:"))
+                               or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
+        words.named = own.named
+        return words
 
     def _heading_match(self, node: Node, named: Topic, asks_problems: bool) -> float:
         """How well a block's heading says what the question names; a lead-in that opens a list of problems without
@@ -684,6 +738,28 @@ class Answerer:
                 best, best_sim = node, sim
         return best
 
+    @staticmethod
+    def _said_alike(query: Query, thing: str, ranked: list[Candidate]) -> list[tuple[Hit, str]]:
+        """Sentences of one paragraph that open as the question puts the things and name the thing (要加强哪几个建设:
+        要加强政治建设。…要加强法治建设。…, with other sentences between them), at least two; else []."""
+        text = textmod.normalize(query.text)
+        asked_at = re.search(r"哪(?:几|些)", text)
+        if not asked_at or not thing:
+            return []
+        before = re.split(r"[^\u4e00-\u9fff]", text[: asked_at.start()])[-1]
+        seen: set[str] = set()
+        for c in ranked[:MAX_LISTING_CANDIDATES]:
+            p = c.hit.paragraph
+            if p.id in seen:
+                continue
+            seen.add(p.id)
+            for n in range(min(4, len(before)), 1, -1):
+                found = [s.text for s in p.sentences if textmod.normalize(s.text).startswith(before[-n:])
+                         and thing in re.split(r"[，,。；;]", s.text, maxsplit=1)[0]]
+                if len(found) >= 2:
+                    return [(c.hit, sentence) for sentence in found]
+        return []
+
     def _english_counted(self, query: Query) -> list[tuple[int, str]]:
         """An English question's count and counted thing, each way the report may write the thing (five major
         strategies: 5 and 战略), as far as the dictionary gives a short word for it."""
@@ -704,6 +780,15 @@ class Answerer:
         return next((c for c in ranked[:MAX_LISTING_CANDIDATES]
                      if listing.search(c.sentence) and (thing or counted.search(c.sentence))), None)
 
+    def _counted_block(self, query: Query, count: int, thing: str, scope: frozenset[str] | None) -> Node | None:
+        """The block of the outline with `count` items each naming `thing` (哪五个战略: 一是坚定实施扩大内需战略，…
+        五是坚定实施能源强区战略，…, one paragraph each), the nearest to the question when several are; or None."""
+        if not self.outline or not thing or query.vector is None:
+            return None
+        blocks = [n for n in self.outline.nodes(scope)
+                  if len(n.items) == count and all(thing in textmod.normalize(item.title) for item in n.items)]
+        return max(blocks, key=lambda n: float(n.vector @ query.vector), default=None)
+
     def _numbered_answer(self, query: Query, number: int, weights: Topic, ranked: list[Candidate],
                          scope: frozenset[str] | None = None) -> Answer | None:
         """A part named by its number (报告第二部分讲什么: the part numbered 二、) or, when the question also names
@@ -716,10 +801,7 @@ class Answerer:
         if len({node.doc for node in nodes}) != 1:
             return None
         own = self.matcher.own_topic(query, weights)
-        named = Topic({t: w for t, w in own.items()
-                       if not (GENERIC_LIST_PHRASE.fullmatch(t.removeprefix("phr:"))
-                               or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
-        named.named = weights.named
+        named = self._block_words(query, own)
         fits: dict[str, float] = {}
         for node in nodes:
             if node.part not in fits:

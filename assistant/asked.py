@@ -38,12 +38,12 @@ UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
 _COUNT_UNITS = ("家次|家|个|项|名|人次|人|位|例|所|笔|亩|次|天|平方米|平方公里|公顷|万吨|吨|公斤|千克|斤|千瓦|条|座|件|批|倍|"
                 "辆|台|套|张|部|篇|场|届|架|艘|剂|针|户|栋|间|张床|床|公里|千米|立方米|户")
 # 几个点 and 几个百分点 ask for percentage points, not a count of 个.
-ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第这近前去])几)(?:万亿|万|亿|千|百)?({_COUNT_UNITS}|元|年)(?!(?:百分)?点)")
+ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第这那近前去])几)(?:万亿|万|亿|千|百)?({_COUNT_UNITS}|元|年)(?!(?:百分)?点)")
 _UNIT_WORDS = frozenset(_COUNT_UNITS.split("|")) | {"元", "年"}
-# A question about several years as a whole (这几年, 过去五年, 五年来, 年均; not PM2.5年均浓度, a year's mean): a
+# A question about several years as a whole (这几年, 十五五那几年, 过去五年, 五年来, 年均; not PM2.5年均浓度, a year's mean): a
 # frame, not a duration it asks for;
 # retrieval prefers a report's multi-year review for it.
-SPAN_CUES = re.compile(r"(?:过去|近|这|最近|前)(?:几|五|十|两|三|些)年|近年|(?:几|五|十|两|三)年(?:来|间|下来|里)|这些年|年均(?!浓度)|"
+SPAN_CUES = re.compile(r"(?:过去|近|这|那|最近|前)(?:几|五|十|两|三|些)年|近年|(?:几|五|十|两|三)年(?:来|间|下来|里)|这些年|年均(?!浓度)|"
                        r"年平均|历年|(?:past|last) (?:few|five|ten|several) years|annual average|average annual|"
                        r"on average each year", re.IGNORECASE)
 AREA_CUES = re.compile(r"面积|多大的?(地|厂房|园区|空间|场地)|占地|平方公里|平方米|how (big|large)\b(?!.*\b(?:economy|gdp)\b)|\barea\b|square")
@@ -61,10 +61,11 @@ AMOUNT_CUES = re.compile(
     r"\bhow (?:big|large)\b.*\b(?:economy|gdp)\b|\btotal (?:gdp|output|revenue|investment)\b"
 )
 # A question that ends on 数量 / 人数 (运动员数量, 死亡人数) asks a figure as 多少 does.
-ANY_FIGURE_CUES = re.compile(r"(?:数量|人数|数目|总数)[?？]?$|多少|(?<![哪第])几(?![乎等级])|多大|多高|多长|多久|什么水平|多高的?水平|什么程度|"
+ANY_FIGURE_CUES = re.compile(r"(?:数量|人数|数目|总数)[?？]?$|多少|(?<![哪第这那])几(?![乎等级])|多大|多高|多长|多久|什么水平|多高的?水平|什么程度|"
                              r"how many|how much|what (?:was|is|were) the (?:total|number|amount)|what level|"
                              r"\bwhat (?:was|is|were|are) (?:the )?(?:[\w'’]+[ -]){0,6}(?:target|ratio|size|number|amount)\b")
-DURATION_CUES = re.compile(r"多久|多长时间|几年|多少年|几个月|多少天|how long")
+# 这几年 / 那几年 point at years (这/那 + 几 is a demonstrative, as in 那几件大事): no duration, no number is asked.
+DURATION_CUES = re.compile(r"多久|多长时间|(?<![这那近前过])几年|多少年|几个月|多少天|how long")
 # ...and a question that ends on 时间 (宣誓仪式的时间, 上映时间？) or asks 什么时间 / 几号; not 多长时间 (a duration).
 DATE_CUES = re.compile(r"什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|日期|什么时间|(?<![长少])时间(?:是|为)?[?？]?$|"
                        r"\bwhen\b|what date|which year")
@@ -98,7 +99,7 @@ PROBLEM_WORDS = re.compile(_PROBLEM_NOUNS)
 # How a government report opens its list of problems without naming them (我们也清醒认识到：A；B；…): such a lead-in
 # names the block a question about 问题 / 不足 / 困难 asks for.
 PROBLEMS_ANNOUNCED = re.compile(r"清醒(?:地)?(?:认识|看)到|(?:也|还|同时)(?:要|应|必须)?(?:清醒)?(?:看到|认识到)")
-_STRUCTURE_NOUNS = ("方面|块|项(?!目)|部分|件(?:大)?事|大事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
+_STRUCTURE_NOUNS = ("方面|成就|成绩|块|项(?!目)|部分|件(?:大)?事|大事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
                     f"路径|思路|抓手|方向|行动|工程|招|手段|办法|{_PROBLEM_NOUNS}")
 STRUCTURE_NOUN = re.compile(f"(?:{_STRUCTURE_NOUNS})")
 # The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些): they name no block, so a
@@ -119,6 +120,8 @@ LIST_CUES = re.compile(
     rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条|头)|怎么(?:做|干|搞|弄|抓|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
     # the noun first: 工作任务有哪些, 主要问题都有哪些, 目标包括什么
     rf"(?:{_STRUCTURE_NOUNS}|目标|指标)(?:都|主要|具体|分别)?(?:有|包括|包含|是)(?:哪些|哪几|什么)|"
+    # ...or after it: 要实现哪些主要目标, 定了哪几项预期指标 (not 目标是多少, one figure)
+    r"(?:哪些|哪几(?:个|项|大|条)?)(?:主要|重点|具体)?(?:预期|发展)?(?:目标|指标)(?!的)|"
     # a numbered term asked about: “五个更加注重”具体是哪些, 六保指什么, 十方面民生实事包括哪些
     rf"{NUMBERED_LIST.pattern}|"
     # "which several / which six" of a term the report names in quotes, or standing for it (提了哪几个“坚守”, 六大
@@ -150,7 +153,7 @@ INCREMENT_ASKED = re.compile(r"新增")
 INCREMENT_SAID = re.compile(r"新增|净增|新认定|新引进|新设|新建|新培育|新开工|新落地|新签约|增加")
 # A level (最低工资标准是多少钱): a change of it (每月提高183元) does not answer it. A question that says none of these
 # asks for the level; a figure right after one of the verbs (not 提高到, which gives the level) is a change.
-CHANGE_ASKED = re.compile(r"增|涨|降|减|提高|提升|上调|下调|多了|少了|变化|幅度|同比|比上年|较上年|比去年")
+CHANGE_ASKED = re.compile(r"增|涨|降|减|提高|提升|上调|下调|(?<!差不)多了|(?<!多)少了|变化|幅度|同比|比上年|较上年|比去年")
 CHANGE_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|下降|下调|降低|减少)了?$")
 # A share (占全国的比重是多少, 占比, 几成): a change (增长近15%) is not one. A figure is a change when one of these verbs
 # stands right before it, with at most a word of approximation between (增长近15%, 提高约3个百分点).
@@ -161,7 +164,8 @@ SHARE_SAID = re.compile(r"占[^，,；;。]{0,16}?(?:比重|比例|份额)|占�
 WHOLES = {"全国": "全国", "全省": "全省", "全市": "全市", "全区": "全区", "全疆": "全区", "全球": "全球", "全世界": "全球",
           "世界": "全球"}
 WHOLE = re.compile("|".join(sorted(WHOLES, key=len, reverse=True)))
-CHANGED_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|下降|下调|降低|减少|回落)了?(?:近|约|超过?|达到?|逾|将近)?$")
+CHANGED_BEFORE = re.compile(r"(?:增长|增加|提高|提升|上涨|上调|上升|回升|攀升|扩大|下降|下调|降低|减少|回落|下滑|缩小)了?"
+                            r"(?:近|约|超过?|达到?|逾|将近)?$")
 # A question of "how much/many" that names no rate, share, change or target (常住人口有多少): a percentage is not the
 # level of what it asks about (常住人口城镇化率58.08% is not a population). General wording of statistics.
 RATE_OR_TARGET_ASKED = re.compile(r"率|比|占|成|指数|水平|目标|预期|力争|幅|速|百分|%|排|位|再|长|提到|达到")
@@ -372,15 +376,21 @@ _SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|�
 # The measure word may be left out (是哪五化: 市场化、产业化、…), or be 件 (十件民生实事都是哪十件).
 COUNTED_THINGS = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})(?:个|项|种|大|类|条|张|件)?([\u4e00-\u9fff]{1,2})?")
 MIN_UNNAMED_COUNT = 3
+# The term that counts them (五大战略是哪五个, 三大攻坚战是哪三个): its last word names each thing.
+COUNTING_TERM = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:个|大|项|类)([\u4e00-\u9fff]{2,6}?)[”\"」』]?(?:具体|分别|主要|都)?(?:是|指|包括|包含|有)")
 
 
 def counted_things(question: str) -> tuple[int, str] | None:
-    """(5, 环境) for 要打造哪五个环境, (13, "") for 是哪13个, or None."""
-    found = COUNTED_THINGS.search(normalize(question))
+    """(5, 环境) for 要打造哪五个环境, (5, 战略) for 五大战略是哪五个, (13, "") for 是哪13个, or None."""
+    normalized = normalize(question)
+    found = COUNTED_THINGS.search(normalized)
     if not found:
         return None
     count = cn_number(found.group(1))
     thing = found.group(2) or ""
+    term = COUNTING_TERM.search(normalized) if not thing else None
+    if term and cn_number(term.group(1)) == count:
+        thing = term.group(2)[-2:]
     return (count, thing) if count and (thing or count >= MIN_UNNAMED_COUNT) else None
 
 
@@ -487,8 +497,28 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         figures = [f for f in figures if (asked.target if CHANGE_BEFORE.search(text[: f.start]) else f.kind != "percent")]
     if anchors:
         # The figure's own clause and the sentence before it: 经济恢复好于预期，全年国内生产总值增长2.3% is about 经济.
-        figures = [f for f in figures if names_any(anchors, f"{text[: f.start]}{_clause_of(text, f)} {f.measure}")]
+        # Back to the clause of the figure before it, not further: a clause with a figure of its own is about its own
+        # measure (工业投资占固定资产投资比重从17.9%提升到35.5%，…，工业对经济增长贡献率从17.1%… : 17.1% is no
+        # investment figure), while 进出口总额5000亿元，增长10% goes on with the measure of the clause before.
+        written = find_figures(text)
+        figures = [f for f in figures if names_any(anchors, f"{_stretch_before(text, f, written)}{_clause_of(text, f)} {f.measure}")]
     return figures
+
+
+def _stretch_before(text: str, figure: Figure, written: list[Figure]) -> str:
+    """The text before a figure that can say what it measures: from the clause of the figure before it (or the
+    sentence's start)."""
+    return text[_stretch_start(text, figure, written) : figure.start]
+
+
+def _stretch_start(text: str, figure: Figure, written: list[Figure]) -> int:
+    before = [g for g in written if g.end <= figure.start]
+    if not before:
+        return 0
+    if not re.search(r"[,，;；。:：]", text[before[-1].end : figure.start]):
+        return _stretch_start(text, before[-1], written)  # one clause, one stretch (总投资超10亿元项目50个以上)
+    return max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: before[-1].start])), default=0)
+
 
 
 def holds_answer(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> bool | None:

@@ -32,10 +32,11 @@ PLAN_WORDS = ("要点", "计划", "重点工作", "目标", "任务", "安排", 
 # Within a part that names no single year (一、过去一年和五年工作回顾), a paragraph that opens on a time frame sets it
 # for itself and the paragraphs after it, up to the next such opening or the end of the part: 过去一年 / 去年 /
 # 2022年是… → that year; 过去五年 / 五年来 / 近十年 → the span of years before the report's year.
-# The address to the deputies may come first (各位代表，刚刚过去的2025年，…).
-_OPENING_ADDRESS = r"(?:各位代表[，,！!：:]?)?(?:刚刚|刚)?(?:过去的)?"
-ONE_YEAR_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:过去一年|过去的一年|一年来|去年|(?P<year>(?:19|20)\d{{2}})年(?:是|，|,|以来|[^\d，,。]{{0,6}}?[，,]))")
-SPAN_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:(?:过去|近|这)(?P<n>[两二三四五六七八九十])年(?:来|间|里|中)?|(?P<m>[两二三四五六七八九十])年(?:来|间))")
+# The address to the deputies may come first (各位代表，刚刚过去的2025年，…), or the dash of a list (——这五年，…).
+_OPENING_ADDRESS = r"(?:各位代表[，,！!：:]?)?(?:——)?(?:刚刚|刚)?(?:过去的)?"
+# The year may open a sentence of its own (刚刚过去的2025年很不平凡。 2025年在贵州发展进程中极不平凡。).
+ONE_YEAR_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:过去一年|过去的一年|一年来|去年|(?P<year>(?:19|20)\d{{2}})年(?:是|，|,|以来|[^\d，,。]{{0,6}}?[，,]|[^\d，,。]{{0,16}}?。))")
+SPAN_OPENING = re.compile(rf"^{_OPENING_ADDRESS}(?:回望|回顾|回首)?(?:(?:过去的?|近|这)(?P<n>[两二三四五六七八九十])年(?:来|间|里|中)?|(?P<m>[两二三四五六七八九十])年(?:来|间))")
 # “十四五”时期是…的五年 / “十四五”以来 opens the review of a five-year plan as a whole: that plan and its years.
 PLAN_OPENING = re.compile(rf"^{_OPENING_ADDRESS}[“\"]?(?P<plan>十[一二三四五六]五)[”\"]?(?:时期|期间|以来|这五年|的五年|五年)")
 CN_NUMBERS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -86,6 +87,8 @@ class Paragraph:
     items: tuple[str, ...] = ()
     plans: tuple[str, ...] = ()  # five-year plans its headings name (十三五, 十四五)
     span: tuple[int, int] | None = None  # the years a multi-year frame covers (过去五年 in a 2023 report: 2018–2022)
+    # its year is set by a paragraph that opens on it (刚刚过去的2025年…) in a part on a year and a plan together
+    year_framed: bool = False
 
     @property
     def section_path(self) -> str:
@@ -161,6 +164,10 @@ def _lead(text: str) -> str:
         first = sentences[0].text.rstrip("。！？!?")
         short = len(first) <= MAX_LEAD_CHARS and not re.search(r"[,，;；]", first)
         if short and (not re.search(r"\d", first) or ITEM.match(first)):
+            return first
+        # An item's heading may be longer, in two clauses (一是坚定实施扩大内需战略，在加快推动消费投资增长上实现新突破。)
+        if (ITEM.match(first) and len(first) <= MAX_HEADING_CHARS and len(re.findall(r"[,，]", first)) <= 1
+                and not re.search(r"[\d;；]", first)):
             return first
     return ""
 
@@ -301,7 +308,7 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
     """Give the paragraphs of a part that names no single year the year or span their time frame sets (see
     ONE_YEAR_OPENING), and a part that says 今年/去年 the year that is."""
     framed: list[Paragraph] = []
-    current_part, year, span, plans = None, None, None, ()
+    current_part, year, span, plans, opened = None, None, None, (), False
     for p in paragraphs:
         # A part about one year (2021年工作总结) or one five-year plan (“十三五”时期) has its own frame; one that
         # reviews a year and a plan together (2025年工作回顾和“十四五”发展主要成绩) is framed paragraph by paragraph,
@@ -314,26 +321,39 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
             framed.append(p)
             continue
         if p.part != current_part:
-            current_part, year, span, plans = p.part, (p.year if mixed else None), None, ()
+            current_part, year, span, plans, opened = p.part, (p.year if mixed else None), None, (), False
             relative = [shift for word, shift in RELATIVE_PART_YEAR.items() if word in p.part]
             if issue_year and len(relative) == 1 and not mixed and not plan_only:
                 year = issue_year + relative[0]
-        one, several = ONE_YEAR_OPENING.match(p.text), SPAN_OPENING.match(p.text)
-        planned = PLAN_OPENING.match(p.text)
+        one, several, planned = _opening(p.text)
         if plan_only:
             if one and one.group("year"):
                 year = int(one.group("year"))
         elif one and (one.group("year") or issue_year):
-            year, span, plans = int(one.group("year") or issue_year - 1), None, ()
+            year, span, plans, opened = int(one.group("year") or issue_year - 1), None, (), True
         elif several and issue_year:
             n = CN_NUMBERS[several.group("n") or several.group("m")]
-            year, span, plans = None, (issue_year - n, issue_year - 1), ()
+            year, span, plans, opened = None, (issue_year - n, issue_year - 1), (), False
         elif planned and not mixed:
-            year, span, plans = None, FIVE_YEAR_PLANS[planned.group("plan")], (planned.group("plan"),)
+            year, span, plans, opened = None, FIVE_YEAR_PLANS[planned.group("plan")], (planned.group("plan"),), False
         if year or span:
-            p = replace(p, year=year, span=span, plans=tuple(dict.fromkeys(p.plans + plans)))
+            p = replace(p, year=year, span=span, plans=tuple(dict.fromkeys(p.plans + plans)),
+                        year_framed=opened and mixed)
         framed.append(p)
+        # A later sentence of the paragraph may turn to several years for what follows (2025年主要目标任务的完成，标志着
+        # “十四五”规划顺利收官。回望过去五年，…: the sections after it review the five years). Not to one year: a
+        # review of five years may tell them year by year (2021年，…。2022年，…).
+        for sentence in p.sentences[1:] if issue_year and not plan_only else ():
+            several = SPAN_OPENING.match(sentence.text)
+            if several:
+                opened = False
+                year, span, plans = None, (issue_year - CN_NUMBERS[several.group("n") or several.group("m")], issue_year - 1), ()
     return framed
+
+
+def _opening(text: str) -> tuple[re.Match | None, re.Match | None, re.Match | None]:
+    """The time frame a text opens on: one year, several years, a five-year plan."""
+    return ONE_YEAR_OPENING.match(text), SPAN_OPENING.match(text), PLAN_OPENING.match(text)
 
 
 def parse_file(path: str | Path) -> Document:

@@ -108,6 +108,12 @@ OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
     "electric vehicles": ("新能源汽车", "电动汽车"),
     "power generation": ("发电量", "发电"),
     "installed capacity": ("装机容量", "装机"),
+    "renewable energy": ("新能源", "可再生能源"),
+    "renewable power": ("新能源", "可再生能源"),
+    "renewables": ("新能源", "可再生能源"),
+    "start construction": ("开工",),
+    "put into operation": ("投产", "投运"),
+    "total investment": ("总投资",),
     "hydropower": ("水电",),
     "wind power": ("风电",),
     "solar power": ("光伏", "太阳能"),
@@ -320,17 +326,21 @@ class EnglishTerms:
         """The report words for a text's English words, in order, each once."""
         return tuple(dict.fromkeys(t for group in self.lookup_groups(text) for t in group))
 
-    def _senses(self, key: str, terms: list[str]) -> list[str]:
-        if self.frequency is None or self.senses is None or len(terms) <= self.senses:
-            return list(terms)
+    def _senses(self, key: str, terms: list[str], names: bool = False) -> list[str]:
         official = _OFFICIAL_BY_KEY.get(key, ())
         chosen = [t for t in terms if any(t in word for word in official)]
+        if names and chosen:
+            # A Latin name inside a Chinese question (CPI, GDP) is one indicator: its official rendering says it
+            # (居民消费价格), and the dictionary's pieces of a longer headword (指数 of 居民消费价格指数) name others.
+            return chosen
+        if self.frequency is None or self.senses is None or len(terms) <= self.senses:
+            return list(terms)
         others = sorted((t for t in terms if t not in chosen), key=lambda t: -(self.frequency(t) or 0))
         return chosen + others[: self.senses]
 
-    def _lookup_groups(self, text: str) -> tuple[tuple[str, ...], ...]:
+    def _lookup_groups(self, text: str, names: bool = False) -> tuple[tuple[str, ...], ...]:
         """For each English word or phrase of the text found in the dictionary, the report words it stands for (its
-        senses, one group a word)."""
+        senses, one group a word). `names`: the text is the Latin words of a Chinese question."""
         words = _WORD.findall(text.lower().replace("-", " "))
         found: list[tuple[str, ...]] = []
         i = 0
@@ -352,7 +362,7 @@ class EnglishTerms:
                     key = next((k for k in map(phrase_key, ([w] for w in _derived(chunk[0]))) if k in self.dictionary), "")
                     terms = self.dictionary.get(key, ())
                 if terms:
-                    found.append(tuple(self._senses(key, terms)))
+                    found.append(tuple(self._senses(key, terms, names)))
                     i += size - 1
                     break
             i += 1

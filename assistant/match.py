@@ -32,7 +32,7 @@ SELF_REFERENCE = re.compile(r"(?:我|本|咱)(?:省|市|区|县|州|国|盟|旗|
 # 目标 and 增长 whatever the measure asked, so these are no anchor either.
 FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指标|实际|同比|比上年|"
                          # ...and the time frame (这五年, 十四五 and jieba's pieces of it, 年均): when, not what about
-                         r"(?:近|过去|这)?[两三四五六七八九十]年(?:来|间)?|十?[一二三四五六]五|十[一二三四五六]|年均|每年|平均")
+                         r"(?:近|过去|这)?[两三四五六七八九十]年(?:来|间)?|过去|十?[一二三四五六]五|十[一二三四五六]|年均|每年|平均")
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")  # the Chinese words of a file name
 

@@ -338,8 +338,11 @@ def place_names(text: str) -> tuple[str, ...]:
 
     # Dictionary words only (HMM off): guessing unknown words is most of the cost of tagging, and a guessed word is
     # rarely a place.
-    return tuple(dict.fromkeys(w for w, flag in pseg.lcut(normalize(text), HMM=False)
-                               if len(w) >= 2 and (flag == "ns" or _city_by_its_name(w))))
+    # A word followed by the aspect particle 了 is a verb, whatever else it names (新建了几个, 去港交所上市了: 新建 and 上市
+    # are also places).
+    cut = pseg.lcut(normalize(text), HMM=False)
+    return tuple(dict.fromkeys(w for (w, flag), (after, _) in zip(cut, [*cut[1:], ("", "")])
+                               if len(w) >= 2 and (flag == "ns" or _city_by_its_name(w)) and not after.startswith("了")))
 
 
 # The first character of a word that says which or how many, not a name (各省, 外省, 全市, 本市, 非上市).

@@ -359,3 +359,29 @@ def test_pairs_are_a_list_and_a_foreign_currency_is_the_unit_asked():
     assert not fitting_figures(asked, "完成投资1.22万亿元")
     assert fitting_figures(asked, "实际使用外资32.5亿美元")
     assert figure_fits(read_question("投资多少亿元"), find_figures("投资1.22万亿元")[0])
+
+
+def test_those_years_ask_no_number_and_which_targets_is_a_list():
+    asked = read_question("十五五那几年要实现哪些主要目标？大方向列一下就行")
+    assert asked.wants_list and asked.kind == ""  # 那几年 points at the years: no duration asked
+    assert read_question("这项工程要干几年").kind == "duration"
+    assert read_question("十四五期间定了哪几项主要指标").wants_list
+    assert not read_question("今年GDP增长目标是多少").wants_list
+
+
+def test_a_figure_is_about_the_measure_of_its_own_stretch_of_the_sentence():
+    asked = read_question("去年全省固定资产投资实际增长了多少？")
+    # 17.1% is two clauses with figures of their own after the investment: that is not what 17.1% measures
+    assert not fitting_figures(asked, "工业投资占固定资产投资比重从17.9%提升到35.5%，工业税收占全部税收比重从34.6%提升到49%，"
+                                      "工业对经济增长贡献率从17.1%提升到35.1%。", ("syn:固定资产投资",))
+    # ...while a clause that names nothing goes on with the one before it
+    assert fitting_figures(asked, "固定资产投资完成5000亿元，增长10%。", ("syn:固定资产投资",))
+    assert not read_question("城镇化率到多少了？").change  # 多少了 is no 少了
+
+
+def test_a_count_and_its_term_name_the_things_each_item_names():
+    from assistant.asked import counted_things
+
+    assert counted_things("五大战略是哪五个") == (5, "战略")
+    assert counted_things("“五大战略”具体是哪五个战略") == (5, "战略")
+    assert counted_things("分了13个领域，是哪13个") == (13, "")

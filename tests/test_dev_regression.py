@@ -140,6 +140,12 @@ SETS = [
     ("tune/sichuan2026-e.jsonl", "sichuan2026", 0.95),
     ("tune/hebei2026-e.jsonl", "hebei2026", 0.93),
     ("tune/fujian2026-e.jsonl", "fujian2026", 0.95),
+    # round 8 (first contact at 357ce00: 0.980, 0.920, 0.900, 0.960, 0.960), read and fixed
+    ("tune/seed21.jsonl", "seed", 0.97),
+    ("tune/yunnan2026-h.jsonl", "yunnan2026", 0.93),
+    ("tune/guizhou2026-h.jsonl", "guizhou2026", 0.95),
+    ("tune/ningxia2026-h.jsonl", "ningxia2026", 0.97),
+    ("tune/henan2026-h.jsonl", "henan2026", 0.97),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

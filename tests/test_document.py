@@ -179,3 +179,17 @@ def test_headings_without_numbers_above_the_numbered_parts_head_a_review_and_a_p
     # the numbered parts below the plan's heading are parts of that year's plan
     reform = next(p for p in doc.paragraphs if p.part.startswith("二、"))
     assert (reform.year, reform.period) == (2026, "plan")
+
+
+def test_a_review_of_five_years_and_of_the_last_year_in_one_part_frames_each_list():
+    text = ("2026年政府工作报告\n一、2025年和“十四五”时期工作回顾\n2025年在本省发展进程中极不平凡。全年经济稳中有进。\n"
+            "——经济保持平稳增长。生产总值增长5%。\n"
+            "各位代表！2025年主要目标任务的完成，标志着“十四五”规划顺利收官。回望过去五年，我们攻坚克难。\n"
+            "（一）全面转向高质量发展新阶段。五年办成大事。\n"
+            "二、2026年工作安排\n一是坚定实施扩大内需战略，在加快推动消费投资增长上实现新突破。坚持扩大内需。\n")
+    body = [p for p in parse_text(text, path="2026.txt").paragraphs if p.kind == "body"]
+    by_text = {p.text[:4]: p for p in body}
+    assert by_text["——经济"].year == 2025 and by_text["——经济"].year_framed
+    assert by_text["（一）全"].span == (2021, 2025) and by_text["（一）全"].year is None  # after 回望过去五年
+    # an item's heading in two clauses is the paragraph's lead
+    assert by_text["一是坚定"].lead == "一是坚定实施扩大内需战略，在加快推动消费投资增长上实现新突破"
