@@ -182,7 +182,6 @@ class Assistant:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         query = understand(text, clean_history, self.index.english)
-        self.retriever.embed_ahead(query.embed_text)  # the model runs while the words are searched
         # 要建几个枢纽？分别是啥 asks one thing, the list, in two sentences.
         parts = [text] if several_things(text) else split_question(text)
         scope = picked
@@ -200,14 +199,9 @@ class Assistant:
         # Everything this question searches for by words, said at once: a remote store fetches it in one round trip.
         part_queries = self._part_queries(parts, clean_history) if len(parts) > 1 else []
         self.retriever.prefetch([query, *part_queries], scope=scope)
-        single = len(self.documents) == 1 or (scope is not None and len(scope) == 1)
-        if single and len(parts) == 1:
-            # While the model embeds the question: the word checks of the sentences the search will most likely
-            # return (the best paragraphs by words alone).
-            self.answerer.prepare(query, self.retriever.lexical_guess(query, SENTENCE_CANDIDATES, scope), scope)
         hits = self.retriever.search(query, k=SECTION_CANDIDATES, timings=timings, scope=scope)
         t2 = time.perf_counter()
-        if single:
+        if len(self.documents) == 1 or (scope is not None and len(scope) == 1):
             result = self._answer_in(query, parts, part_queries, scope, hits)
         else:
             # Several reports could answer: each of the best-ranked ones answers on its own, and the best answer is

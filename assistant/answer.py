@@ -285,32 +285,18 @@ class Answerer:
 
     def _setup(self, query: Query, scope: frozenset[str] | None) -> tuple[Asked, Topic, tuple[str, ...]]:
         """What the question asks (its kind of answer), its topic words and its main words, within the scope."""
-        key = ("setup", scope)
-        if key not in query.memo:
-            asked = read_question(query.text, query.context)
-            weights = self.matcher.topic(query, scope)
-            years = self._asked_years(query)
-            if asked.bare and (query.period == "plan" or years and self._first_issue_year
-                               and min(years) >= self._first_issue_year):
-                asked = replace(asked, target=True)
-            query.memo[key] = (asked, weights, self.matcher.anchors(query, weights))
-        return query.memo[key]
+        asked = read_question(query.text, query.context)
+        weights = self.matcher.topic(query, scope)
+        years = self._asked_years(query)
+        if asked.bare and (query.period == "plan" or years and self._first_issue_year
+                           and min(years) >= self._first_issue_year):
+            asked = replace(asked, target=True)
+        return asked, weights, self.matcher.anchors(query, weights)
 
-    def prepare(self, query: Query, paragraphs: list[Paragraph], scope: frozenset[str] | None = None) -> None:
-        """Do the word checks of these paragraphs' sentences now (while the question's vector is being made): the
-        answer then finds them done for those of its paragraphs that are among them."""
-        asked, weights, anchors = self._setup(query, scope)
-        for p in paragraphs:
-            if p.kind == "body":
-                self._sentence_checks(query, p, weights, asked, anchors, scope)
-
-    def _sentence_checks(self, query: Query, p: Paragraph, weights: Topic, asked: Asked, anchors: tuple[str, ...],
-                         scope: frozenset[str] | None) -> list[tuple]:
-        """(index, sentence, coverage, words matched, kind fit, year fit, period fit) of each sentence of
-        the paragraph that may answer."""
-        key = ("sentences", scope, p.id)
-        if key in query.memo:
-            return query.memo[key]
+    def _sentence_checks(self, query: Query, p: Paragraph, weights: Topic, asked: Asked,
+                         anchors: tuple[str, ...]) -> list[tuple]:
+        """(index, sentence, coverage, words matched, kind fit, year fit, period fit) of each sentence of the paragraph
+        that may answer."""
         # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
         context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
         checks = []
@@ -325,12 +311,11 @@ class Answerer:
             fit = 0.0 if holds is None else (1.0 if holds else -1.0)
             year_fit, period_fit = self.part_fit(query, p, sentence.text)
             checks.append((k, sentence.text, coverage, matched, fit, year_fit, period_fit))
-        query.memo[key] = checks
         return checks
 
     # ---- candidates ---------------------------------------------------------------------------------------------
     def candidates(self, query: Query, hits: list[Hit], weights: Topic, asked: Asked,
-                   anchors: tuple[str, ...] = (), scope: frozenset[str] | None = None) -> list[Candidate]:
+                   anchors: tuple[str, ...] = ()) -> list[Candidate]:
         """Every sentence of the retrieved paragraphs, scored and sorted best first."""
         found: list[Candidate] = []
         body = [hit for hit in hits if hit.paragraph.kind == "body"]
@@ -351,7 +336,7 @@ class Answerer:
                     k += 1
                 best[k] = max(best.get(k, -1.0), float(sim))
             for k, text, coverage, matched, fit, year_fit, period_fit in self._sentence_checks(
-                    query, p, weights, asked, anchors, scope):
+                    query, p, weights, asked, anchors):
                 found.append(Candidate(hit, text, coverage, best.get(k, 0.0), fit, year_fit, period_fit, matched))
         if not found:
             return []
@@ -433,7 +418,7 @@ class Answerer:
             return self._refuse(query, "")
         if query.asks_field or (query.wants_meta and any(h.paragraph.kind != "body" for h in hits[:3])):
             return self._meta_answer(query, hits)
-        ranked = self.candidates(query, hits, weights, asked, anchors, scope)
+        ranked = self.candidates(query, hits, weights, asked, anchors)
         counted = counted_things(query.text)
         for count, thing in [counted] if counted else self._english_counted(query):
             listing = self._counted_listing(ranked, count, thing)

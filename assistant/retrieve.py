@@ -9,7 +9,6 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -78,9 +77,6 @@ class Query:
     context_weight: float = HISTORY_WEIGHT  # how much the earlier question's words count beside the question's own
     asks_field: bool = False  # asks for a field of the document itself (文号, 发文日期): only header lines answer
     span_asked: bool = False  # asks about several years as a whole (这五年, 年均): see SPAN_CUES
-    # What has been worked out for this question already (its word scores, its sentences' word checks), by stage and
-    # scope: the word work done while the model embeds it is not done twice.
-    memo: dict = field(default_factory=dict, repr=False, compare=False)
     asks_section: bool = False  # asks which part of the report says something (报告哪一部分讲了…): see SECTION_CUES
 
     def resolved_years(self, issue_year: int | None) -> set[int]:
@@ -301,9 +297,6 @@ class Retriever:
         self.embedder = embedder
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
-        # Embeddings started ahead (embed_ahead), by text; one thread runs them beside the question's word work.
-        self._pending: dict[str, Future] = {}
-        self._embedding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed-ahead")
         # Per-paragraph facts as arrays, so that weighing 10^4 paragraphs is a few vector operations.
         doc_keys = {d.key: i for i, d in enumerate(index.documents)}
         paragraphs = [c.paragraph for c in index.chunks]
@@ -326,33 +319,17 @@ class Retriever:
                 self._doc_rows.setdefault(paragraphs[start].doc, []).append((start, i))
                 start = i
 
-    def embed_ahead(self, text: str) -> None:
-        """Start embedding a query text on another thread: the model (C code, without the GIL) runs on one core while
-        the word search and the answer's word checks run on the other. embed_query then waits for it."""
-        with self._cache_lock:
-            if text in self._cache or text in self._pending:
-                return
-            self._pending[text] = self._embedding.submit(self._embed_and_keep, text)
-
-    def _embed_and_keep(self, text: str) -> np.ndarray:
-        try:
-            vector = self.embedder.embed_queries([text])[0]
-            with self._cache_lock:
-                self._cache[text] = vector
-                if len(self._cache) > QUERY_CACHE_SIZE:
-                    self._cache.popitem(last=False)
-            return vector
-        finally:
-            with self._cache_lock:
-                self._pending.pop(text, None)
-
     def embed_query(self, text: str) -> np.ndarray:
         with self._cache_lock:
             if text in self._cache:
                 self._cache.move_to_end(text)
                 return self._cache[text]
-            pending = self._pending.get(text)
-        return pending.result() if pending is not None else self._embed_and_keep(text)
+        vector = self.embedder.embed_queries([text])[0]
+        with self._cache_lock:
+            self._cache[text] = vector
+            if len(self._cache) > QUERY_CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return vector
 
     def bm25_scores(self, query: Query) -> np.ndarray:
         store = self.index.store
@@ -395,7 +372,13 @@ class Retriever:
         if n == 0:
             return []
         t0 = time.perf_counter()
-        bm25, sentence_rows = self._lexical_scores(query, scope)
+        rows_in_scope = self._scope_mask(scope)
+        bm25 = self.bm25_scores(query)
+        sentence_rows = self._sentence_row_scores(query) if len(self.index.sentence_owner) else np.zeros(0, np.float32)
+        if rows_in_scope is not None:
+            bm25[~rows_in_scope] = 0
+            if len(sentence_rows):
+                sentence_rows[~rows_in_scope[self.index.sentence_owner]] = 0
         t1 = time.perf_counter()
         vector = self.embed_query(query.embed_text) if vector is None else vector
         t2 = time.perf_counter()
@@ -430,38 +413,6 @@ class Retriever:
         timings.update({"bm25": (t1 - t0) * 1e3, "embed": (t2 - t1) * 1e3, "dense": (t3 - t2) * 1e3,
                         "fusion": (t4 - t3) * 1e3})
         return hits
-
-    def _lexical_scores(self, query: Query, scope: frozenset[str] | None) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 of every paragraph and of every sentence, 0 outside the scope (worked out once a question)."""
-        key = ("lexical", scope)
-        if key not in query.memo:
-            rows_in_scope = self._scope_mask(scope)
-            bm25 = self.bm25_scores(query)
-            sentence_rows = (self._sentence_row_scores(query) if len(self.index.sentence_owner)
-                             else np.zeros(0, np.float32))
-            if rows_in_scope is not None:
-                bm25[~rows_in_scope] = 0
-                if len(sentence_rows):
-                    sentence_rows[~rows_in_scope[self.index.sentence_owner]] = 0
-            query.memo[key] = (bm25, sentence_rows)
-        return query.memo[key]  # read, never written, by the callers
-
-    def lexical_guess(self, query: Query, k: int, scope: frozenset[str] | None = None) -> list[Paragraph]:
-        """The k paragraphs the words alone rank best (the search's fusion without its vector signal): most of the
-        paragraphs the search will return, known before the question's vector is."""
-        if not len(self.index.chunks):
-            return []
-        bm25, sentence_rows = self._lexical_scores(query, scope)
-        bm25_rows = _best_rows(bm25, k)
-        best_sentences = _best_rows(sentence_rows, 4 * k)
-        owners = self.index.sentence_owner[best_sentences]
-        sentence_paragraphs = owners[np.sort(np.unique(owners, return_index=True)[1])][:k] if len(owners) else owners
-        fused: dict[int, float] = {}
-        for rows, weight in ((bm25_rows, self.settings.bm25_weight), (sentence_paragraphs, self.settings.sentence_weight)):
-            for rank, row in enumerate(rows.tolist(), 1):
-                fused[row] = fused.get(row, 0.0) + weight / (self.settings.rrf_k + rank)
-        best = sorted(fused, key=lambda r: (-fused[r], r))[:k]
-        return [self.index.chunks[r].paragraph for r in best]
 
     def _scope_mask(self, scope: frozenset[str] | None) -> np.ndarray | None:
         """True for the paragraphs of the reports in scope (None when all are)."""

@@ -158,6 +158,12 @@ SETS = [
     ("heldout/guangxi2026-g.jsonl", "guangxi2026", 0.89),
     ("heldout/liaoning2026-g.jsonl", "liaoning2026", 0.93),
     ("heldout/jilin2026-g.jsonl", "jilin2026", 0.91),
+    # sealed at first contact (4dfe711), never read item by item
+    ("heldout/seed22.jsonl", "seed", 0.93),
+    ("heldout/shaanxi2026-i.jsonl", "shaanxi2026", 0.81),
+    ("heldout/hunan2026-i.jsonl", "hunan2026", 0.91),
+    ("heldout/chongqing2026-i.jsonl", "chongqing2026", 0.91),
+    ("heldout/xinjiang2026-i.jsonl", "xinjiang2026", 0.91),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.

@@ -349,17 +349,3 @@ def test_a_place_written_the_short_way_is_a_word_of_its_own():
     assert _short_form("欧洲", "中欧班列开行1.9万列")
     assert not _short_form("长春", "地区生产总值增长5%")  # 长 of 增长 is no place
 
-
-def test_the_word_work_done_while_the_model_embeds_changes_no_answer(bot, monkeypatch):
-    """ask() starts the embedding on another thread and does the word checks of the likely paragraphs meanwhile
-    (Answerer.prepare): every answer must be the one the plain order of work gives."""
-    questions = ["2021年高新区规上工业总产值是多少？", "2022年高新区的主要目标有哪些？", "火炬大学堂在报告哪一部分",
-                 "How many national high-tech enterprises does the zone have?", "高新区的人口有多少"]
-    ahead = [bot.ask(q).to_dict() for q in questions]
-    monkeypatch.setattr(type(bot.answerer), "prepare", lambda self, query, paragraphs, scope=None: None)
-    monkeypatch.setattr(type(bot.retriever), "embed_ahead", lambda self, text: None)
-    bot.retriever._cache.clear()
-    plain = [bot.ask(q).to_dict() for q in questions]
-    for a, b in zip(ahead, plain):
-        assert (a["status"], a["answer"], [c["id"] for c in a["citations"]]) == \
-               (b["status"], b["answer"], [c["id"] for c in b["citations"]])
