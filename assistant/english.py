@@ -95,6 +95,7 @@ OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
     "grain production": ("粮食产量", "粮食总产量"),
     "imports": ("进口",),
     "imports and exports": ("进出口", "进出口总额"),
+    "foreign trade": ("进出口", "外贸", "对外贸易"),
     "foreign capital": ("外资",),
     "foreign direct investment": ("外商直接投资", "外资"),
     "fdi": ("外商直接投资", "外资"),
