@@ -252,7 +252,7 @@ class Answerer:
             spans = [FIVE_YEAR_PLANS[name] for name in query.plans]
             if set(query.plans) & set(p.plans):
                 # A paragraph framed on one year of it (刚刚过去的2025年…, in a part on 2025 and 十四五) only may be.
-                by_year = 0.0 if p.year is not None and p.span is None and p.year_framed else 1.0
+                by_year = 0.0 if p.year_framed else 1.0
             elif p.year is not None:
                 by_year = 0.0 if any(a <= p.year <= b for a, b in spans) else -1.0
             else:
@@ -283,36 +283,6 @@ class Answerer:
         by_kind = 0.0 if asked_period is None or period is None else (1.0 if period == asked_period else -1.0)
         return by_year, by_kind
 
-    def _setup(self, query: Query, scope: frozenset[str] | None) -> tuple[Asked, Topic, tuple[str, ...]]:
-        """What the question asks (its kind of answer), its topic words and its main words, within the scope."""
-        asked = read_question(query.text, query.context)
-        weights = self.matcher.topic(query, scope)
-        years = self._asked_years(query)
-        if asked.bare and (query.period == "plan" or years and self._first_issue_year
-                           and min(years) >= self._first_issue_year):
-            asked = replace(asked, target=True)
-        return asked, weights, self.matcher.anchors(query, weights)
-
-    def _sentence_checks(self, query: Query, p: Paragraph, weights: Topic, asked: Asked,
-                         anchors: tuple[str, ...]) -> list[tuple]:
-        """(index, sentence, coverage, words matched, kind fit, year fit, period fit) of each sentence of the paragraph
-        that may answer."""
-        # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
-        context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
-        checks = []
-        sentences = p.sentences
-        for k, sentence in enumerate(sentences):
-            if p.lead and sentence.text.rstrip("。") == p.lead and len(sentences) > 1:
-                continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
-            if ASKING_SENTENCE.search(sentence.text):
-                continue
-            coverage, matched = self.matcher.coverage(sentence.text, context, weights)
-            holds = holds_answer(asked, sentence.text, anchors)
-            fit = 0.0 if holds is None else (1.0 if holds else -1.0)
-            year_fit, period_fit = self.part_fit(query, p, sentence.text)
-            checks.append((k, sentence.text, coverage, matched, fit, year_fit, period_fit))
-        return checks
-
     # ---- candidates ---------------------------------------------------------------------------------------------
     def candidates(self, query: Query, hits: list[Hit], weights: Topic, asked: Asked,
                    anchors: tuple[str, ...] = ()) -> list[Candidate]:
@@ -325,6 +295,8 @@ class Answerer:
                       if rows and query.vector is not None else {})
         for hit in body:
             p = hit.paragraph
+            # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
+            context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
             units = self._units_of(p.id)
             sims = [similarity.get(r, 0.0) for _, _, r in units]
             # A sentence's similarity is its best unit's (itself, or one of its clauses); units come in text order.
@@ -335,9 +307,17 @@ class Answerer:
                 while k + 1 < len(sentences) and sentences[k + 1].start <= start:
                     k += 1
                 best[k] = max(best.get(k, -1.0), float(sim))
-            for k, text, coverage, matched, fit, year_fit, period_fit in self._sentence_checks(
-                    query, p, weights, asked, anchors):
-                found.append(Candidate(hit, text, coverage, best.get(k, 0.0), fit, year_fit, period_fit, matched))
+            for k, sentence in enumerate(sentences):
+                if p.lead and sentence.text.rstrip("。") == p.lead and len(sentences) > 1:
+                    continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
+                if ASKING_SENTENCE.search(sentence.text):
+                    continue
+                dense = best.get(k, 0.0)
+                coverage, matched = self.matcher.coverage(sentence.text, context, weights)
+                holds = holds_answer(asked, sentence.text, anchors)
+                fit = 0.0 if holds is None else (1.0 if holds else -1.0)
+                year_fit, period_fit = self.part_fit(query, p, sentence.text)
+                found.append(Candidate(hit, sentence.text, coverage, dense, fit, year_fit, period_fit, matched))
         if not found:
             return []
         top = max(c.dense for c in found)
@@ -410,14 +390,19 @@ class Answerer:
                scope: frozenset[str] | None = None) -> Answer:
         """The answer from these search results; `scope` (document keys) is the reports they were searched in, whose
         words alone count when judging whether the question names something they never mention."""
-        asked, weights, anchors = self._setup(query, scope)
+        asked = read_question(query.text, query.context)
+        weights = self.matcher.topic(query, scope)
         years = self._asked_years(query)
+        if asked.bare and (query.period == "plan" or years and self._first_issue_year
+                           and min(years) >= self._first_issue_year):
+            asked = replace(asked, target=True)
         if years and not (years & self.corpus_years):
             return self._refuse(query, f"报告没有涉及{_years_as_asked(query)}的内容。")
         if not hits:
             return self._refuse(query, "")
         if query.asks_field or (query.wants_meta and any(h.paragraph.kind != "body" for h in hits[:3])):
             return self._meta_answer(query, hits)
+        anchors = self.matcher.anchors(query, weights)
         ranked = self.candidates(query, hits, weights, asked, anchors)
         counted = counted_things(query.text)
         for count, thing in [counted] if counted else self._english_counted(query):
@@ -604,7 +589,7 @@ class Answerer:
         # nothing else (2022年主要抓哪几个方面) asks for the sections of the part of its year or kind.
         # A follow-up that names a block of its own (2022年工作要点有哪些安排？ after a question on 产值) asks about it.
         own = self.matcher.own_topic(query, weights)
-        named = self._block_words(query, own)
+        named = self._block_words(own)
         best_node, best_score = None, -np.inf
         nodes = self.outline.nodes(scope)
         fits = [self.part_fit(query, node.items[0].paragraph) for node in nodes]
@@ -659,7 +644,7 @@ class Answerer:
                 best_node = self.outline.section(best_node, best_node.items[n]) or best_node
         return self._list_answer(query, best_node, self.confidence(ranked[0]) if ranked else 0.0, asked.count)
 
-    def _block_words(self, query: Query, own: Topic) -> Topic:
+    def _block_words(self, own: Topic) -> Topic:
         """The words of a list question that name a block: not those that say "the parts of the work" (哪几方面工作),
         who works (省政府) or the reports' titles (高新区)."""
         words = Topic({t: w for t, w in own.items()
@@ -786,7 +771,7 @@ class Answerer:
         if len({node.doc for node in nodes}) != 1:
             return None
         own = self.matcher.own_topic(query, weights)
-        named = self._block_words(query, own)
+        named = self._block_words(own)
         fits: dict[str, float] = {}
         for node in nodes:
             if node.part not in fits:

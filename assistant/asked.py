@@ -501,24 +501,20 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         # measure (工业投资占固定资产投资比重从17.9%提升到35.5%，…，工业对经济增长贡献率从17.1%… : 17.1% is no
         # investment figure), while 进出口总额5000亿元，增长10% goes on with the measure of the clause before.
         written = find_figures(text)
-        figures = [f for f in figures if names_any(anchors, f"{_stretch_before(text, f, written)}{_clause_of(text, f)} {f.measure}")]
+        figures = [f for f in figures
+                   if names_any(anchors, f"{text[_stretch_start(text, f, written) : f.start]}{_clause_of(text, f)} {f.measure}")]
     return figures
 
 
-def _stretch_before(text: str, figure: Figure, written: list[Figure]) -> str:
-    """The text before a figure that can say what it measures: from the clause of the figure before it (or the
-    sentence's start)."""
-    return text[_stretch_start(text, figure, written) : figure.start]
-
-
 def _stretch_start(text: str, figure: Figure, written: list[Figure]) -> int:
+    """Where the text that can say what a figure measures begins: the clause of the figure before it (or the
+    sentence's start)."""
     before = [g for g in written if g.end <= figure.start]
     if not before:
         return 0
     if not re.search(r"[,，;；。:：]", text[before[-1].end : figure.start]):
         return _stretch_start(text, before[-1], written)  # one clause, one stretch (总投资超10亿元项目50个以上)
     return max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: before[-1].start])), default=0)
-
 
 
 def holds_answer(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> bool | None:

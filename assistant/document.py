@@ -325,15 +325,15 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
             relative = [shift for word, shift in RELATIVE_PART_YEAR.items() if word in p.part]
             if issue_year and len(relative) == 1 and not mixed and not plan_only:
                 year = issue_year + relative[0]
-        one, several, planned = _opening(p.text)
+        one, several = ONE_YEAR_OPENING.match(p.text), SPAN_OPENING.match(p.text)
+        planned = PLAN_OPENING.match(p.text)
         if plan_only:
             if one and one.group("year"):
                 year = int(one.group("year"))
         elif one and (one.group("year") or issue_year):
             year, span, plans, opened = int(one.group("year") or issue_year - 1), None, (), True
         elif several and issue_year:
-            n = CN_NUMBERS[several.group("n") or several.group("m")]
-            year, span, plans, opened = None, (issue_year - n, issue_year - 1), (), False
+            year, span, plans, opened = None, _years_before(several, issue_year), (), False
         elif planned and not mixed:
             year, span, plans, opened = None, FIVE_YEAR_PLANS[planned.group("plan")], (planned.group("plan"),), False
         if year or span:
@@ -346,14 +346,13 @@ def _frame_years(paragraphs: list[Paragraph], issue_year: int | None) -> list[Pa
         for sentence in p.sentences[1:] if issue_year and not plan_only else ():
             several = SPAN_OPENING.match(sentence.text)
             if several:
-                opened = False
-                year, span, plans = None, (issue_year - CN_NUMBERS[several.group("n") or several.group("m")], issue_year - 1), ()
+                year, span, plans, opened = None, _years_before(several, issue_year), (), False
     return framed
 
 
-def _opening(text: str) -> tuple[re.Match | None, re.Match | None, re.Match | None]:
-    """The time frame a text opens on: one year, several years, a five-year plan."""
-    return ONE_YEAR_OPENING.match(text), SPAN_OPENING.match(text), PLAN_OPENING.match(text)
+def _years_before(several: re.Match, issue_year: int) -> tuple[int, int]:
+    """The years a SPAN_OPENING (过去五年) covers: those before the report's own."""
+    return issue_year - CN_NUMBERS[several.group("n") or several.group("m")], issue_year - 1
 
 
 def parse_file(path: str | Path) -> Document:
