@@ -24,6 +24,7 @@ from .asked import (
     Asked,
     asks_several,
     counted_things,
+    enumerated_kind,
     has_person,
     holds_answer,
     names_any,
@@ -45,9 +46,9 @@ from .english import counted_phrase
 from .figures import find_figures, unsupported_numbers
 from .index import Index
 from .match import FRAME_WORDS, Topic, TopicMatcher
-from .outline import Node, Outline
+from .outline import Node, Outline, block_head
 from .places import PROVINCE_NAMES
-from .retrieve import DELIVERY_CUES, RELATIVE_YEARS, Hit, Query
+from .retrieve import DELIVERY_CUES, INTENT_CUES, RELATIVE_YEARS, Hit, Query
 from .scope import short_name
 from .settings import Settings, default_settings
 from .trim import trim
@@ -412,6 +413,10 @@ class Answerer:
             block = self._counted_block(query, count, thing, scope)
             if block is not None:
                 return self._list_answer(query, block, self.confidence(ranked[0]) if ranked else 0.0, count)
+        kind = enumerated_kind(query.text)
+        listing = self._enumeration(ranked, *kind) if kind else None
+        if listing is not None:
+            return self._compose(query, [(listing.hit, listing.sentence)], "answered", "", self.confidence(listing))
         thing = several_things(query.text)
         if thing and self.outline and query.vector is not None:
             listed = self._things_listed(query, thing, scope)
@@ -503,7 +508,9 @@ class Answerer:
         places = [w for w in places if not self.matcher.in_titles(w) and not ISSUER_WORDS.fullmatch(w)]
         # ...in the quote that gives the figure asked, when one does (not 落户沈阳 in another sentence of the answer).
         # There a place may be written the short way, by its first character (城镇 in 城乡, 欧洲 in 中欧).
-        giving = [(hit, q) for hit, q in quotes if asked.wants_figure and anchors and holds_answer(asked, q, anchors)]
+        # (The measure asked gives it, not the place: a figure about the place's metro is no figure of its GDP.)
+        measured = tuple(a for a in anchors if a.removeprefix("phr:") not in places)
+        giving = [(hit, q) for hit, q in quotes if asked.wants_figure and measured and holds_answer(asked, q, measured)]
         unnamed = [w for w in places if not any(_names_place(w, f"{hit.paragraph.section_path}{q}", query.text)
                                                 for hit, q in quotes)
                    or giving and not any(_short_form(w, f"{hit.paragraph.section_path}{q}") for hit, q in giving)]
@@ -646,11 +653,11 @@ class Answerer:
 
     def _block_words(self, own: Topic) -> Topic:
         """The words of a list question that name a block: not those that say "the parts of the work" (哪几方面工作),
-        who works (省政府) or the reports' titles (高新区)."""
+        who works (省政府), that it is meant to be done (准备, 打算), how many (哪9个方面) or the reports' titles."""
         words = Topic({t: w for t, w in own.items()
-                       if not (GENERIC_LIST_PHRASE.fullmatch(t.removeprefix("phr:"))
+                       if not (GENERIC_LIST_PHRASE.fullmatch(t.removeprefix("phr:")) or t in INTENT_CUES or t.isdigit()
                                or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
-        words.named = own.named
+        words.named, words.contrast = own.named, own.contrast
         return words
 
     def _heading_match(self, node: Node, named: Topic, asks_problems: bool) -> float:
@@ -750,6 +757,18 @@ class Answerer:
         return next((c for c in ranked[:MAX_LISTING_CANDIDATES]
                      if listing.search(c.sentence) and (thing or counted.search(c.sentence))), None)
 
+    @staticmethod
+    def _enumeration(ranked: list[Candidate], count: int | None, kind: str) -> Candidate | None:
+        """The best sentence that lists things inline and names their kind after 等 (聚焦A、B、C等…战略性新兴产业 for
+        战略性新兴产业都包括哪些; with a count asked, as many items or the count said: A、…、J等十大未来产业), or None."""
+        listing = re.compile(rf"((?:[^，。；：、]{{1,24}}、){{2,}}[^，。；：、]{{1,24}})等([^，。；：、]{{0,20}}?){re.escape(kind)}")
+        for candidate in ranked[:MAX_LISTING_CANDIDATES]:
+            for found in listing.finditer(candidate.sentence):
+                said = re.match(r"(\d{1,2}|[两二三四五六七八九十]{1,2})(?:个|大|项|类|种|条)", found.group(2))
+                if count is None or found.group(1).count("、") + 1 == count or (said and cn_number(said.group(1)) == count):
+                    return candidate
+        return None
+
     def _counted_block(self, query: Query, count: int, thing: str, scope: frozenset[str] | None) -> Node | None:
         """The block of the outline with `count` items each naming `thing` (哪五个战略: 一是坚定实施扩大内需战略，…
         五是坚定实施能源强区战略，…, one paragraph each), the nearest to the question when several are; or None."""
@@ -842,7 +861,9 @@ class Answerer:
             text = f"{note}{lead}{heading}: " + "; ".join(parts) + "."
         else:
             text = f"{note}{lead}{heading}：" + "；".join(parts) + "。"
-        return self._finish(query, status, text, citations, note, confidence)
+        # The heading is the report's own words, though its paragraph may not be an item's (我们要重点把握好5个方面：
+        # closes the paragraph before 一是…): its figures are the report's.
+        return self._finish(query, status, text, citations, note, confidence, [node.heading])
 
     # ---- composing ------------------------------------------------------------------------------------------------
     def _compose(self, query: Query, quotes: list[tuple[Hit, str]], status: str, note: str,
@@ -860,10 +881,10 @@ class Answerer:
                 citations.append(Citation(n, hit.paragraph.id, hit.paragraph.section_path, hit.paragraph.text, quote,
                                           round(hit.score, 4)))
             # Each quote says which part it is from when the parts differ (2021年工作总结 … ；2022年工作要点 …).
-            part_lead = self._lead(query, hit.paragraph) if parts and (
+            part_lead = self._lead(query, hit.paragraph, quote) if parts and (
                 hit.paragraph.part != first_part or (query.asks_section and hit.paragraph.section_path != first_path)) else ""
             parts.append(f"{part_lead}{quote.rstrip('。')}[{n}]")
-        lead = self._lead(query, quotes[0][0].paragraph)
+        lead = self._lead(query, quotes[0][0].paragraph, quotes[0][1])
         body = "；".join(parts) + "。"
         if query.lang == "en":
             prefix = "The report does not give the exact figure asked; related: " if status == "partial" else ""
@@ -878,10 +899,14 @@ class Answerer:
         """With several reports indexed, an answer names the one it quotes."""
         return f"《{self._names[doc]}》" if len(self._names) > 1 and doc in self._names else ""
 
-    def _lead(self, query: Query, paragraph: Paragraph) -> str:
+    def _lead(self, query: Query, paragraph: Paragraph, quote: str = "") -> str:
         if query.asks_section and paragraph.section_path:
-            # Which part says it: the whole heading path, as the report writes it.
+            # Which part says it: the whole heading path, as the report writes it, down to the heading sentence of
+            # the quote's block when its paragraph holds several (… › （八）更加注重以文化赋能经济社会发展 › 持续壮大文旅产业).
             path = paragraph.section_path.replace(" > ", " › ")
+            at = paragraph.text.find(quote.rstrip("。；;，,")) if quote else -1  # a trimmed quote ends on 。
+            head = block_head(paragraph, at) if at >= 0 else ""
+            path = f"{path} › {head}" if head and head not in path else path
             if query.lang == "en":
                 named = f" {self._names[paragraph.doc]}" if len(self._names) > 1 and paragraph.doc in self._names else ""
                 return f"In the report{named}, section 「{path}」: "

@@ -115,7 +115,7 @@ ISSUER_WORDS = re.compile(r"(?:[省市区县州盟旗]|自治区|人民)?政府|
 NUMBERED_LIST = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:个|大|项|方面|类)?[\u4e00-\u9fff]{1,8}?[”\"」』]?"
                            r"(?:具体|分别|主要|都)?(?:是|指|包括|包含|有)(?:哪些|哪几|什么|啥|哪[两二三四五六七八九十])")
 LIST_CUES = re.compile(
-    rf"(?:哪些|[哪那]几|什么)(?:个|项|件|大|些)?(?:{_STRUCTURE_NOUNS})(?!的(?!{_STRUCTURE_NOUNS}))|哪几样|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
+    rf"(?:哪些|[哪那]几|什么|哪(?:\d{{1,2}}|[两二三四五六七八九十]))(?:个|项|件|大|些)?(?:{_STRUCTURE_NOUNS})(?!的(?!{_STRUCTURE_NOUNS}))|哪几样|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
     rf"分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点|具体)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
     rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条|头)|怎么(?:做|干|搞|弄|抓|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
     # the noun first: 工作任务有哪些, 主要问题都有哪些, 目标包括什么
@@ -394,6 +394,29 @@ def counted_things(question: str) -> tuple[int, str] | None:
     return (count, thing) if count and (thing or count >= MIN_UNNAMED_COUNT) else None
 
 
+# What a list question asks the items of (战略性新兴产业都包括哪些, 十大未来产业分别是啥): the noun phrase before its
+# question word, with the count it may say. Reports list such things inline and name their kind after 等
+# (聚焦A、B、C等…战略性新兴产业; A、B、…等十大未来产业).
+_ASKS_ITEMS = re.compile(r"([\u4e00-\u9fff]{2,16}?)[”\"」』]?(?:具体|分别|主要|都|又|一共)?(?:包括|包含|指|是|有)(?:哪些|哪几|什么|啥|哪[两二三四五六七八九十])")
+_KIND_BREAK = re.compile(r"[的要里中在是了把将和与及]")
+_KIND_COUNT = re.compile(r"^([两二三四五六七八九十]|\d{1,2})(?:个|大|项|类|种|条)")
+
+
+def enumerated_kind(question: str) -> tuple[int | None, str] | None:
+    """(10, 未来产业) for 十大未来产业分别是啥, (None, 战略性新兴产业) for 今年要抢占的战略性新兴产业都包括哪些, or None when
+    the kind is one of the words for the parts of the work (重点工作有哪些: the plan's sections, not an inline list)."""
+    found = _ASKS_ITEMS.search(re.sub(r"\d{4}年", " ", normalize(question)))
+    if not found:
+        return None
+    kind = _KIND_BREAK.split(found.group(1))[-1]
+    counted = _KIND_COUNT.match(kind)
+    count = cn_number(counted.group(1)) if counted else None
+    kind = kind[counted.end():] if counted else kind
+    if len(kind) < 2 or GENERIC_LIST_PHRASE.fullmatch(kind) or STRUCTURE_NOUN.fullmatch(kind):
+        return None
+    return count, kind
+
+
 # "Which several X" with no number (要建哪几个枢纽, 几个枢纽？分别是啥): the things asked are named each by an item of
 # a list, every item naming X (建设…物流通道枢纽。建设…消费商贸枢纽。…).
 # The thing may be quoted, a piece each item opens or ends on (那几个“动”分别是啥: 优势联动、龙头带动、…; 哪几个“要加强”),
@@ -436,7 +459,8 @@ def figure_fits(asked: Asked, figure: Figure) -> bool:
     if asked.kind == "percent":
         return figure.kind == "percent" or text.endswith(("倍", "位数"))
     if asked.kind == "duration":
-        return text.endswith(("年", "个月", "月", "天", "日", "小时", "周"))
+        # an age is the time lived (how long people live: 人均预期寿命80岁)
+        return text.endswith(("年", "个月", "月", "天", "日", "小时", "周", "岁"))
     if asked.kind == "ordinal":
         return figure.kind == "ordinal" or text.endswith(("名", "位"))
     if asked.kind == "count":
@@ -451,12 +475,38 @@ def _clause_of(text: str, figure: Figure) -> str:
     return text[start : figure.end + (end.start() if end else 0)]
 
 
+def _counted_of(text: str, figure: Figure) -> str:
+    """What a count can count: its clause up to it and the words right after it, up to the next 、 (集群增至14个、实现
+    设区市全覆盖 counts 集群, not 设区市)."""
+    start = max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: figure.start])), default=0)
+    end = re.search(r"[、,，;；。:：]|$", text[figure.end :])
+    return text[start : figure.end + (end.start() if end else 0)]
+
+
 def names_any(words: tuple[str, ...], text: str) -> bool:
-    """Does the text say one of the words (or a synonym of it: 高企 for 高新技术企业)?"""
+    """Does the text say one of the words (or a synonym of it: 高企 for 高新技术企业), or a compound of two words with
+    a modifier set inside it (农村常住居民 for 农村居民)?"""
     normalized = normalize(text)
     keys = set(synonym_keys(normalized))
     return any(w.removeprefix("phr:") in normalized if not w.startswith("syn:") else w in keys for w in words) or any(
-        set(synonym_keys(normalize(w))) & keys for w in words if not w.startswith(("syn:", "phr:")))
+        set(synonym_keys(normalize(w))) & keys for w in words if not w.startswith(("syn:", "phr:"))) or any(
+        (parted := _parted(w)) is not None and parted.search(normalized) for w in words if not w.startswith("syn:"))
+
+
+@lru_cache(maxsize=4096)
+def _parted(word: str) -> re.Pattern | None:
+    """农村…居民 for 农村居民: a compound of two dictionary words of two or more characters each, which a report may
+    write with a modifier of a word between them (农村常住居民, 城镇、农村常住居民); None for any other word."""
+    import jieba
+
+    word = word.removeprefix("phr:")
+    if not re.fullmatch(r"[\u4e00-\u9fff]{4,8}", word):
+        return None
+    for cut in range(2, len(word) - 1):
+        first, second = word[:cut], word[cut:]
+        if jieba.dt.FREQ.get(first) and jieba.dt.FREQ.get(second):
+            return re.compile(rf"{first}[^\W\d和与及或]{{1,2}}{second}")
+    return None
 
 
 def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> list[Figure]:
@@ -473,7 +523,7 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         # What is counted is the last noun (多少个国家级|高新区 counts 高新区: 国家级高企 are not them), or all of them
         # as one word (高新技术|企业 as 高企).
         counted = (asked.counted[-1], "".join(asked.counted))
-        figures = [f for f in figures if names_any(counted, _clause_of(text, f))]
+        figures = [f for f in figures if names_any(counted, _counted_of(text, f))]
     for n in asked.per:
         figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
     if asked.from_to:

@@ -46,6 +46,9 @@ class Topic(dict):
         # Words that are senses of one English word of the question (增长, 发展 for grow): together they weigh as the
         # heaviest of them, and a text that has one of them has the word.
         self.senses: list[frozenset[str]] = []
+        # The earlier question's word that a follow-up asks in contrast to, and that holds the follow-up's own word
+        # (进出口 for 那单看出口呢): the word written only inside it is not written.
+        self.contrast = ""
 
     @property
     def total(self) -> float:
@@ -111,6 +114,7 @@ class TopicMatcher:
         """Words that say what the question is about and occur in the reports, with IDF weights (the question's own
         words in full, the earlier question's at its context weight). Absent words are judged by missing_share instead."""
         weights = Topic()
+        weights.contrast = query.contrast
         for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, query.context_weight)):
             for token in tokens:
                 if (token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token)
@@ -178,7 +182,7 @@ class TopicMatcher:
             return weights  # 这个指标/该项/其: the question's topic is the earlier question's
         own_text = textmod.normalize(query.text)
         own = Topic({t: w for t, w in weights.items() if t in query.tokens or t.removeprefix("phr:") in own_text})
-        own.named = weights.named
+        own.named, own.contrast = weights.named, weights.contrast
         own.senses = [group & own.keys() for group in weights.senses if len(group & own.keys()) >= 2]
         return own if own else weights
 
@@ -202,6 +206,8 @@ class TopicMatcher:
         """Share of the topic's weight found in the text (a word only in the heading path counts half), and the topic
         words found in the text itself."""
         normalized = textmod.normalize(text)
+        if weights.contrast:
+            normalized = normalized.replace(weights.contrast, "|")
         heading_normalized = textmod.normalize(heading)
         keys = set(textmod.synonym_keys(normalized))
         heading_keys = set(textmod.synonym_keys(heading_normalized))

@@ -166,14 +166,30 @@ def run_in_heads(p: Paragraph) -> list[tuple[int, str]]:
     sentence follows it. Empty unless the paragraph has at least two."""
     if not p.lead or _colon_lead(p) or p.lead in p.section:
         return []  # a paragraph that opens with its section's heading ((二)全力以赴做好强产业文章。…) has no heads of its own
+    heads = [(0, p.lead), *_later_heads(p)]
+    return heads if len(heads) >= 2 else []
+
+
+def _later_heads(p: Paragraph) -> list[tuple[int, str]]:
+    """The heading sentences after a paragraph's first (see run_in_heads), with their offsets."""
     sentences = p.sentences
-    heads = [(0, p.lead)]
+    heads = []
     for k in range(1, len(sentences) - 1):
         title = sentences[k].text.rstrip("。")
         if (sentences[k].text.endswith("。") and 4 <= len(title) <= MAX_RUN_IN_HEAD
                 and not re.search(r"[，,；;、：:\d“”\"（(]", title) and len(sentences[k + 1].text) > len(sentences[k].text)):
             heads.append((sentences[k].start, title))
-    return heads if len(heads) >= 2 else []
+    return heads
+
+
+def block_head(p: Paragraph, at: int) -> str:
+    """The heading sentence of the block of work that the text at offset `at` of the paragraph is in, when the
+    paragraph holds several such blocks (（八）更加注重以文化赋能经济社会发展。…繁荣发展文化事业。…持续壮大文旅产业。…打响
+    “水韵江苏”…: 持续壮大文旅产业), else ""."""
+    heads = _later_heads(p)
+    if len(heads) < 2:
+        return ""
+    return next((title for start, title in reversed(heads) if start <= at), "")
 
 
 def _colon_lead(p: Paragraph) -> bool:

@@ -30,7 +30,9 @@ LEXICAL_CANDIDATES = 1_000
 QUERY_CACHE_SIZE = 1024
 MAX_EMBED_CHARS = 200
 
-PLAN_CUES = ("目标", "计划", "打算", "力争", "争取", "预期", "要点", "安排", "将要", "拟", "准备", "部署", "今后", "未来",
+# The verbs of intent (打算, 准备): the report means to do it. They say when, and name no block of work.
+INTENT_CUES = ("打算", "力争", "争取", "将要", "拟", "准备")
+PLAN_CUES = ("目标", "计划", *INTENT_CUES, "预期", "要点", "安排", "部署", "今后", "未来",
              "target", "plan", "goal", "will ", "expected", "going to")
 REVIEW_CUES = ("完成", "实现了", "取得", "成效", "成绩", "实际", "做了", "已经", "获得", "达到了", "去年", "上年",
                "增长了", "新增了", "下降了", "提高了", "引进了", "落地了",
@@ -78,6 +80,7 @@ class Query:
     asks_field: bool = False  # asks for a field of the document itself (文号, 发文日期): only header lines answer
     span_asked: bool = False  # asks about several years as a whole (这五年, 年均): see SPAN_CUES
     asks_section: bool = False  # asks which part of the report says something (报告哪一部分讲了…): see SECTION_CUES
+    contrast: str = ""  # the earlier question's word a follow-up asks in contrast to, holding its own (进出口 / 出口)
 
     def resolved_years(self, issue_year: int | None) -> set[int]:
         years = set(self.years)
@@ -210,7 +213,48 @@ def is_followup(question: str, history: list[str]) -> bool:
     if LIST_CUES.search(normalized) and (_years(normalized) or _relative_years(normalized)):
         return False
     topic = [t for t in textmod.tokenize(normalized, drop_question_words=True) if not t.startswith("syn:")]
-    return bool(len(topic) <= 1 or not [w for w in textmod.topic_nouns(question) if w not in PERIOD_WORDS])
+    return bool(len(topic) <= 1 or not [w for w in textmod.topic_nouns(question, predicates=False) if w not in PERIOD_WORDS])
+
+
+def _substituted(question: str, earlier: str) -> tuple[str, str]:
+    """The earlier question with what a follow-up names in contrast put in place of what it named (农村居民的呢 after
+    城镇居民人均可支配收入涨了多少; 那单看出口呢 after 进出口总额; 服务机构呢 after 新增几家各级研发机构): the follow-up asks
+    the same about the other thing, and the earlier thing must not pull the answer back to itself. A word of the
+    earlier question is replaced by a noun phrase of the follow-up that ends it (出口 in 进出口), ends as it does
+    (…居民), or ends on it (服务机构 on 机构, with the earlier modifiers of 机构 going too). With it, the replaced word
+    when it holds the follow-up's (进出口 for 出口): a text that writes the one only inside the other does not say it."""
+    import jieba.posseg as pseg
+
+    nouns = set(textmod.topic_nouns(question))
+    runs, run = [], []
+    for word, _ in pseg.lcut(textmod.normalize(question)):
+        if word in nouns:
+            run.append(word)
+        elif run:
+            runs.append(run)
+            run = []
+    runs += [run] if run else []
+    words = [(w, f) for w, f in pseg.lcut(textmod.normalize(earlier))]
+    said = {w for w, _ in words}
+    for run in runs:
+        phrase, head = "".join(run), run[-1]
+        if phrase in said or not re.fullmatch(r"[\u4e00-\u9fff]{2,}", phrase):
+            continue
+        for i, (word, _) in enumerate(words):
+            contrast = ""
+            if word == head and phrase != head:
+                start = i
+                while start and words[start - 1][1] in textmod.NOUNISH and len(words[start - 1][0]) >= 2:
+                    start -= 1
+            elif word != phrase and len(word) >= 2 and (
+                    word.endswith(phrase) or (len(phrase) >= 3 and len(word) >= 3 and word[-2:] == phrase[-2:])):
+                # (a word that goes on after the follow-up's, 重点项目 for 市重点的呢, is what the follow-up leaves out)
+                start, contrast = i, word if word.endswith(phrase) else ""
+            else:
+                continue
+            words[start : i + 1] = [(phrase, "n")]
+            return "".join(w for w, _ in words), contrast
+    return earlier, ""
 
 
 def _dictionary_groups(normalized: str, english: EnglishTerms | None) -> tuple[tuple[str, ...], ...]:
@@ -259,7 +303,7 @@ def understand(question: str, history: list[str] | None = None, english: English
         # simply absent from its vocabulary and score nothing.
         tokens = [t for t in tokens if not t.isascii() or t in latin or t.isdigit()]
     followup = bool(history) and (is_followup(question, history) if followup is None else followup)
-    context = history[-1] if followup else ""
+    context, contrast = _substituted(question, history[-1]) if followup else ("", "")
     context_tokens = textmod.tokenize(context, drop_question_words=True) if context else []
     # The earlier question's English words (GDP, CPI in 今年CPI涨幅目标是多少) are looked up as the question's are:
     # 去年呢 after it asks about 居民消费价格, a word the history never wrote in Chinese.
@@ -280,7 +324,7 @@ def understand(question: str, history: list[str] | None = None, english: English
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
                  (bool(META_CUES.search(normalized)) and not asks_section) or asks_field, context,
                  english_terms=looked_up, english_groups=groups, plans=plans, asks_field=asks_field, span_asked=span_asked,
-                 asks_section=asks_section)
+                 asks_section=asks_section, contrast=contrast)
 
 
 class Retriever:

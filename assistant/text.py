@@ -229,7 +229,7 @@ def tokenize(text: str, *, drop_question_words: bool = False) -> list[str]:
 
 
 # Parts of speech (jieba) of words that name a topic: nouns, names, abbreviations, foreign words.
-_NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "b", "j", "l", "vn", "an", "i"])
+NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "b", "j", "l", "vn", "an", "i"])
 
 
 _INTERROGATIVE = re.compile(r"多少|几|哪|什么|谁|啥|怎")
@@ -238,10 +238,12 @@ _FOLLOWUP_FRAME = re.compile(r"^(那么|那|还有|另外)|呢[?？]?$")
 
 
 @lru_cache(maxsize=4096)
-def topic_nouns(text: str) -> tuple[str, ...]:
+def topic_nouns(text: str, predicates: bool = True) -> tuple[str, ...]:
     """Dictionary nouns of a question (and Latin words): the words whose absence from a report means it cannot
     answer. Words jieba only guessed (not in its dictionary) are left out: they are often mis-cuts like 代线; so are
-    words that hold a question word (百分之几, 多少钱, 哪几个), and a follow-up's frame (那…呢) is cut off first."""
+    words that hold a question word (百分之几, 多少钱, 哪几个), and a follow-up's frame (那…呢) is cut off first.
+    Without `predicates`, a verbal noun that the question word follows (再培育多少家: jieba's vn) is the verb it is
+    there, naming nothing."""
     import jieba.posseg as pseg
 
     nouns = []
@@ -252,7 +254,9 @@ def topic_nouns(text: str) -> tuple[str, ...]:
     for word, flag in pseg.lcut(cleaned):
         start, at = at, at + len(word)
         word = word.strip()
-        if len(word) < 2 or word in QUESTION_WORDS or flag not in _NOUNISH or _INTERROGATIVE.search(word):
+        if len(word) < 2 or word in QUESTION_WORDS or flag not in NOUNISH or _INTERROGATIVE.search(word):
+            continue
+        if not predicates and flag == "vn" and _INTERROGATIVE.match(cleaned[at:]):
             continue
         if any(a < start < b for a, b in asked_spans):
             continue

@@ -146,6 +146,12 @@ SETS = [
     ("tune/guizhou2026-h.jsonl", "guizhou2026", 0.95),
     ("tune/ningxia2026-h.jsonl", "ningxia2026", 0.97),
     ("tune/henan2026-h.jsonl", "henan2026", 0.97),
+    # round 10 (first contact at a31a1f3: 0.940, 0.900, 0.920, 0.900, 0.920), read and fixed
+    ("tune/seed23.jsonl", "seed", 0.95),
+    ("tune/anhui2026-j.jsonl", "anhui2026", 0.97),
+    ("tune/guangdong2026-j.jsonl", "guangdong2026", 0.93),
+    ("tune/jiangsu2026-j.jsonl", "jiangsu2026", 0.95),
+    ("tune/sichuan2026-j.jsonl", "sichuan2026", 0.91),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

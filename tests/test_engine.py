@@ -334,6 +334,17 @@ def test_an_abbreviation_the_report_writes_out_is_its_full_word(bot):
     assert "知识产权" in bot.ask("去年知产质押融资规模涨了多少").answer
 
 
+def test_a_follow_up_in_contrast_does_not_find_its_word_inside_the_earlier_one(bot):
+    """那单看出口呢 after a question on 进出口总额: 出口 written only inside 进出口 is not written."""
+    from assistant.retrieve import understand
+
+    matcher = bot.answerer.matcher
+    weights = matcher.topic(understand("那单看出口呢", ["去年进出口总额增长多少？"], bot.index.english))
+    assert weights.contrast == "进出口" and "出口" in weights
+    assert "出口" not in matcher.coverage("进出口总额增长17.3%", "", weights)[1]
+    assert "出口" in matcher.coverage("出口逆势增长17.8%", "", weights)[1]
+
+
 def test_a_year_a_change_is_measured_against_is_not_the_year_asked():
     from assistant.retrieve import _relative_years
 

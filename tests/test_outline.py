@@ -467,3 +467,70 @@ def test_a_region_named_after_a_city_is_not_the_city_and_a_quoted_form_lists_its
     answer = bot.ask("报告提了哪几个“始终把……作为”")
     assert all(x in answer.answer for x in ("忠诚", "为民", "干净")), answer.answer
 
+
+
+ROUND10_REPORT = """2026年测试省政府工作报告
+
+一、2025年工作回顾
+
+全省地区生产总值5.3万亿元、增长5.5%，进出口总额增长17.3%，城镇、农村常住居民人均可支配收入分别增长4.4%、5.9%。
+
+积极应对外部环境冲击，出口逆势增长17.8%。国家先进制造业集群增至14个、实现设区市全覆盖。新增地铁运营里程171.7公里，广州、深圳地铁线网单日最高客运量分别达1409万、1305万人次。
+
+二、“十五五”时期主要目标任务
+
+加速布局量子科技、生物制造、脑机接口等三大未来产业，形成一批具有核心竞争力的产业集群。政府工作中，我们要重点把握好3个方面：
+
+一是聚焦经济建设这一中心工作。以经济建设为中心是兴国强省之要，要始终坚持把经济工作作为带动面上各项工作的牛鼻子来抓。
+
+二是锚定高质量发展这一首要任务。推动经济实现质的有效提升和量的合理增长，加快构建现代化产业体系。
+
+三是践行为人民服务这一根本宗旨。坚持在发展中保障和改善民生，让人民群众的获得感成色更足。
+
+三、2026年工作安排
+
+（一）更加注重以文化赋能经济社会发展。高标准建设文化强省，为经济发展增动能增效益。繁荣发展文化事业。实施文艺创作提质工程，支持新大众文艺发展和群众文化活动。持续壮大文旅产业。推进文旅深度融合，进一步打响“水韵测试”等旅游品牌，推动游艇业全链条高质量发展。
+
+（二）更好统筹发展和安全。以时时放心不下的责任感提升本质安全水平。加强重点领域风险防范和化解。推进房票安置、住房“以旧换新”，深化住房公积金制度改革。强化安全生产。深入开展安全生产治本攻坚行动，坚决遏制重特大事故发生。
+"""
+
+
+def test_round10_rules_lists_said_inline_follow_ups_in_contrast_places_and_counts(tmp_path, monkeypatch):
+    bot = _bot_over(ROUND10_REPORT, tmp_path, monkeypatch)
+    # a kind named after 等 with its count: the inline list is the answer
+    answer = bot.ask("“十五五”要布局的三大未来产业分别是啥")
+    assert answer.status == "answered" and all(x in answer.answer for x in ("量子科技", "生物制造", "脑机接口")), answer.answer
+    # a heading that writes the count the question writes another way: the heading's figure is the report's
+    answer = bot.ask("政府工作要重点把握哪三个方面")
+    assert answer.status == "answered", answer.answer
+    assert all(x in answer.answer for x in ("经济建设这一中心工作", "高质量发展这一首要任务", "为人民服务这一根本宗旨"))
+    # 准备 says the work is meant, it names no block: the plan's sections
+    answer = bot.ask("说白了今年省政府准备重点抓哪几块工作？")
+    assert "以文化赋能经济社会发展" in answer.answer and "统筹发展和安全" in answer.answer, answer.answer
+    # which part: down to the heading sentence of the quote's block inside the section's paragraph
+    answer = bot.ask("房票安置这些房地产的事放在报告哪块讲的")
+    assert "加强重点领域风险防范和化解" in answer.answer, answer.answer
+    # a follow-up that names another thing in contrast asks the same about it
+    answer = bot.ask("农村居民的呢", history=["去年城镇居民人均可支配收入涨了多少"])
+    assert "5.9%" in answer.answer, answer.answer
+    answer = bot.ask("那单看出口呢", history=["去年进出口总额增长多少？"])
+    assert "17.8%" in answer.answer, answer.answer  # (出口 written inside 进出口 is not 出口: test_engine)
+    # a city's GDP is not the province's; what 14个 counts stands before it
+    assert bot.ask("广州市去年GDP是多少").status != "answered"
+    assert bot.ask("一共有几个设区市啊").status != "answered"
+
+
+def test_what_a_list_question_asks_the_items_of_and_the_follow_up_it_substitutes():
+    from assistant.asked import enumerated_kind, names_any
+    from assistant.retrieve import _substituted, is_followup
+
+    assert enumerated_kind("“十五五”要布局的十大未来产业分别是啥") == (10, "未来产业")
+    assert enumerated_kind("今年要抢占的战略性新兴产业都包括哪些") == (None, "战略性新兴产业")
+    assert enumerated_kind("2022年工作任务有哪些") is None  # the parts of the work: the plan's sections
+    assert enumerated_kind("今年的重点工作有哪些") is None
+    assert _substituted("服务机构呢", "今年打算新增几家各级研发机构?")[0].endswith("服务机构?")
+    assert _substituted("那单看出口呢", "去年进出口总额增长多少？") == ("去年出口总额增长多少?", "进出口")
+    assert _substituted("那工业呢", "规上工业增加值增长多少") == ("规上工业增加值增长多少", "")
+    assert is_followup("今年计划再培育多少家？", ["去年新增的科技型中小企业有多少家"])  # 培育多少家 is a verb
+    assert names_any(("农村居民",), "城镇、农村常住居民人均可支配收入分别增长4.4%、5.9%")
+    assert not names_any(("农村居民",), "农村道路和居民住房")
