@@ -213,6 +213,7 @@ class Answerer:
         # then followed by the first sentence of that paragraph.
         self._continued_by: dict[str, Paragraph] = {}
         self._named_by_line: set[str] = set()
+        self._line_before: dict[str, str] = {}  # a paragraph → the line that names its block (a section answer shows it)
         for doc in index.documents:
             body = [p for p in doc.paragraphs if p.kind == "body"]
             for p, following in itertools.pairwise(body):
@@ -223,6 +224,7 @@ class Answerer:
                       and p.section_path == following.section_path):  # the costly tests last: this runs at load
                     self._continued_by[p.id] = following
                     self._named_by_line.add(p.id)
+                    self._line_before[following.id] = p.text.strip().rstrip("。；;")
         self._chunk_of = {c.paragraph.id: i for i, c in enumerate(index.chunks)}
 
     def _units_of(self, paragraph_id: str) -> list[tuple[int, int, int]]:
@@ -902,10 +904,11 @@ class Answerer:
     def _lead(self, query: Query, paragraph: Paragraph, quote: str = "") -> str:
         if query.asks_section and paragraph.section_path:
             # Which part says it: the whole heading path, as the report writes it, down to the heading sentence of
-            # the quote's block when its paragraph holds several (… › （八）更加注重以文化赋能经济社会发展 › 持续壮大文旅产业).
+            # the quote's block when its paragraph holds several (… › （八）更加注重以文化赋能经济社会发展 › 持续壮大文旅产业),
+            # or the line before its paragraph that names the block (… › 培育新兴产业和未来产业).
             path = paragraph.section_path.replace(" > ", " › ")
             at = paragraph.text.find(quote.rstrip("。；;，,")) if quote else -1  # a trimmed quote ends on 。
-            head = block_head(paragraph, at) if at >= 0 else ""
+            head = (block_head(paragraph, at) if at >= 0 else "") or self._line_before.get(paragraph.id, "")
             path = f"{path} › {head}" if head and head not in path else path
             if query.lang == "en":
                 named = f" {self._names[paragraph.doc]}" if len(self._names) > 1 and paragraph.doc in self._names else ""

@@ -85,8 +85,10 @@ PLACE_CUES = re.compile(r"哪里|(?<![存所现实])在哪(?![些几项类方])|
 # passage with its whole heading path. Not a list of parts (分哪几部分) and not a place (在什么地方召开).
 # 哪一块 / 哪块 stands alone or before a word of saying (这属于报告哪一块, 哪块讲的), not before a noun (哪块地); 讲啥的部分
 # and 什么章节 ask the same with 什么/啥, and 在第几部分说的 with 第几 (not 分为什么部分, 有什么部分: the parts themselves).
-SECTION_CUES = re.compile(r"(?:哪|第几)(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?:工作|内容)?(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
+SECTION_CUES = re.compile(r"(?:[放写列摆]在(?:报告|文件)?(?:的|里|中)?)?(?:哪|第几)(?:一|个)?(?:部分|章节?|节|段落?|篇|板块)|哪(?:一|个)?块(?:工作|内容)?(?=$|[^\u4e00-\u9fff]|[里中讲说提写呢啊的])|"
                           r"(?<![为成括含有])(?:什么|啥)的?(?:部分|章节?|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
+                          # ...or which block of the work it belongs to (属于今年哪项重点工作)
+                          r"属于(?:今年|去年|明年|报告)?的?哪(?:一|个)?(?:项|方面)(?:重点)?(?:工作|任务)?|"
                           r"\b(?:which|what) (?:part|section|chapter)s?\b|where in the (?:report|document)", re.IGNORECASE)
 # The report's own numbering (第五部分, 第三块, 第二章): a part (一、) or a section of a part (（五）) named by its number,
 # as the reports number their headings. Not 第一产业 or 第三方 (no word for a part of the report follows).
@@ -397,9 +399,9 @@ def counted_things(question: str) -> tuple[int, str] | None:
 # What a list question asks the items of (战略性新兴产业都包括哪些, 十大未来产业分别是啥): the noun phrase before its
 # question word, with the count it may say. Reports list such things inline and name their kind after 等
 # (聚焦A、B、C等…战略性新兴产业; A、B、…等十大未来产业).
-_ASKS_ITEMS = re.compile(r"([\u4e00-\u9fff]{2,16}?)[”\"」』]?(?:具体|分别|主要|都|又|一共)?(?:包括|包含|指|是|有)(?:哪些|哪几|什么|啥|哪[两二三四五六七八九十])")
+_ASKS_ITEMS = re.compile(r"([\u4e00-\u9fff\d]{2,16}?)[”\"」』]?(?:具体|分别|主要|都|又|一共)?(?:包括|包含|指|是|有)(?:哪些|哪几|什么|啥|哪[两二三四五六七八九十])")
 _KIND_BREAK = re.compile(r"[的要里中在是了把将和与及]")
-_KIND_COUNT = re.compile(r"^([两二三四五六七八九十]|\d{1,2})(?:个|大|项|类|种|条)")
+_KIND_COUNT = re.compile(r"^[那这]?([两二三四五六七八九十]|\d{1,2})(?:个|大|项|类|种|条)")
 
 
 def enumerated_kind(question: str) -> tuple[int | None, str] | None:
@@ -423,13 +425,15 @@ def enumerated_kind(question: str) -> tuple[int | None, str] | None:
 # or a form each item fills in (哪几个“始终把……作为”: 始终把忠诚作为为政之魂、…).
 SEVERAL_THINGS = re.compile(r"哪(?:几|些)(?:个|项|种|类|条|大)?([\u4e00-\u9fff]{2})(?=[?？。!！，,]|$|分别|都|具体)|"
                             r"几(?:个|项|种|类|条|大)([\u4e00-\u9fff]{2})[?？，,]?(?:分别|具体|都)(?:是|有|包括|指)|"
-                            r"几(?:个|项|种|类|条|大)?[“\"]([\u4e00-\u9fff]{1,4}(?:(?:…+|\.{3,})[\u4e00-\u9fff]{1,4})?)[”\"]")
+                            r"几(?:个|项|种|类|条|大)?[“\"]([\u4e00-\u9fff]{1,4}(?:(?:…+|\.{3,})[\u4e00-\u9fff]{1,4})?)[”\"]|"
+                            # ...or quoted first (要“始终锚定”的是哪几个方面: 始终锚定机制活，…、始终锚定产业优，…)
+                            r"[“\"]([\u4e00-\u9fff]{2,6})[”\"]的?是哪(?:几|些)")
 
 
 def several_things(question: str) -> str:
     """枢纽 for 要建哪几个枢纽 or 几个枢纽？分别是啥, else ""."""
     found = SEVERAL_THINGS.search(normalize(question).replace("啥", "什么"))
-    return (found.group(1) or found.group(2) or f"“{found.group(3)}”") if found else ""
+    return (found.group(1) or found.group(2) or f"“{found.group(3) or found.group(4)}”") if found else ""
 
 
 def numbered_part(question: str) -> int | None:
@@ -490,7 +494,8 @@ def names_any(words: tuple[str, ...], text: str) -> bool:
     keys = set(synonym_keys(normalized))
     return any(w.removeprefix("phr:") in normalized if not w.startswith("syn:") else w in keys for w in words) or any(
         set(synonym_keys(normalize(w))) & keys for w in words if not w.startswith(("syn:", "phr:"))) or any(
-        (parted := _parted(w)) is not None and parted.search(normalized) for w in words if not w.startswith("syn:"))
+        (parted := _parted(w)) is not None and any(_modifies(m.group(1)) for m in parted.finditer(normalized))
+        for w in words if not w.startswith("syn:"))
 
 
 @lru_cache(maxsize=4096)
@@ -505,8 +510,17 @@ def _parted(word: str) -> re.Pattern | None:
     for cut in range(2, len(word) - 1):
         first, second = word[:cut], word[cut:]
         if jieba.dt.FREQ.get(first) and jieba.dt.FREQ.get(second):
-            return re.compile(rf"{first}[^\W\d和与及或]{{1,2}}{second}")
+            return re.compile(rf"{first}([^\W\d和与及或]{{1,2}}){second}")
     return None
+
+
+@lru_cache(maxsize=4096)
+def _modifies(inserted: str) -> bool:
+    """Is what stands inside a compound a modifier of its second word (常住 of 农村常住居民), not a noun that heads a
+    measure of its own (单位 of 工业单位增加值能耗, a measure of energy per unit)?"""
+    import jieba.posseg as pseg
+
+    return not any(flag.startswith("n") for _, flag in pseg.lcut(inserted))
 
 
 def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> list[Figure]:
@@ -517,8 +531,10 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
     if asked.kind == "count":
         # A bare number counts the noun that follows it (5575万农村贫困人口); one that ends its clause (收入比降至2.2)
         # is a ratio or an index, not a count of anything.
+        # ...unless the unit asked stands right before it (医疗旅游人次86.5万: a count of 人次 written unit first).
         figures = [f for f in figures if not re.search(r"[\d万亿千百多余]$", f.text)
-                   or (f.end < len(text) and "\u4e00" <= text[f.end] <= "\u9fff")]
+                   or (f.end < len(text) and "\u4e00" <= text[f.end] <= "\u9fff")
+                   or (asked.unit and text[: f.start].endswith(asked.unit))]
     if asked.counted:
         # What is counted is the last noun (多少个国家级|高新区 counts 高新区: 国家级高企 are not them), or all of them
         # as one word (高新技术|企业 as 高企).
@@ -551,8 +567,12 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         # measure (工业投资占固定资产投资比重从17.9%提升到35.5%，…，工业对经济增长贡献率从17.1%… : 17.1% is no
         # investment figure), while 进出口总额5000亿元，增长10% goes on with the measure of the clause before.
         written = find_figures(text)
+        # ...or the sentence's opening clause when it holds no figure: the subject the clauses after it go on about
+        # (博鳌乐城国际医疗旅游先行区成为…新高地，落地540款特许药械、…，2025年医疗旅游人次86.5万).
+        opening = re.split(r"[，,；;：:。]", text, maxsplit=1)[0]
+        topic = opening if len(opening) < len(text) and not any(f.start < len(opening) for f in written) else ""
         figures = [f for f in figures
-                   if names_any(anchors, f"{text[_stretch_start(text, f, written) : f.start]}{_clause_of(text, f)} {f.measure}")]
+                   if names_any(anchors, f"{topic} {text[_stretch_start(text, f, written) : f.start]}{_clause_of(text, f)} {f.measure}")]
     return figures
 
 

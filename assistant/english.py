@@ -121,6 +121,9 @@ OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
     "photovoltaic": ("光伏",),
     "tourism revenue": ("旅游收入", "旅游总收入"),
     "tourist arrivals": ("游客", "接待游客"),
+    "visitors": ("游客",),  # tourist arrivals, as the statistics count them
+    "inbound": ("入境",),  # inbound tourists, inbound travel: 入境游客
+    "go up": ("增长", "上涨"),  # a figure that went up grew (not 向上, "upward")
     "skilled workers": ("技能人才",),
     "highly skilled workers": ("高技能人才",),
     "patents": ("专利", "发明专利"),

@@ -305,6 +305,22 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
                 lead_row = unit_at(before, start)
                 if lead_in and len(lead_in) <= MAX_LEAD_IN and lead_row is not None:
                     planned.append((key, lead_in, chosen, lead_row))
+        # Blocks each named by a line of its own that opens as the others do, announced by a paragraph ending on a
+        # colon (必须做到“八个聚焦”：/ 聚焦对外开放，高标准建设海南自由贸易港。/ 全面落实…。/ 聚焦高质量发展，…。/ …):
+        # the lines are the items, the paragraphs between them what is done about each.
+        for at, before in enumerate(paragraphs):
+            if not before.text.rstrip().endswith((":", "：")):
+                continue
+            after = list(itertools.takewhile(lambda q: not q.text.rstrip().endswith((":", "：")), paragraphs[at + 1 :]))
+            lines = [q for q in after if len(q.sentences) == 1 and len(q.text) <= MAX_SENTENCE_ITEM]
+            heads = [q for q in lines if lines and q.text[:2] == lines[0].text[:2]]
+            start = max(before.text.rstrip().rstrip(":：").rfind(x) for x in "。！？!?") + 1
+            lead_in = before.text[start:].strip().rstrip(":：")
+            lead_row = unit_at(before, start)
+            items = [(q, q.text.strip().rstrip("。；;"), unit_at(q)) for q in heads]
+            if (len(heads) >= MIN_ENUMERATION and len(heads) < len(after) and lead_in and len(lead_in) <= MAX_LEAD_IN
+                    and lead_row is not None and all(row is not None for _, _, row in items)):
+                planned.append((key, lead_in, items, lead_row))
         # A numbered list inside one paragraph that does not itself open with a number (一是…二是…, 1.…2.…): its
         # lead-in names it; and a colon followed by a 、-list (“六保”：保居民就业、保基本民生…).
         for p in paragraphs:
@@ -356,8 +372,10 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
                 if not ANNOUNCES.search(lead_in):
                     continue
                 # Only the first sentence that announces: a later one (重点领域风险依然不少。) is an item of a list.
+                # (Problems owned to take longer sentences, each a cluster of them: 实体经济根基不牢，制造业基础薄弱，…)
+                longest = 2 * MAX_SENTENCE_ITEM if PROBLEMS_ANNOUNCED.search(lead_in) else MAX_SENTENCE_ITEM
                 if (len(rest) >= MIN_ENUMERATION and before.text.endswith("。") and len(lead_in) <= MAX_LEAD_IN
-                        and all(len(x.text) <= MAX_SENTENCE_ITEM for x in rest)):
+                        and all(len(x.text) <= longest for x in rest)):
                     items = [(p, x.text.rstrip("。"), unit_at(p, x.start)) for x in rest]
                     lead_row = unit_at(p, before.start)
                     if lead_row is not None and all(row is not None for _, _, row in items):

@@ -184,8 +184,10 @@ def split_question(question: str) -> list[str]:
         chunks = [c.strip() for c in _COMMA.split(clause)] if not textmod.is_english(clause) else [clause]
         pending = ""
         for chunk in chunks:
-            if parts and not pending and RESTATES.match(chunk):
-                parts[-1] = f"{parts[-1]}，{chunk}"  # 那几件大事，就是七项重点工作分别是啥: one thing, said twice
+            if parts and not pending and (RESTATES.match(chunk) or _only_where(chunk)):
+                # 那几件大事，就是七项重点工作分别是啥: one thing, said twice; 对台湾那块怎么安排的，在报告哪一部分讲: where
+                # the report says the thing just asked about
+                parts[-1] = f"{parts[-1]}，{chunk}"
                 continue
             pending = f"{pending}，{chunk}" if pending else chunk
             if _INTERROGATIVE.search(chunk):
@@ -198,6 +200,13 @@ def split_question(question: str) -> list[str]:
                 parts.append(pending)
     asking = [p for p in parts if _INTERROGATIVE.search(p)]
     return parts if len(asking) >= 2 and len(parts) == len(asking) else [question]
+
+
+def _only_where(chunk: str) -> bool:
+    """Does this piece of a question ask only which part of the report says something (在报告哪一部分讲？)?"""
+    normalized = textmod.normalize(chunk)
+    return bool(SECTION_CUES.search(normalized)) and not re.sub(
+        r"[在于从报告文件文档里中讲说提到写的呢啊是了吗呀\s?？!！。，,]", "", SECTION_CUES.sub("", normalized))
 
 
 def is_followup(question: str, history: list[str]) -> bool:
@@ -225,10 +234,16 @@ def _substituted(question: str, earlier: str) -> tuple[str, str]:
     when it holds the follow-up's (进出口 for 出口): a text that writes the one only inside the other does not say it."""
     import jieba.posseg as pseg
 
+    # A five-year plan named in contrast (那十五五定的目标是多少 after 十四五期间…年均增长多少) is put in the same way.
+    own_plans = [name for name in FIVE_YEAR_PLANS if name in question]
+    if own_plans and not any(name in earlier for name in own_plans):
+        for name in FIVE_YEAR_PLANS:
+            earlier = earlier.replace(name, own_plans[0])
     nouns = set(textmod.topic_nouns(question))
     runs, run = [], []
-    for word, _ in pseg.lcut(textmod.normalize(question)):
-        if word in nouns:
+    # (with the follow-up's frame cut off first, 那…呢; a noun jieba does not know, 文旅 of 文旅经济, is one too)
+    for word, flag in pseg.lcut(textmod.FOLLOWUP_FRAME.sub("", textmod.normalize(question).strip())):
+        if word in nouns or (flag == "n" and re.fullmatch(r"[\u4e00-\u9fff]{2,}", word)):
             run.append(word)
         elif run:
             runs.append(run)

@@ -233,8 +233,9 @@ NOUNISH = frozenset(["n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "eng", "b", "j"
 
 
 _INTERROGATIVE = re.compile(r"多少|几|哪|什么|谁|啥|怎")
+_LATIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(]\s*([A-Za-z][A-Za-z0-9.&\- ]*)\s*[)）]")
 _ASKED_MEASURE = re.compile(r"多[大高长久远宽深重]")  # how big, how high…: 多 and the measure asked
-_FOLLOWUP_FRAME = re.compile(r"^(那么|那|还有|另外)|呢[?？]?$")
+FOLLOWUP_FRAME = re.compile(r"^(那么|那|还有|另外)|呢[?？]?$")
 
 
 @lru_cache(maxsize=4096)
@@ -247,14 +248,18 @@ def topic_nouns(text: str, predicates: bool = True) -> tuple[str, ...]:
     import jieba.posseg as pseg
 
     nouns = []
-    cleaned = _FOLLOWUP_FRAME.sub("", normalize(text).strip())
+    cleaned = FOLLOWUP_FRAME.sub("", normalize(text).strip())
     # A word jieba glued to the end of a question word (多|大规模 out of 多大规模, 多|长时间) is a mis-cut, not a noun.
     asked_spans = [m.span() for m in _ASKED_MEASURE.finditer(cleaned)]
+    # A Latin name in brackets after the Chinese one (海关高级认证（AEO）企业) glosses it: the Chinese name is asked.
+    glosses = [m.span(1) for m in _LATIN_GLOSS.finditer(cleaned)]
     at = 0
     for word, flag in pseg.lcut(cleaned):
         start, at = at, at + len(word)
         word = word.strip()
         if len(word) < 2 or word in QUESTION_WORDS or flag not in NOUNISH or _INTERROGATIVE.search(word):
+            continue
+        if flag == "eng" and any(a <= start < b for a, b in glosses):
             continue
         if not predicates and flag == "vn" and _INTERROGATIVE.match(cleaned[at:]):
             continue

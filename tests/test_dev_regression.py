@@ -152,6 +152,12 @@ SETS = [
     ("tune/guangdong2026-j.jsonl", "guangdong2026", 0.93),
     ("tune/jiangsu2026-j.jsonl", "jiangsu2026", 0.95),
     ("tune/sichuan2026-j.jsonl", "sichuan2026", 0.91),
+    # round 11 (first contact at a27a097: 0.960, 0.940, 0.880, 0.960, 0.800), read and fixed
+    ("tune/seed24.jsonl", "seed", 0.93),
+    ("tune/hebei2026-k.jsonl", "hebei2026", 0.91),
+    ("tune/fujian2026-k.jsonl", "fujian2026", 0.91),
+    ("tune/beijing2026-k.jsonl", "beijing2026", 0.95),
+    ("tune/hainan2026-k.jsonl", "hainan2026", 0.95),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

@@ -534,3 +534,84 @@ def test_what_a_list_question_asks_the_items_of_and_the_follow_up_it_substitutes
     assert is_followup("今年计划再培育多少家？", ["去年新增的科技型中小企业有多少家"])  # 培育多少家 is a verb
     assert names_any(("农村居民",), "城镇、农村常住居民人均可支配收入分别增长4.4%、5.9%")
     assert not names_any(("农村居民",), "农村道路和居民住房")
+
+
+ROUND11_REPORT = """2026年测试省政府工作报告
+
+一、2025年和“十四五”时期工作回顾
+
+全省接待游客突破1亿人次，接待入境游客150万人次，增长35.2%。海关高级认证企业总数达120家。博鳌乐城国际医疗旅游先行区成为汇聚全球先进药械和医疗技术的新高地，落地540款特许药械、39家医疗机构，2025年医疗旅游人次86.5万、收入83.9亿元。
+
+我们也清醒认识到，全省经济社会发展还面临不少困难和挑战。需求偏弱尚未根本扭转，消费动能和社会投资活力不足，货物贸易受外部冲击较大，外贸企业经营压力依然较大，部分行业和领域投资意愿持续偏弱。实体经济根基不牢，制造业基础薄弱，服务业增势不够稳固，房地产业处于调整之中，区域发展不平衡，跨区域经济合作交流纵深不够，现代化基础设施还有短板。社会事业发展总体水平还不高，民生保障有待加强，群众获得感还不强。对此，我们将高度重视，切实加以解决。
+
+二、“十五五”时期主要目标任务
+
+（一）始终锚定机制活，持续深化改革开放，激发奋勇争先的动力活力。以改革的精神、创新的思维、开放的视野，着力打破制约高质量发展的体制机制障碍。
+
+（二）始终锚定产业优，着力构建现代化产业体系，夯实奋勇争先的物质技术基础。坚持把发展经济的着力点放在实体经济上，推进新型工业化。
+
+（三）始终锚定百姓富，扎实推进共同富裕，厚植奋勇争先的民生根基。坚持以人民为中心的发展思想，加强普惠性、基础性、兜底性民生建设。
+
+实现“十五五”目标，必须做到“三个聚焦”：
+
+聚焦对外开放，高标准建设自由贸易港。
+
+全面落实自由贸易港建设总体方案，深入实施自由贸易港法，稳步扩大制度型开放。
+
+聚焦高质量发展，打造具有特色和优势的现代化产业体系。
+
+以新发展理念为引领，坚持智能化、绿色化、融合化方向，加快构建现代化产业体系。
+
+聚焦民生福祉，增强人民群众获得感。
+
+坚持以人民为中心的发展思想，把更多政策、资金、资源用于民生领域。
+
+三、2026年主要工作
+
+（一）聚力构建现代化产业体系
+
+培育新兴产业和未来产业。
+
+推动商业航天发射场3号、4号工位建成并具备发射能力，拓展低空应用场景，低空经济总产值超200亿元，吸引卫星研发制造、火箭总装测试、卫星数据应用等企业集聚。
+
+（二）聚力推动城乡融合发展
+
+打造宜居城市。
+
+加快烂尾楼治理，依法处置闲置土地，实施安居房新政，健全商品住房、保障性住房等多元供给体系，构建房地产发展新模式，满足各类人群住房需求。
+"""
+
+
+def test_round11_rules_lines_that_name_blocks_quoted_forms_glosses_and_counts(tmp_path, monkeypatch):
+    bot = _bot_over(ROUND11_REPORT, tmp_path, monkeypatch)
+    # lines that open alike after a lead-in ending on a colon are its items, the paragraphs between them are not
+    answer = bot.ask("十五五要做到的“三个聚焦”具体是哪三个")
+    assert all(x in answer.answer for x in ("聚焦对外开放", "聚焦高质量发展", "聚焦民生福祉")), answer.answer
+    assert "全面落实自由贸易港" not in answer.answer
+    # a quoted form asked first: the sections that each open with it
+    answer = bot.ask("十五五期间省里说要“始终锚定”的是哪几个方面")
+    assert all(x in answer.answer for x in ("机制活", "产业优", "百姓富")), answer.answer
+    # a section answer names the line that heads the quote's block; 属于哪项工作 and a trailing 在哪部分讲 ask for it
+    answer = bot.ask("烂尾楼、安居房这些住房的事，属于今年哪项工作")
+    assert "打造宜居城市" in answer.answer and "聚力推动城乡融合发展" in answer.answer, answer.answer
+    answer = bot.ask("商业航天那块今年怎么安排的，在报告哪一部分讲？")
+    assert "培育新兴产业和未来产业" in answer.answer, answer.answer
+    # a Latin gloss in brackets names nothing the Chinese name does not
+    assert "120家" in bot.ask("海关高级认证（AEO）企业总共有几家了？").answer
+    # a count written unit first, about the subject that opens the sentence
+    assert "86.5万" in bot.ask("博鳌乐城去年医疗旅游接待了多少人次？").answer
+    # problems owned to in long sentences are each an item
+    answer = bot.ask("报告里承认现在还存在哪些困难和问题？")
+    assert all(x in answer.answer for x in ("需求偏弱", "实体经济根基不牢", "社会事业发展总体水平还不高")), answer.answer
+
+
+def test_the_items_a_question_counts_and_the_plan_a_follow_up_puts_in_contrast():
+    from assistant.asked import enumerated_kind, several_things
+    from assistant.retrieve import _substituted, split_question
+    from assistant.text import topic_nouns
+
+    assert enumerated_kind("封关出台的那6项政策分别是什么") == (6, "政策")
+    assert several_things("十五五期间省里说要“始终锚定”的是哪几个方面") == "“始终锚定”"
+    assert _substituted("那十五五定的目标是多少呀", "十四五期间北京GDP年均增长多少？")[0].startswith("十五五期间")
+    assert split_question("今年对台湾那块具体怎么安排的，在报告哪一部分讲？") == ["今年对台湾那块具体怎么安排的，在报告哪一部分讲？"]
+    assert "aeo" not in topic_nouns("海关高级认证（AEO）企业有几家") and "aeo" in topic_nouns("AEO企业有几家")
