@@ -176,6 +176,12 @@ SETS = [
     ("heldout/hunan2026-i.jsonl", "hunan2026", 0.91),
     ("heldout/chongqing2026-i.jsonl", "chongqing2026", 0.91),
     ("heldout/xinjiang2026-i.jsonl", "xinjiang2026", 0.91),
+    # sealed at first contact (7677355), never read item by item
+    ("heldout/seed25.jsonl", "seed", 0.89),
+    ("heldout/gansu2026-l.jsonl", "gansu2026", 0.87),
+    ("heldout/qinghai2026-l.jsonl", "qinghai2026", 0.87),
+    ("heldout/shandong2026-l.jsonl", "shandong2026", 0.89),
+    ("heldout/guangxi2026-l.jsonl", "guangxi2026", 0.95),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
