@@ -67,7 +67,10 @@ SIGNATURE_CUES = re.compile(r"落款|署名|签发|结尾|末尾|signed|signatur
 ASKING_SENTENCE = re.compile(r"(?<![、，,；;：:（(“])[?？][”’」』)）\s]*$")
 DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bwhen\b|\bdate\b")
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
-MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
+# A sentence this short that gives a figure (产值达到780亿元。) names no subject of its own: the one before it does.
+SUBJECTLESS_CHARS = 16
+MAX_LISTING_CANDIDATES = 30
+MIN_NAMING_CLAUSES = 3  # clauses in a row that each say a quoted word make a list of them (…明显进位，…明显跃升，…)  # the best sentences searched for a list of the things a question counts (哪五个环境)
 # A sentence that sums up the list before it (以上共计28项指标, 上述…, 合计…).
 SUMMING_UP = re.compile(r"(?:以上|上述|共计|合计|总计)")
 
@@ -316,11 +319,16 @@ class Answerer:
                 if ASKING_SENTENCE.search(sentence.text):
                     continue
                 dense = best.get(k, 0.0)
-                coverage, matched = self.matcher.coverage(sentence.text, context, weights)
-                holds = holds_answer(asked, sentence.text, anchors)
+                text = sentence.text
+                if k and len(text) <= SUBJECTLESS_CHARS and find_figures(text):
+                    # A figure said on its own after the sentence that names what it is about (新医药产业聚焦…。
+                    # 产值达到780亿元。): the two are one statement.
+                    text = p.text[sentences[k - 1].start : sentence.start + len(text)]
+                coverage, matched = self.matcher.coverage(text, context, weights)
+                holds = holds_answer(asked, text, anchors)
                 fit = 0.0 if holds is None else (1.0 if holds else -1.0)
-                year_fit, period_fit = self.part_fit(query, p, sentence.text)
-                found.append(Candidate(hit, sentence.text, coverage, dense, fit, year_fit, period_fit, matched))
+                year_fit, period_fit = self.part_fit(query, p, text)
+                found.append(Candidate(hit, text, coverage, dense, fit, year_fit, period_fit, matched))
         if not found:
             return []
         top = max(c.dense for c in found)
@@ -357,8 +365,13 @@ class Answerer:
         if query.lang == "en":
             # A dictionary word of the question must stand in the sentence: vectors alone answer "hello" or
             # "lorem ipsum" with a random sentence (on the tuning sets, 1 of 4 English answers without one was right).
+            # (A sentence that holds most of the question's words, two or more of them, needs no vector to vouch for
+            # it: e5 sets the two languages apart, and "How fast did Jilin's economy (GDP) grow" is 0.73 from its
+            # answer. One word is not enough: "the capital of France" is not 资本.)
+            words = {t for t in best.matched if not t.startswith("phr:")}
             return (best.coverage > 0 and best.coverage >= self.settings.min_coverage_en
-                    and (best.dense >= self.settings.min_dense_en or not dense_ok))
+                    and (best.dense >= self.settings.min_dense_en or not dense_ok
+                         or (best.coverage >= self.settings.strong_coverage and len(words) >= 2)))
         if any(re.fullmatch(r"[a-z][a-z0-9]*", word) for word in missing):
             return False  # a named indicator (M2, PMI) that neither the reports nor the dictionary know
         if PROVINCE_NAMES.intersection(missing):
@@ -417,6 +430,14 @@ class Answerer:
                 return self._list_answer(query, block, self.confidence(ranked[0]) if ranked else 0.0, count)
         kind = enumerated_kind(query.text)
         listing = self._enumeration(ranked, *kind) if kind else None
+        if listing is None and asked.wants_list:
+            # ...or a list question that names the kind elsewhere (未来产业这块要布局哪些方向): by its longer words
+            for word in sorted(weights, key=lambda t: -weights[t]):
+                name = word.removeprefix("phr:")
+                if len(name) >= 3 and not word.startswith("syn:") and not GENERIC_LIST_PHRASE.fullmatch(name):
+                    listing = self._enumeration(ranked, None, name)
+                    if listing is not None:
+                        break
         if listing is not None:
             return self._compose(query, [(listing.hit, listing.sentence)], "answered", "", self.confidence(listing))
         thing = several_things(query.text)
@@ -427,6 +448,9 @@ class Answerer:
             said = self._said_alike(query, thing.strip("“”"), ranked)
             if said:
                 return self._compose(query, said, "answered", "", self.confidence(ranked[0]))
+            naming = self._clauses_naming(ranked, thing) if thing.startswith("“") else None
+            if naming is not None:
+                return self._compose(query, [(naming.hit, naming.sentence)], "answered", "", self.confidence(naming))
         number = numbered_part(query.text)
         if number:
             listed = self._numbered_answer(query, number, weights, ranked, scope)
@@ -760,10 +784,26 @@ class Answerer:
                      if listing.search(c.sentence) and (thing or counted.search(c.sentence))), None)
 
     @staticmethod
+    def _clauses_naming(ranked: list[Candidate], thing: str) -> Candidate | None:
+        """The best sentence whose clauses, at least MIN_NAMING_CLAUSES of them in a row, each say the quoted word
+        (哪几个“明显”: 高质量发展明显进位，科技创新能力明显跃升，…), or None."""
+        word = thing.strip("“”")
+        for candidate in ranked[:MAX_LISTING_CANDIDATES]:
+            run = 0
+            for clause in re.split(r"[，,；;。]", candidate.sentence):
+                run = run + 1 if word in clause else 0
+                if run >= MIN_NAMING_CLAUSES:
+                    return candidate
+        return None
+
+    @staticmethod
     def _enumeration(ranked: list[Candidate], count: int | None, kind: str) -> Candidate | None:
         """The best sentence that lists things inline and names their kind after 等 (聚焦A、B、C等…战略性新兴产业 for
         战略性新兴产业都包括哪些; with a count asked, as many items or the count said: A、…、J等十大未来产业), or None."""
-        listing = re.compile(rf"((?:[^，。；：、]{{1,24}}、){{2,}}[^，。；：、]{{1,24}})等([^，。；：、]{{0,20}}?){re.escape(kind)}")
+        # (between 等 and the kind, no word that joins another thing: 金融、科技、法律等生产性服务业同特色优势产业 lists
+        # services, not the 特色优势产业)
+        listing = re.compile(rf"((?:[^，。；：、,;:]{{1,24}}、){{2,}}[^，。；：、,;:]{{1,24}})等([^，。；：、,;:同和与及跟向对为把将使]{{0,20}}?)"
+                             rf"{re.escape(kind)}")
         for candidate in ranked[:MAX_LISTING_CANDIDATES]:
             for found in listing.finditer(candidate.sentence):
                 said = re.match(r"(\d{1,2}|[两二三四五六七八九十]{1,2})(?:个|大|项|类|种|条)", found.group(2))

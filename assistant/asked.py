@@ -89,6 +89,8 @@ SECTION_CUES = re.compile(r"(?:[放写列摆]在(?:报告|文件)?(?:的|里|中
                           r"(?<![为成括含有])(?:什么|啥)的?(?:部分|章节?|板块)|(?:报告|文件|文档)(?:的|中|里)?(?:什么|哪一?个?)(?:地方|位置)|"
                           # ...or which block of the work it belongs to (属于今年哪项重点工作)
                           r"属于(?:今年|去年|明年|报告)?的?哪(?:一|个)?(?:项|方面)(?:重点)?(?:工作|任务)?|"
+                          # ...or where in it (在报告哪里讲的)
+                          r"(?:报告|文件|文档)(?:的|中|里)?哪里(?=[讲说提写谈])|"
                           r"\b(?:which|what) (?:part|section|chapter)s?\b|where in the (?:report|document)", re.IGNORECASE)
 # The report's own numbering (第五部分, 第三块, 第二章): a part (一、) or a section of a part (（五）) named by its number,
 # as the reports number their headings. Not 第一产业 or 第三方 (no word for a part of the report follows).
@@ -427,7 +429,7 @@ SEVERAL_THINGS = re.compile(r"哪(?:几|些)(?:个|项|种|类|条|大)?([\u4e00
                             r"几(?:个|项|种|类|条|大)([\u4e00-\u9fff]{2})[?？，,]?(?:分别|具体|都)(?:是|有|包括|指)|"
                             r"几(?:个|项|种|类|条|大)?[“\"]([\u4e00-\u9fff]{1,4}(?:(?:…+|\.{3,})[\u4e00-\u9fff]{1,4})?)[”\"]|"
                             # ...or quoted first (要“始终锚定”的是哪几个方面: 始终锚定机制活，…、始终锚定产业优，…)
-                            r"[“\"]([\u4e00-\u9fff]{2,6})[”\"]的?是哪(?:几|些)")
+                            r"[“\"]([\u4e00-\u9fff]{2,6})[”\"]的?是?哪(?:几|些)")
 
 
 def several_things(question: str) -> str:

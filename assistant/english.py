@@ -93,6 +93,8 @@ OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
     "grain": ("粮食",),
     "grain output": ("粮食产量", "粮食总产量"),
     "grain production": ("粮食产量", "粮食总产量"),
+    "grain harvest": ("粮食产量", "粮食总产量"),
+    "harvest": ("产量", "总产量"),  # how much was harvested: the output of a crop
     "imports": ("进口",),
     "imports and exports": ("进出口", "进出口总额"),
     "foreign trade": ("进出口", "外贸", "对外贸易"),

@@ -79,7 +79,9 @@ QUESTION_WORDS: frozenset[str] = frozenset(
      # a part of the report, as the question points at it (治理效能那部分，主要说了啥; 民生这块): where, not what
      "部分", "板块", "章节", "这块", "那块",
      # a measure as a whole (GDP总量, 总量是多少) or a thing at all (打造了个啥全国首个的东西): what kind, not what about
-     "总量", "东西"]
+     "总量", "东西",
+     # the directional complements of a verb (盖起来, 列出来, 定下来): grammar, not a topic (not 过去, "the past")
+     "起来", "出来", "下来", "上来", "回来", "进来", "出去", "下去", "上去", "回去"]
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"

@@ -158,6 +158,12 @@ SETS = [
     ("tune/fujian2026-k.jsonl", "fujian2026", 0.91),
     ("tune/beijing2026-k.jsonl", "beijing2026", 0.95),
     ("tune/hainan2026-k.jsonl", "hainan2026", 0.95),
+    # round 13 (first contact at a8ec0f3: 0.940, 0.980, 0.960, 0.920, 0.820), read and fixed
+    ("tune/seed26.jsonl", "seed", 0.91),
+    ("tune/tianjin2026-m.jsonl", "tianjin2026", 0.95),
+    ("tune/shanxi2026-m.jsonl", "shanxi2026", 0.95),
+    ("tune/heilongjiang2026-m.jsonl", "heilongjiang2026", 0.93),
+    ("tune/jilin2026-m.jsonl", "jilin2026", 0.87),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

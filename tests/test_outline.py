@@ -615,3 +615,64 @@ def test_the_items_a_question_counts_and_the_plan_a_follow_up_puts_in_contrast()
     assert _substituted("那十五五定的目标是多少呀", "十四五期间北京GDP年均增长多少？")[0].startswith("十五五期间")
     assert split_question("今年对台湾那块具体怎么安排的，在报告哪一部分讲？") == ["今年对台湾那块具体怎么安排的，在报告哪一部分讲？"]
     assert "aeo" not in topic_nouns("海关高级认证（AEO）企业有几家") and "aeo" in topic_nouns("AEO企业有几家")
+
+
+ROUND13_REPORT = """2026年测试省政府工作报告
+
+一、2025年工作回顾
+
+我们牢记嘱托、顶压前行，地区生产总值增长5%，一般公共预算收入增长13.3%。
+
+二、“十五五”时期主要目标任务
+
+到2030年，高质量发展明显进位，科技创新能力明显跃升，改革开放水平明显提高，社会文明程度明显提升。
+
+三、2026年工作安排
+
+（一）加快构建现代化产业体系
+
+新医药产业聚焦生物制药与高端医疗器械两大产业，支持创新药高质量发展，加快建设生物制药研发生产基地，发展体外诊断、激光治疗等高端医疗设备。产值达到780亿元。新材料产业瞄准高端化发力，持续扩大碳纤维制品应用领域，加快碳纤维制品产业园提质升级。产值超过350亿元。
+
+建立未来产业投入增长和风险分担机制，布局培育量子科技、生物制造、脑机接口、具身智能等未来产业。推进金融、科技、法律等生产性服务业同特色优势产业深度融合，促进生活性服务业高品质发展。
+
+四、全面提升政府治理效能
+
+当好创造性执行者。坚守政府执行机关定位，不折不扣贯彻落实党中央、国务院决策部署，把蓝图变为现实。
+
+当好依法行政的示范者。坚持在法治轨道上推进政府工作，严格规范公正文明执法，自觉接受各方面监督。
+
+当好清正廉洁的守护人。坚决扛起全面从严治党主体责任，锲而不舍落实中央八项规定精神，持续纠治“四风”。
+"""
+
+
+def test_round13_rules_a_figure_said_on_its_own_quoted_words_and_kinds_named_after_deng(tmp_path, monkeypatch):
+    bot = _bot_over(ROUND13_REPORT, tmp_path, monkeypatch)
+    # a figure said on its own after the sentence that names what it is about
+    answer = bot.ask("新医药产业今年产值目标定的多少")
+    assert "780亿元" in answer.answer and "350亿元" not in answer.answer, answer.answer
+    # a quoted word before 哪几种, and a quoted word each clause of a sentence says
+    answer = bot.ask("政府自身建设要“当好”哪几种角色")
+    assert all(x in answer.answer for x in ("创造性执行者", "依法行政的示范者", "清正廉洁的守护人")), answer.answer
+    answer = bot.ask("十五五到2030年要实现哪几个“明显”")
+    assert all(x in answer.answer for x in ("明显进位", "明显跃升", "明显提高", "明显提升")), answer.answer
+    # a list question that names the kind elsewhere gets the list named after 等; 同 joins another thing
+    answer = bot.ask("未来产业这块要布局哪些方向，全部列出来")
+    assert all(x in answer.answer for x in ("量子科技", "脑机接口", "具身智能")), answer.answer
+    from assistant.answer import Answerer
+
+    class C:
+        def __init__(self, sentence):
+            self.sentence = sentence
+
+    assert Answerer._enumeration([C("推进金融、科技、法律等生产性服务业同特色优势产业深度融合")], None, "特色优势产业") is None
+    # English: a sentence that holds most of the question's words needs no vector's word for it
+    assert "5%" in bot.ask("How fast did the economy (GDP) grow last year?").answer
+
+
+def test_where_in_the_report_and_the_complements_of_a_verb():
+    from assistant.asked import SECTION_CUES, several_things
+    from assistant.text import tokenize
+
+    assert SECTION_CUES.search("“好房子”、老旧小区改造这些在报告哪里讲的？")
+    assert several_things("政府自身建设要“当好”哪几种角色") == "“当好”"
+    assert "出来" not in tokenize("全部列出来", drop_question_words=True)
