@@ -69,8 +69,8 @@ DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bw
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 # A sentence this short that gives a figure (产值达到780亿元。) names no subject of its own: the one before it does.
 SUBJECTLESS_CHARS = 16
-MAX_LISTING_CANDIDATES = 30
-MIN_NAMING_CLAUSES = 3  # clauses in a row that each say a quoted word make a list of them (…明显进位，…明显跃升，…)  # the best sentences searched for a list of the things a question counts (哪五个环境)
+MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
+MIN_NAMING_CLAUSES = 3  # clauses in a row that each say a quoted word make a list of them (…明显进位，…明显跃升，…)
 # A sentence that sums up the list before it (以上共计28项指标, 上述…, 合计…).
 SUMMING_UP = re.compile(r"(?:以上|上述|共计|合计|总计)")
 

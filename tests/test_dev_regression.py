@@ -188,6 +188,12 @@ SETS = [
     ("heldout/qinghai2026-l.jsonl", "qinghai2026", 0.87),
     ("heldout/shandong2026-l.jsonl", "shandong2026", 0.89),
     ("heldout/guangxi2026-l.jsonl", "guangxi2026", 0.95),
+    # sealed at first contact (e9b3584), never read item by item
+    ("heldout/seed27.jsonl", "seed", 0.91),
+    ("heldout/jiangxi2026-n.jsonl", "jiangxi2026", 0.91),
+    ("heldout/hubei2026-n.jsonl", "hubei2026", 0.91),
+    ("heldout/neimenggu2026-n.jsonl", "neimenggu2026", 0.85),
+    ("heldout/liaoning2026-n.jsonl", "liaoning2026", 0.91),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
