@@ -475,17 +475,11 @@ def figure_fits(asked: Asked, figure: Figure) -> bool:
     return asked.kind == "any"
 
 
-def _clause_of(text: str, figure: Figure) -> str:
+def _clause_of(text: str, figure: Figure, ends: str = "") -> str:
+    """The figure's clause; with `ends` (、), cut after the figure at those marks too: what a count can count is its
+    clause up to it and the words right after it (集群增至14个、实现设区市全覆盖 counts 集群, not 设区市)."""
     start = max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: figure.start])), default=0)
-    end = re.search(r"[,，;；。:：]|$", text[figure.end :])
-    return text[start : figure.end + (end.start() if end else 0)]
-
-
-def _counted_of(text: str, figure: Figure) -> str:
-    """What a count can count: its clause up to it and the words right after it, up to the next 、 (集群增至14个、实现
-    设区市全覆盖 counts 集群, not 设区市)."""
-    start = max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: figure.start])), default=0)
-    end = re.search(r"[、,，;；。:：]|$", text[figure.end :])
+    end = re.search(rf"[{ends},，;；。:：]|$", text[figure.end :])
     return text[start : figure.end + (end.start() if end else 0)]
 
 
@@ -541,7 +535,7 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         # What is counted is the last noun (多少个国家级|高新区 counts 高新区: 国家级高企 are not them), or all of them
         # as one word (高新技术|企业 as 高企).
         counted = (asked.counted[-1], "".join(asked.counted))
-        figures = [f for f in figures if names_any(counted, _counted_of(text, f))]
+        figures = [f for f in figures if names_any(counted, _clause_of(text, f, "、"))]
     for n in asked.per:
         figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
     if asked.from_to:

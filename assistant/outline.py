@@ -192,6 +192,20 @@ def block_head(p: Paragraph, at: int) -> str:
     return next((title for start, title in reversed(heads) if start <= at), "")
 
 
+def _ends_on_colon(p: Paragraph) -> bool:
+    return p.text.rstrip().endswith((":", "："))
+
+
+def _colon_close(p: Paragraph) -> tuple[int, str] | None:
+    """The sentence that closes a paragraph on a colon and announces what follows (…。政府工作中，我们要重点把握好5个方面：),
+    with its offset; None when the paragraph does not end on a colon or the sentence is too long to be a lead-in."""
+    if not _ends_on_colon(p):
+        return None
+    start = max(p.text.rstrip().rstrip(":：").rfind(x) for x in "。！？!?") + 1
+    lead_in = p.text[start:].strip().rstrip(":：")
+    return (start, lead_in) if lead_in and len(lead_in) <= MAX_LEAD_IN else None
+
+
 def _colon_lead(p: Paragraph) -> bool:
     """2022年预期目标:… introduces figures, not an item of work."""
     return p.text[len(p.lead) : len(p.lead) + 1] in (":", "：")
@@ -299,27 +313,28 @@ def build_outline(index: Index, rows: list[int] | None = None, heading_row: dict
             # (政府工作中，我们要重点把握好5个方面：/ 一是…。/ …/ 二是…。): that sentence names them too.
             at = paragraphs.index(numbered[0])
             before = paragraphs[at - 1] if at else None
-            if before is not None and before.text.rstrip().endswith((":", "：")) and before not in numbered:
-                start = max(before.text.rstrip().rstrip(":：").rfind(x) for x in "。！？!?") + 1
-                lead_in = before.text[start:].strip().rstrip(":：")
+            announced = _colon_close(before) if before is not None and before not in numbered else None
+            if announced:
+                start, lead_in = announced
                 lead_row = unit_at(before, start)
-                if lead_in and len(lead_in) <= MAX_LEAD_IN and lead_row is not None:
+                if lead_row is not None:
                     planned.append((key, lead_in, chosen, lead_row))
         # Blocks each named by a line of its own that opens as the others do, announced by a paragraph ending on a
         # colon (必须做到“八个聚焦”：/ 聚焦对外开放，高标准建设海南自由贸易港。/ 全面落实…。/ 聚焦高质量发展，…。/ …):
         # the lines are the items, the paragraphs between them what is done about each.
         for at, before in enumerate(paragraphs):
-            if not before.text.rstrip().endswith((":", "：")):
+            announced = _colon_close(before)
+            if not announced:
                 continue
-            after = list(itertools.takewhile(lambda q: not q.text.rstrip().endswith((":", "：")), paragraphs[at + 1 :]))
+            after = list(itertools.takewhile(lambda q: not _ends_on_colon(q), paragraphs[at + 1 :]))
             lines = [q for q in after if len(q.sentences) == 1 and len(q.text) <= MAX_SENTENCE_ITEM]
-            heads = [q for q in lines if lines and q.text[:2] == lines[0].text[:2]]
-            start = max(before.text.rstrip().rstrip(":：").rfind(x) for x in "。！？!?") + 1
-            lead_in = before.text[start:].strip().rstrip(":：")
+            heads = [q for q in lines if q.text[:2] == lines[0].text[:2]]
+            if len(heads) < MIN_ENUMERATION or len(heads) == len(after):
+                continue
+            start, lead_in = announced
             lead_row = unit_at(before, start)
             items = [(q, q.text.strip().rstrip("。；;"), unit_at(q)) for q in heads]
-            if (len(heads) >= MIN_ENUMERATION and len(heads) < len(after) and lead_in and len(lead_in) <= MAX_LEAD_IN
-                    and lead_row is not None and all(row is not None for _, _, row in items)):
+            if lead_row is not None and all(row is not None for _, _, row in items):
                 planned.append((key, lead_in, items, lead_row))
         # A numbered list inside one paragraph that does not itself open with a number (一是…二是…, 1.…2.…): its
         # lead-in names it; and a colon followed by a 、-list (“六保”：保居民就业、保基本民生…).
