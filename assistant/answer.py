@@ -18,6 +18,7 @@ from . import text as textmod
 from .asked import (
     GENERIC_LIST_PHRASE,
     ISSUER_WORDS,
+    MIN_UNNAMED_COUNT,
     OWN_QUESTION_WORD,
     PROBLEM_WORDS,
     PROBLEMS_ANNOUNCED,
@@ -69,6 +70,8 @@ DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bw
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 # A sentence this short that gives a figure (产值达到780亿元。) names no subject of its own: the one before it does.
 SUBJECTLESS_CHARS = 16
+WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+QUOTED_OPENING_CHARS = 2  # a quoted word opens a sentence when no more than this many characters stand before it
 MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
 MIN_NAMING_CLAUSES = 3  # clauses in a row that each say a quoted word make a list of them (…明显进位，…明显跃升，…)
 # A sentence that sums up the list before it (以上共计28项指标, 上述…, 合计…).
@@ -316,8 +319,8 @@ class Answerer:
             for k, sentence in enumerate(sentences):
                 if p.lead and sentence.text.rstrip("。") == p.lead and len(sentences) > 1:
                     continue  # the paragraph's own sub-heading (一是打造…品牌。) answers nothing by itself
-                if ASKING_SENTENCE.search(sentence.text):
-                    continue
+                if ASKING_SENTENCE.search(sentence.text) or not WORD_CHAR.search(sentence.text):
+                    continue  # a question, or a stray bracket on a line of its own: nothing to quote
                 dense = best.get(k, 0.0)
                 text = sentence.text
                 if k and len(text) <= SUBJECTLESS_CHARS and find_figures(text):
@@ -445,10 +448,12 @@ class Answerer:
             listed = self._things_listed(query, thing, scope)
             if listed is not None:
                 return self._list_answer(query, listed, self.confidence(ranked[0]) if ranked else 0.0)
-            said = self._said_alike(query, thing.strip("“”"), ranked)
+            said = self._said_alike(query, thing, ranked)
             if said:
                 return self._compose(query, said, "answered", "", self.confidence(ranked[0]))
             naming = self._clauses_naming(ranked, thing) if thing.startswith("“") else None
+            # ...or items of an inline list each ending on it (哪几个“强省”: 农业强省、制造强省、科教强省…)
+            naming = naming or (self._counted_listing(ranked, None, thing.strip("“”")) if thing.startswith("“") else None)
             if naming is not None:
                 return self._compose(query, [(naming.hit, naming.sentence)], "answered", "", self.confidence(naming))
         number = numbered_part(query.text)
@@ -744,9 +749,12 @@ class Answerer:
     @staticmethod
     def _said_alike(query: Query, thing: str, ranked: list[Candidate]) -> list[tuple[Hit, str]]:
         """Sentences of one paragraph that open as the question puts the things and name the thing (要加强哪几个建设:
-        要加强政治建设。…要加强法治建设。…, with other sentences between them), at least two; else []."""
+        要加强政治建设。…要加强法治建设。…, with other sentences between them), or open alike on the quoted thing,
+        at least two; else []."""
         text = textmod.normalize(query.text)
         asked_at = re.search(r"哪(?:几|些)", text)
+        quoted = thing.startswith("“")
+        thing = thing.strip("“”")
         if not asked_at or not thing:
             return []
         before = re.split(r"[^\u4e00-\u9fff]", text[: asked_at.start()])[-1]
@@ -756,6 +764,18 @@ class Answerer:
             if p.id in seen:
                 continue
             seen.add(p.id)
+            if quoted:
+                # A quoted word is how they open (哪几个“加强”: 要加强政治建设。…要加强法治建设。): sentences that
+                # open alike, up to the word, within a few characters.
+                opening: dict[str, list[str]] = {}
+                for s in p.sentences:
+                    at = textmod.normalize(s.text).find(thing)
+                    if 0 <= at <= QUOTED_OPENING_CHARS:
+                        opening.setdefault(textmod.normalize(s.text)[: at + len(thing)], []).append(s.text)
+                found = max(opening.values(), key=len, default=[])
+                if len(found) >= 2:
+                    return [(c.hit, sentence) for sentence in found]
+                continue
             for n in range(min(4, len(before)), 1, -1):
                 found = [s.text for s in p.sentences if textmod.normalize(s.text).startswith(before[-n:])
                          and thing in re.split(r"[，,。；;]", s.text, maxsplit=1)[0]]
@@ -772,10 +792,13 @@ class Answerer:
         return [(phrase[0], t) for t in self.index.english.lookup(phrase[1]) if 1 <= len(t) <= 2]
 
     @staticmethod
-    def _counted_listing(ranked: list[Candidate], count: int, thing: str) -> Candidate | None:
+    def _counted_listing(ranked: list[Candidate], count: int | None, thing: str) -> Candidate | None:
         """The best sentence that lists `count` things each ending on `thing` (综合最优的政策环境、公平有序的市场环境、…
-        for 哪五个环境), or None."""
-        item = rf"[^，。；、：]{{1,16}}{thing}"
+        for 哪五个环境), with no count at least MIN_UNNAMED_COUNT of them, or None."""
+        item = rf"[^，。；、：]{{1,16}}{re.escape(thing)}"
+        if count is None:
+            listing = re.compile(rf"(?<![^，。；、：“”]){item}(?:、{item}){{{MIN_UNNAMED_COUNT - 1},}}")
+            return next((c for c in ranked[:MAX_LISTING_CANDIDATES] if listing.search(c.sentence)), None)
         listing = re.compile(rf"(?<![^，。；、：“”]){item}(?:、{item}){{{count - 1}}}(?![^，。；：]*、)")
         # With the things unnamed (是哪13个), the sentence must say how many it lists (分13个领域…): any list of so
         # many is not the one asked.

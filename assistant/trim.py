@@ -72,7 +72,10 @@ def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
         # Another clause stays if it answers part of the question that the best one does not (a second figure asked
         # for), or answers it about as well.
         keep = [i for i, s in enumerate(scored) if i == best or (s >= settings.keep_share * scored[best] > 0 and (
-            covers[i][1] - covers[best][1] or s >= settings.same_share * scored[best] or several and fits[i] > 0))]
+            covers[i][1] - covers[best][1] or s >= settings.same_share * scored[best] or several and fits[i] > 0))
+                # one of several figures asked, named by a word the best clause lacks (生产总值增长5.6% beside 规上工业
+                # 增加值增长8.4%: the longer name weighs more, and is only the other half of the question)
+                or several and fits[i] > 0 and s > 0 and (covers[i][1] - covers[best][1]) & set(anchors)]
         trimmed = "".join(parts[min(keep) : max(keep) + 1]).rstrip(",，;；")
         if not re.search(r"[。！？!?]$", trimmed):
             trimmed += "。"

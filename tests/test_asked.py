@@ -226,6 +226,8 @@ def test_which_n_things_names_the_things_counted():
     # unnamed, in digits: so many things are asked for (at least three; 哪两个 names too little to go on)
     assert counted_things("“十五五”任务分了13个领域，是哪13个？") == (13, "")
     assert counted_things("是哪两个？") is None
+    # a figure each item ends on: 新一轮“3个100万”是哪三个100万 (县城新增人口100万、…)
+    assert counted_things("新一轮“3个100万”到底是哪三个100万") == (3, "100万")
 
 
 def test_a_share_is_not_a_change_and_not_a_share_of_another_whole():

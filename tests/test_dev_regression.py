@@ -164,6 +164,12 @@ SETS = [
     ("tune/shanxi2026-m.jsonl", "shanxi2026", 0.95),
     ("tune/heilongjiang2026-m.jsonl", "heilongjiang2026", 0.93),
     ("tune/jilin2026-m.jsonl", "jilin2026", 0.87),
+    # round 15 (first contact at 8400ab5: 1.000, 0.920, 0.940, 0.980, 0.960), read and fixed
+    ("tune/seed28.jsonl", "seed", 0.97),
+    ("tune/yunnan2026-o.jsonl", "yunnan2026", 0.95),
+    ("tune/guizhou2026-o.jsonl", "guizhou2026", 0.97),
+    ("tune/ningxia2026-o.jsonl", "ningxia2026", 0.95),
+    ("tune/henan2026-o.jsonl", "henan2026", 0.97),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

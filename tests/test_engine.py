@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -360,3 +361,60 @@ def test_a_place_written_the_short_way_is_a_word_of_its_own():
     assert _short_form("欧洲", "中欧班列开行1.9万列")
     assert not _short_form("长春", "地区生产总值增长5%")  # 长 of 增长 is no place
 
+
+
+@pytest.fixture(scope="module")
+def inline_lists(tmp_path_factory):
+    """A report whose lists are written inside sentences: 、-runs of items ending alike, sentences opening alike."""
+    root = tmp_path_factory.mktemp("inline-lists")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    source = Path(__file__).parent / "data" / "layouts" / "lists-written-inline.txt"
+    (seeds / source.name).write_bytes(source.read_bytes())
+    return Assistant.load(seeds, root / "index")
+
+
+@pytest.mark.parametrize("question, items", [
+    # a quoted word each item of a 、-run ends on, with or without the count
+    ("十五五要建哪几个“强省”", ["农业强省", "制造强省", "科教强省", "交通强省"]),
+    ("新一轮“3个100万”到底是哪三个100万", ["中心城市新增人口100万", "县城新增人口100万", "新增旅居人口100万"]),
+    # a quoted word the items open with, each a sentence of its own with others between them
+    ("政府自身建设方面提了哪几个“加强”", ["政治建设", "法治建设", "廉政建设"]),
+    # two figures asked: the clause of the shorter name stays beside the longer one
+    ("去年GDP和规上工业增加值分别增长了多少", ["5.2%", "7.9%"]),
+])
+def test_lists_and_figures_written_inside_sentences_are_given_whole(inline_lists, question, items):
+    answer = inline_lists.ask(question)
+    assert answer.status == "answered" and all(item in answer.answer for item in items), answer.answer
+
+
+def _candidates(*paragraphs: str) -> list:
+    """Candidates as the answer stage ranks them, one per sentence, for the list finders that read only text."""
+    from types import SimpleNamespace
+
+    from assistant.answer import Candidate
+
+    out = []
+    for n, text in enumerate(paragraphs):
+        sentences = [SimpleNamespace(text=s) for s in re.findall(r"[^。]+。", text)]
+        hit = SimpleNamespace(paragraph=SimpleNamespace(id=f"p{n}", sentences=sentences))
+        out += [Candidate(hit, s.text, 0.5, 0.8, 0.0, 0.0, 0.0, frozenset()) for s in sentences]
+    return out
+
+
+def test_items_ending_on_a_quoted_word_need_three_of_them_in_one_run():
+    from assistant.answer import Answerer
+
+    ranked = _candidates("经济年均增长5%左右，农业强省、制造强省、科教强省建设取得实质性进展。", "建设制造强省、交通强省。")
+    assert Answerer._counted_listing(ranked, None, "强省").sentence.startswith("经济年均增长")
+    assert Answerer._counted_listing(ranked[1:], None, "强省") is None  # two are no list of the kind
+
+
+def test_sentences_opening_on_a_quoted_word_are_its_items():
+    from types import SimpleNamespace
+
+    from assistant.answer import Answerer
+
+    ranked = _candidates("建设人民满意的政府。要加强政治建设。持续统一思想。要加强法治建设。全面依法行政。加强监督。")
+    said = Answerer._said_alike(SimpleNamespace(text="政府自身建设方面提了哪几个“加强”"), "“加强”", ranked)
+    assert [s for _, s in said] == ["要加强政治建设。", "要加强法治建设。"]

@@ -53,6 +53,17 @@ def test_an_official_term_the_report_writes_in_pieces_stands_for_its_pieces():
     assert build_dictionary({"赤字", "国内"})[phrase_key(["deficit", "ratio"])] == ["赤字"]
 
 
+def test_two_words_of_one_gloss_said_apart_find_it_unless_a_phrase_took_them():
+    # CC-CEDICT: 植树 /to plant trees/, 发电 /to generate electricity/: the question says them apart
+    terms = EnglishTerms(build_dictionary({"植树", "发电", "植物", "就业", "新增"}))
+    assert "植树" in terms.lookup("how many trees are people supposed to plant this year")
+    assert "发电" in terms.lookup("how much electricity should it generate")
+    assert "植树" not in terms.lookup("how many trees and how much else did the plant make in ten long years since")
+    # "new urban jobs" is one phrase: its words are not looked up again in pairs
+    groups = EnglishTerms(build_dictionary({"就业", "新增", "城镇新增就业"})).lookup_groups("How many new urban jobs?")
+    assert len(groups) == len(set(groups))
+
+
 def test_irregular_past_forms_meet_their_glosses():
     assert stem("went") == stem("go") and stem("grew") == stem("grow")
     terms = EnglishTerms(build_dictionary({"上市", "企业"}))
