@@ -26,6 +26,7 @@ from .asked import (
     asks_several,
     counted_things,
     enumerated_kind,
+    fitting_figures,
     has_person,
     holds_answer,
     names_any,
@@ -46,7 +47,7 @@ from .document import (
 from .english import counted_phrase
 from .figures import find_figures, unsupported_numbers
 from .index import Index
-from .match import FRAME_WORDS, Topic, TopicMatcher
+from .match import FRAME_WORDS, JURISDICTION, Topic, TopicMatcher
 from .outline import Node, Outline, block_head
 from .places import PROVINCE_NAMES
 from .retrieve import DELIVERY_CUES, INTENT_CUES, RELATIVE_YEARS, Hit, Query
@@ -70,6 +71,15 @@ DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bw
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 # A sentence this short that gives a figure (产值达到780亿元。) names no subject of its own: the one before it does.
 SUBJECTLESS_CHARS = 16
+# Parts of speech (jieba) that do not narrow the thing measured when they stand before its name: verbs (实现地区生产总值),
+# adverbs (逆势增长), prepositions, numerals, measure words, pronouns (我省), conjunctions, particles, time and
+# place-of-speech words; and the words that say how a figure is compared, not what it measures (年均, 同比).
+NEUTRAL_TAGS = frozenset(["v", "vd", "d", "ad", "p", "m", "q", "r", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "t",
+                          "f", "y", "x"])
+COMPARING_WORDS = frozenset(["年均", "同比", "环比", "平均", "累计", "比上年", "较上年"])
+# Each synonym key with the ways its group writes it.
+SYNONYMS_OF = {"syn:" + group[0]: group for group in textmod.SYNONYM_GROUPS}
+MAX_QUALIFIED_COMPARED = 10  # the best sentences compared for a figure of the thing narrowed
 WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 QUOTED_OPENING_CHARS = 2  # a quoted word opens a sentence when no more than this many characters stand before it
 MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
@@ -340,8 +350,42 @@ class Answerer:
         for c in found:
             c.score = (c.coverage + cfg.sentence_dense_weight * (c.dense - top) / spread + cfg.kind_bonus * c.fit
                        + cfg.rank_prior / (1 + c.hit.rank) + cfg.year_weight * c.year_fit + cfg.period_weight * c.period_fit)
+        if asked.wants_figure and anchors and query.lang == "zh":
+            # A figure of the asked thing narrowed (南疆五地州地区生产总值 for 新疆GDP) yields to one of the thing itself
+            # that says as many of the question's main words (地区生产总值年均增长5.9%), as much of the question, and is
+            # of the year and part asked as well: that sentence moves up just above it. With no such other sentence the
+            # narrowed figure may still answer, and nothing else moves.
+            question = textmod.normalize(f"{query.text} {query.context}")
+            holding = sorted((c for c in found if c.fit > 0), key=lambda c: -c.score)[:MAX_QUALIFIED_COMPARED]
+            narrowed = {id(c): self._qualified(c.sentence, asked, anchors, question) for c in holding}
+            for c in holding:
+                if narrowed[id(c)] is True:
+                    said = c.matched & set(anchors)
+                    for p in holding:
+                        if (narrowed[id(p)] is False and p.score < c.score and p.matched >= said and p.coverage >= c.coverage
+                                and p.year_fit >= c.year_fit and p.period_fit >= c.period_fit):
+                            p.score = c.score + 1e-6
         found.sort(key=lambda c: -c.score)
         return found
+
+    def _qualified(self, sentence: str, asked: Asked, anchors: tuple[str, ...], question: str) -> bool | None:
+        """True when every figure of the asked kind in the sentence that names the asked thing names it narrowed by
+        words the question does not say (南疆五地州地区生产总值 for 新疆GDP: a part of it, not it); False when one names it
+        plainly; None when none names it."""
+        forms = [m for a in anchors for m in (SYNONYMS_OF.get(a, ()) if a.startswith("syn:") else (a.removeprefix("phr:"),))]
+        plain = narrowed = False
+        for figure in fitting_figures(asked, sentence, anchors):
+            label = figure.measure.rsplit(" ", 1)[-1]
+            at = min((i for i in (label.find(m) for m in forms if m) if i >= 0), default=-1)
+            if at < 0:
+                continue
+            if any(flag not in NEUTRAL_TAGS and len(w) >= 2 and w not in COMPARING_WORDS and w not in question
+                   and not JURISDICTION.fullmatch(w) and not self.matcher.in_titles(w)
+                   for w, flag in textmod.tagged(label[:at])):
+                narrowed = True
+            else:
+                plain = True
+        return False if plain else (True if narrowed else None)
 
     def _clause_similarity(self, candidate: Candidate, query: Query) -> dict[str, float]:
         """Vector similarity to the question of the units inside a chosen sentence (its ；-clauses, if it is long)."""
@@ -383,12 +427,16 @@ class Answerer:
         # word jieba also knows as a place is part of what is asked (破的多少万亿大关: 大关 is also a county).
         asked_at = OWN_QUESTION_WORD.search(query.text)
         before = query.text[: asked_at.start()] if asked_at else query.text
-        places = [p for p in textmod.place_names(before) if p in missing] if missing else []
+        # (A place followed by 号 names a train or a ship: 中欧班列长安号.)
+        places = [p for p in textmod.place_names(before) if p in missing and f"{p}号" not in before] if missing else []
         if places:
             # Nor any other place they never name (苏州工业园区 asked of the seed's zone; a place is jieba's tag ns),
-            # unless a place of the sentence writes it the short way, by its first character (欧洲 in 中欧).
+            # unless a place of the sentence writes it the short way, by its first character (欧洲 in 中欧), or the
+            # sentence writes out what the word abbreviates, by the first character of each half (治沙, which jieba also
+            # tags as a place: 治理沙化土地).
             said = textmod.place_names(best.sentence)
-            if any(not any(p[0] in s for s in said) for p in places):
+            if any(not any(p[0] in s for s in said) and not (len(p) == 2 and re.search(f"{p[0]}.{p[1]}", best.sentence))
+                   for p in places):
                 return False
         cfg = self.settings
         if missing and best.matched and all(t.removeprefix("phr:") in textmod.place_names(query.text)
@@ -533,9 +581,9 @@ class Answerer:
             when = f"{first.year}年" if first.year else "其他时期"
             note = f"报告没有给出“{'、'.join(query.plans)}”时期的这项内容，下面是{when}的相关内容。"
         # A place as the question writes it, or without its level (沈阳市 where the report writes 沈阳).
-        places = [next(form for form in (w, w[:-1]) if self.matcher.in_scope(form, scope))
-                  for w in textmod.place_names(query.text)
-                  if self.matcher.in_scope(w, scope) or (len(w) > 2 and w[-1] in "省市县区" and self.matcher.in_scope(w[:-1], scope))]
+        # (喀什地区 where it writes 喀什)
+        places = [form for w in textmod.place_names(query.text)
+                  for form in [next((f for f in _place_forms(w) if self.matcher.in_scope(f, scope)), None)] if form]
         places = [w for w in places if not self.matcher.in_titles(w) and not ISSUER_WORDS.fullmatch(w)]
         # ...in the quote that gives the figure asked, when one does (not 落户沈阳 in another sentence of the answer).
         # There a place may be written the short way, by its first character (城镇 in 城乡, 欧洲 in 中欧).
@@ -794,17 +842,23 @@ class Answerer:
     @staticmethod
     def _counted_listing(ranked: list[Candidate], count: int | None, thing: str) -> Candidate | None:
         """The best sentence that lists `count` things each ending on `thing` (综合最优的政策环境、公平有序的市场环境、…
-        for 哪五个环境), with no count at least MIN_UNNAMED_COUNT of them, or None."""
-        item = rf"[^，。；、：]{{1,16}}{re.escape(thing)}"
-        if count is None:
-            listing = re.compile(rf"(?<![^，。；、：“”]){item}(?:、{item}){{{MIN_UNNAMED_COUNT - 1},}}")
-            return next((c for c in ranked[:MAX_LISTING_CANDIDATES] if listing.search(c.sentence)), None)
-        listing = re.compile(rf"(?<![^，。；、：“”]){item}(?:、{item}){{{count - 1}}}(?![^，。；：]*、)")
-        # With the things unnamed (是哪13个), the sentence must say how many it lists (分13个领域…): any list of so
-        # many is not the one asked.
-        counted = re.compile(rf"(?:(?<![\d.]){count}|{_written_numeral(count)})(?:个|大|项|类|张|条|种|方面)")
-        return next((c for c in ranked[:MAX_LISTING_CANDIDATES]
-                     if listing.search(c.sentence) and (thing or counted.search(c.sentence))), None)
+        for 哪五个环境) or opening on it, with no count at least MIN_UNNAMED_COUNT of them, or None."""
+        # ...or opening on it (“九个坚持”: 即坚持党的全面领导、坚持以铸牢…为主线、…)
+        items = [rf"[^，。；、：]{{1,16}}{re.escape(thing)}"] + ([rf"{re.escape(thing)}[^，。；、：]{{1,24}}"] if thing else [])
+        for item in items:
+            if count is None:
+                listing = re.compile(rf"(?<![^，。；、：“”即]){item}(?:、{item}){{{MIN_UNNAMED_COUNT - 1},}}")
+                found = next((c for c in ranked[:MAX_LISTING_CANDIDATES] if listing.search(c.sentence)), None)
+            else:
+                listing = re.compile(rf"(?<![^，。；、：“”即]){item}(?:、{item}){{{count - 1}}}(?![^，。；：]*、)")
+                # With the things unnamed (是哪13个), the sentence must say how many it lists (分13个领域…): any list
+                # of so many is not the one asked.
+                counted = re.compile(rf"(?:(?<![\d.]){count}|{_written_numeral(count)})(?:个|大|项|类|张|条|种|方面)")
+                found = next((c for c in ranked[:MAX_LISTING_CANDIDATES]
+                              if listing.search(c.sentence) and (thing or counted.search(c.sentence))), None)
+            if found is not None:
+                return found
+        return None
 
     @staticmethod
     def _clauses_naming(ranked: list[Candidate], thing: str) -> Candidate | None:
@@ -1131,6 +1185,15 @@ def _short_form(place: str, text: str) -> bool:
         return False
     places = set(textmod.place_names(text))
     return any(word.startswith(place[0]) or word in places for word in jieba.lcut(text, HMM=False) if place[0] in word)
+
+
+def _place_forms(place: str) -> list[str]:
+    """A place as a question writes it and without its level (沈阳市 → 沈阳, 喀什地区 → 喀什)."""
+    forms = [place]
+    for level in ("地区", "自治州", "省", "市", "县", "区", "州", "盟"):
+        if place.endswith(level) and len(place) - len(level) >= 2:
+            forms.append(place[: -len(level)])
+    return forms
 
 
 def _said_apart(asked: Asked, words: list[str], quotes: list[tuple[Hit, str]]) -> list[str]:

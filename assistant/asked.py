@@ -121,7 +121,9 @@ NUMBERED_LIST = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:�
 LIST_CUES = re.compile(
     rf"(?:哪些|[哪那]几|什么|哪(?:\d{{1,2}}|[两二三四五六七八九十]))(?:个|项|件|大|些)?(?:{_STRUCTURE_NOUNS})(?!的(?!{_STRUCTURE_NOUNS}))|哪几样|分(?:成|为)?(?:了)?(?:哪|几)(?:个|项|大|些)?(?:{_STRUCTURE_NOUNS}|头|点)|"
     rf"分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点|具体)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
-    rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|条|头)|怎么(?:做|干|搞|弄|抓|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
+    # (几条 alone asks how many, 千亿级产业链目标是几条; the items when it asks them said, 列的几条都说说)
+    rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|头)|(?<![第])[两二三四五六七八九十]+条|"
+    rf"几条(?=都|分别|具体|是什么|是啥|是哪|说|列|重点|主要|{_STRUCTURE_NOUNS})|(?:{_STRUCTURE_NOUNS})[^，,。？?]{{0,4}}几条|怎么(?:做|干|搞|弄|抓|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
     # the noun first: 工作任务有哪些, 主要问题都有哪些, 目标包括什么
     rf"(?:{_STRUCTURE_NOUNS}|目标|指标)(?:都|主要|具体|分别)?(?:有|包括|包含|是)(?:哪些|哪几|什么)|"
     # ...or after it: 要实现哪些主要目标, 定了哪几项预期指标 (not 目标是多少, one figure)
@@ -385,6 +387,10 @@ MIN_UNNAMED_COUNT = 3
 COUNTING_TERM = re.compile(r"(?<![第\d])([两二三四五六七八九十])(?:个|大|项|类)([\u4e00-\u9fff]{2,6}?)[”\"」』]?(?:具体|分别|主要|都)?(?:是|指|包括|包含|有)")
 
 
+# ...or quoted anywhere in the question (“九个坚持”原则都是哪九个)
+QUOTED_COUNTING_TERM = re.compile(r"[“\"]([两二三四五六七八九十]|\d{1,2})(?:个|大|项|类)([\u4e00-\u9fff]{2,6})[”\"]")
+
+
 def counted_things(question: str) -> tuple[int, str] | None:
     """(5, 环境) for 要打造哪五个环境, (5, 战略) for 五大战略是哪五个, (13, "") for 是哪13个, or None."""
     normalized = normalize(question)
@@ -393,7 +399,7 @@ def counted_things(question: str) -> tuple[int, str] | None:
         return None
     count = cn_number(found.group(1))
     thing = found.group(2) or ""
-    term = COUNTING_TERM.search(normalized) if not thing else None
+    term = (COUNTING_TERM.search(normalized) or QUOTED_COUNTING_TERM.search(normalized)) if not thing else None
     if term and cn_number(term.group(1)) == count:
         thing = term.group(2)[-2:]
     return (count, thing) if count and (thing or count >= MIN_UNNAMED_COUNT) else None

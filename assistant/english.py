@@ -36,6 +36,7 @@ STOPWORDS = frozenset(["a", "an", "the", "of", "in", "on", "at", "to", "for", "f
 # 设计, rare words that outweigh what the question is about. Inside a longer phrase (five-year plan) they still count.
 # So do the words of relative time (last year, next year, the past five years): "last" alone is 持续, 永久.
 WHEN_WORDS = frozenset(["plan", "plans", "planned", "planning", "target", "targets", "targeted", "goal", "goals",
+                        "aim", "aims", "aimed", "aiming",
                         "expected", "achieved", "completed", "reached", "last", "next", "past", "previous", "coming",
                         "current"])
 # The words that only link the words of a phrase ("ban on fishing", "rate of growth"): a phrase is the same thing

@@ -33,7 +33,7 @@ MAX_EMBED_CHARS = 200
 # The verbs of intent (打算, 准备): the report means to do it. They say when, and name no block of work.
 INTENT_CUES = ("打算", "力争", "争取", "将要", "拟", "准备")
 PLAN_CUES = ("目标", "计划", *INTENT_CUES, "预期", "要点", "安排", "部署", "今后", "未来",
-             "target", "plan", "goal", "will ", "expected", "going to")
+             "target", "plan", "goal", "will ", "expected", "going to", "aim")
 REVIEW_CUES = ("完成", "实现了", "取得", "成效", "成绩", "实际", "做了", "已经", "获得", "达到了", "去年", "上年",
                "增长了", "新增了", "下降了", "提高了", "引进了", "落地了",
                "achieved", "completed", "reached", "did ", "last year", " was ", " were ", "grew")
@@ -170,6 +170,11 @@ _COMMA = re.compile(r"[，,]")
 
 
 # A clause that says again what the one before asked (就是…, 也就是…, 即…, 换句话说…).
+# A piece that only says when, as a follow-up does (今年呢，目标是几条 / 那2025年呢，增长多少): the time of what follows.
+_ONLY_WHEN = re.compile(r"(?:那么?)?(?:\d{2,4}年|[今去明前上下本]年|这[一两]?年|“?十\S五”?)呢")
+# A piece that only asks how many, of the things just asked for (重点有哪些？一共几条): the count of that list.
+_ONLY_COUNT = re.compile(r"(?:那|那么)?(?:一共|总共|共|合计|总计|总共有|一共有)?(?:有|是)?(?:几|多少)(?:条|项|个|件|大项|方面)?(?:呢|吗|啊)?")
+_OPENS_WHEN = re.compile(rf"{_ONLY_WHEN.pattern}[，,]")  # ...opening a follow-up (今年呢，目标是几条)
 RESTATES = re.compile(r"(?:也就是|就是|即|换句话说|或者说|说白了)(?:说)?")
 
 
@@ -184,13 +189,13 @@ def split_question(question: str) -> list[str]:
         chunks = [c.strip() for c in _COMMA.split(clause)] if not textmod.is_english(clause) else [clause]
         pending = ""
         for chunk in chunks:
-            if parts and not pending and (RESTATES.match(chunk) or _only_where(chunk)):
+            if parts and not pending and (RESTATES.match(chunk) or _only_where(chunk) or _ONLY_COUNT.fullmatch(chunk)):
                 # 那几件大事，就是七项重点工作分别是啥: one thing, said twice; 对台湾那块怎么安排的，在报告哪一部分讲: where
                 # the report says the thing just asked about
                 parts[-1] = f"{parts[-1]}，{chunk}"
                 continue
             pending = f"{pending}，{chunk}" if pending else chunk
-            if _INTERROGATIVE.search(chunk):
+            if _INTERROGATIVE.search(chunk) and not _ONLY_WHEN.fullmatch(chunk):
                 parts.append(pending)
                 pending = ""
         if pending:
@@ -215,7 +220,7 @@ def is_followup(question: str, history: list[str]) -> bool:
     if not history:
         return False
     normalized = textmod.normalize(question).strip()
-    if FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized):
+    if FOLLOWUP_OPENERS.search(normalized) or FOLLOWUP_MARKERS.search(normalized) or _OPENS_WHEN.match(normalized):
         return True
     # Asking for the parts of a year's work (2022年主要抓哪几个方面) names what it is about, the year's work itself,
     # though it has no noun: the earlier question's topic (规上工业产值) would pull the answer to one sentence.

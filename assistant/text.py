@@ -28,7 +28,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     # statistical indicators (national, provincial, city and zone reports)
     ("地区生产总值", "国内生产总值", "生产总值", "gdp", "经济总量", "经济增长", "经济增速"),
     ("居民消费价格", "消费价格", "物价", "cpi"),
-    ("规模以上", "规上"),
+    ("规模以上", "规上", "规模工业"),  # 规模工业 is how some reports (湖南) write 规模以上工业
     ("固定资产投资", "固投"),
     ("社会消费品零售总额", "社零"),
     ("一般公共预算收入", "公共预算收入", "财政收入"),
@@ -342,6 +342,13 @@ def known_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """The dictionary words of a text with their jieba part-of-speech tags (HMM off: no guessed words)."""
+    import jieba.posseg as pseg
+
+    return tuple((w, flag) for w, flag in pseg.lcut(text, HMM=False))
+
+
 @lru_cache(maxsize=4096)
 def place_names(text: str) -> tuple[str, ...]:
     """The place names of a question (jieba's part-of-speech tag ns, two characters or more): 成都, 泸州, 长三角."""

@@ -15,7 +15,7 @@ from assistant.asked import (
     numbered_part,
     read_question,
 )
-from assistant.retrieve import split_question
+from assistant.retrieve import is_followup, split_question
 
 
 def test_count_questions_name_their_unit_and_what_they_count():
@@ -87,6 +87,11 @@ def test_questions_of_several_parts_are_cut_where_each_asks_something():
     assert split_question("2021年规上工业总产值是多少?") == ["2021年规上工业总产值是多少?"]
     assert split_question("为缓解大城市住房难，今年要重点增加哪两类房子的供给？") == [
         "为缓解大城市住房难，今年要重点增加哪两类房子的供给？"]
+    # a piece that only says when opens a follow-up; one that only asks how many counts the list just asked for
+    assert split_question("今年呢，目标是几条") == ["今年呢，目标是几条"]
+    assert split_question("去年GDP涨了多少，今年呢") == ["去年GDP涨了多少", "今年呢"]
+    assert split_question("今年政府工作的重点有哪些？一共几条") == ["今年政府工作的重点有哪些？一共几条"]
+    assert is_followup("今年呢，目标是几条", ["去年全省千亿级产业链有几条？"])
     assert asks_several("今年专项债和中央预算内投资各安排多少？")
     assert not asks_several("去年规上工业产值多少?")
 
@@ -228,6 +233,14 @@ def test_which_n_things_names_the_things_counted():
     assert counted_things("是哪两个？") is None
     # a figure each item ends on: 新一轮“3个100万”是哪三个100万 (县城新增人口100万、…)
     assert counted_things("新一轮“3个100万”到底是哪三个100万") == (3, "100万")
+    # the quoted term that counts them, wherever it stands
+    assert counted_things("十五五规划纲要里讲的“九个坚持”原则都是哪九个") == (9, "坚持")
+
+
+def test_how_many_alone_is_a_count_but_of_the_parts_of_the_work_a_list():
+    assert not read_question("千亿级产业链目标是几条").wants_list
+    assert read_question("今年的重点工作有几条？").wants_list
+    assert read_question("报告列的几条都说说").wants_list
 
 
 def test_a_share_is_not_a_change_and_not_a_share_of_another_whole():

@@ -170,6 +170,12 @@ SETS = [
     ("tune/guizhou2026-o.jsonl", "guizhou2026", 0.97),
     ("tune/ningxia2026-o.jsonl", "ningxia2026", 0.95),
     ("tune/henan2026-o.jsonl", "henan2026", 0.97),
+    # round 16 (first contact at f655068: 1.000, 0.840, 0.900, 0.940, 0.880), read and fixed
+    ("tune/seed29.jsonl", "seed", 0.97),
+    ("tune/shaanxi2026-p.jsonl", "shaanxi2026", 0.89),
+    ("tune/hunan2026-p.jsonl", "hunan2026", 0.89),
+    ("tune/chongqing2026-p.jsonl", "chongqing2026", 0.93),
+    ("tune/xinjiang2026-p.jsonl", "xinjiang2026", 0.89),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

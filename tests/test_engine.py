@@ -418,3 +418,32 @@ def test_sentences_opening_on_a_quoted_word_are_its_items():
     ranked = _candidates("建设人民满意的政府。要加强政治建设。持续统一思想。要加强法治建设。全面依法行政。加强监督。")
     said = Answerer._said_alike(SimpleNamespace(text="政府自身建设方面提了哪几个“加强”"), "“加强”", ranked)
     assert [s for _, s in said] == ["要加强政治建设。", "要加强法治建设。"]
+
+
+def test_a_figure_of_the_thing_narrowed_yields_to_one_of_the_thing_itself(inline_lists):
+    # 南疆四地州地区生产总值 is a part of the province's GDP, though it says every word of the question
+    answer = inline_lists.ask("十四五期间GDP年均增长多少")
+    assert "5.9%" in answer.answer and "6.8%" not in answer.answer
+
+
+def test_items_opening_on_the_counted_word_after_ji():
+    from assistant.answer import Answerer
+
+    ranked = _candidates("体现了“四个坚持”重大原则，即坚持党的全面领导、坚持以人民为中心的发展思想为根本、坚持稳中求进、坚持系统观念。")
+    assert Answerer._counted_listing(ranked, 4, "坚持") is not None
+    assert Answerer._counted_listing(ranked, 5, "坚持") is None
+
+
+def test_a_place_asked_with_its_level_is_the_place_the_report_names():
+    from assistant.answer import _place_forms
+
+    assert "喀什" in _place_forms("喀什地区") and "沈阳" in _place_forms("沈阳市") and _place_forms("西安") == ["西安"]
+
+
+@pytest.mark.parametrize("question, figures", [
+    ("中欧班列长安号（西安）去年开了多少列？", ["5000列"]),  # 长安号 names the train, not a place the report lacks
+    ("今年防护林工程造林种草和治沙各是多少", ["50万亩", "70万亩"]),  # 治沙, which jieba tags a place: 治理沙化
+])
+def test_a_word_read_as_a_place_that_names_no_place_does_not_refuse(inline_lists, question, figures):
+    answer = inline_lists.ask(question)
+    assert answer.status != "not_found" and all(f in answer.answer for f in figures), answer.answer

@@ -17,6 +17,9 @@ def test_compound_units_and_chinese_numerals():
     assert texts("国家级高企超1200家,全年服务企业近2万家次") == ["1200家", "2万家次"]
     assert texts("增长两位数以上,规模较去年增长近七成,第三次获得表彰") == ["两位数", "七成", "第三次"]
     assert texts("学员覆盖100多家规上企业") == ["100多家"]
+    # energy, volume and size units: a figure is not cut before them (1116亿千瓦 + 时, a bare 8 before 英寸)
+    assert texts("外送电量1116亿千瓦时，弗迪12吉瓦时动力电池，8英寸半导体，补水135亿立方米") == [
+        "1116亿千瓦时", "12吉瓦时", "8英寸", "135亿立方米"]
 
 
 def test_dates_are_marked_as_dates():
