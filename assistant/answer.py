@@ -79,6 +79,8 @@ NEUTRAL_TAGS = frozenset(["v", "vd", "d", "ad", "p", "m", "q", "r", "c", "u", "u
 COMPARING_WORDS = frozenset(["年均", "同比", "环比", "平均", "累计", "比上年", "较上年"])
 # Each synonym key with the ways its group writes it.
 SYNONYMS_OF = {"syn:" + group[0]: group for group in textmod.SYNONYM_GROUPS}
+# A list question that asks how a thing it names is divided, by a word for parts (22项指标分成了哪几个方面)
+ASKS_BY_KIND = re.compile(r"分(?:成|为)了?哪(?:几|些)(?:个|大)?(方面|类|领域|部分|板块)")
 MAX_QUALIFIED_COMPARED = 10  # the best sentences compared for a figure of the thing narrowed
 WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 QUOTED_OPENING_CHARS = 2  # a quoted word opens a sentence when no more than this many characters stand before it
@@ -489,6 +491,11 @@ class Answerer:
                     listing = self._enumeration(ranked, None, name)
                     if listing is not None:
                         break
+        if listing is None and asked.wants_list and (generic := ASKS_BY_KIND.search(textmod.normalize(query.text))):
+            # ...or the kind is a word for parts (22项指标分成了哪几个方面): a sentence that says most of the question
+            # and lists its parts inline (从经济发展、创新驱动、…等5个方面细化提出22项主要指标)
+            strong = [c for c in ranked if c.coverage >= self.settings.strong_coverage]
+            listing = self._enumeration(strong, None, generic.group(1))
         if listing is not None:
             return self._compose(query, [(listing.hit, listing.sentence)], "answered", "", self.confidence(listing))
         thing = several_things(query.text)

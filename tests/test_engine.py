@@ -447,3 +447,10 @@ def test_a_place_asked_with_its_level_is_the_place_the_report_names():
 def test_a_word_read_as_a_place_that_names_no_place_does_not_refuse(inline_lists, question, figures):
     answer = inline_lists.ask(question)
     assert answer.status != "not_found" and all(f in answer.answer for f in figures), answer.answer
+
+
+def test_how_a_named_thing_is_divided_is_the_inline_list_of_its_parts():
+    from assistant.answer import ASKS_BY_KIND
+
+    assert ASKS_BY_KIND.search("十五五规划纲要那22项指标分成了哪几个方面").group(1) == "方面"
+    assert not ASKS_BY_KIND.search("今年省政府主要打算抓哪几方面的事")  # the parts of the work: the plan's sections
