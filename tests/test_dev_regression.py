@@ -206,6 +206,12 @@ SETS = [
     ("heldout/hubei2026-n.jsonl", "hubei2026", 0.91),
     ("heldout/neimenggu2026-n.jsonl", "neimenggu2026", 0.85),
     ("heldout/liaoning2026-n.jsonl", "liaoning2026", 0.91),
+    # sealed at first contact (6254db7), never read item by item
+    ("heldout/seed30.jsonl", "seed", 0.93),
+    ("heldout/xizang2026-q.jsonl", "xizang2026", 0.91),
+    ("heldout/anhui2026-q.jsonl", "anhui2026", 0.91),
+    ("heldout/guangdong2026-q.jsonl", "guangdong2026", 0.89),
+    ("heldout/sichuan2026-q.jsonl", "sichuan2026", 0.85),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
