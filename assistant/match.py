@@ -149,8 +149,10 @@ class TopicMatcher:
         # A word the question says by a synonym stands in the phrase as the reports write it (规上 + 工业 → 规模以上工业),
         # and three neighbours that stand together (规模以上工业增加值) say more than any two of them: 对规模以上工业增长
         # 贡献率 beside 非烟非能工业增加值 has both pairs, and is not the figure asked.
-        forms = [self._phrase_forms(token, weights) for token in query.tokens]
-        for size in (2, 3):
+        # (Not for an English question: its tokens are the dictionary's words for its words, side by side by chance.)
+        forms = [self._phrase_forms(token, weights) if query.lang == "zh" else [(token, token)] * (token in weights)
+                 for token in query.tokens]
+        for size in (2, 3) if query.lang == "zh" else (2,):
             for start in range(len(forms) - size + 1):
                 run = forms[start : start + size]
                 if not all(run):
@@ -181,6 +183,18 @@ class TopicMatcher:
                 weights[key] = max([weights[key]] + [weights[t] for t in pieces])
                 for t in pieces:
                     del weights[t]
+        # An English phrase the dictionary reads as a synonym's name and its pieces (high-tech enterprises: 高企, and
+        # 高新, 技术, 企业 of 高新技术企业, which the report writes only inside longer words) is that one name.
+        for group in query.english_groups if query.lang == "en" else ():
+            for members in textmod.SYNONYM_GROUPS:
+                key = "syn:" + members[0]
+                if key not in weights or not any(m in group for m in members):
+                    continue
+                pieces = [t for t in group if t in weights and t not in members and any(t in m for m in members)]
+                if pieces:
+                    weights[key] = max([weights[key]] + [weights[t] for t in pieces])
+                    for t in pieces:
+                        del weights[t]
         # A word and the longer word that contains it (数字 / 数字经济) would count the same fact twice.
         for token in list(weights):
             if any(token != other and token in other and not other.startswith(("syn:", "phr:")) for other in weights):

@@ -36,7 +36,8 @@ PLAN_CUES = ("目标", "计划", *INTENT_CUES, "预期", "要点", "安排", "�
              "target", "plan", "goal", "will ", "expected", "going to", "aim")
 REVIEW_CUES = ("完成", "实现了", "取得", "成效", "成绩", "实际", "做了", "已经", "获得", "达到了", "去年", "上年",
                "增长了", "新增了", "下降了", "提高了", "引进了", "落地了",
-               "achieved", "completed", "reached", "did ", "last year", " was ", " were ", "grew")
+               "achieved", "completed", "reached", "did ", "last year", " was ", " were ", "grew", " now", "currently",
+               "so far", "to date")
 PERIOD_WORDS = frozenset(w for w in PLAN_CUES + REVIEW_CUES if not w.isascii())  # they say when, not what about
 RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "上一年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "下一年": 1,
                   "last year": -1, "this year": 0, "next year": 1}

@@ -151,3 +151,18 @@ def test_an_english_count_and_its_noun_are_read_as_a_chinese_which_n_question():
     assert counted_phrase("Jiangxi keeps mentioning its 'five major strategies' — what are they?") == (5, "strategies")
     assert counted_phrase("What are the 3 key tasks?") == (3, "tasks")
     assert counted_phrase("How much did GDP grow in 2025?") is None
+
+
+def test_now_asks_for_the_results_part_and_a_synonym_read_from_english_is_one_name():
+    from assistant.retrieve import understand
+
+    assert understand("How many airports does Xinjiang have now?").period == "review"
+    assert understand("How many airports will Xinjiang build?").period != "review"
+
+
+def test_an_english_phrase_read_as_a_synonym_s_name_does_not_also_count_its_pieces(bot):
+    from assistant.retrieve import understand
+
+    query = understand("Roughly how many national-level high-tech enterprises does the zone have now?", [], bot.index.english)
+    weights = bot.answerer.matcher.topic(query)
+    assert "syn:高新技术企业" in weights and "技术" not in weights and "高新" not in weights
