@@ -77,8 +77,6 @@ SUBJECTLESS_CHARS = 16
 NEUTRAL_TAGS = frozenset(["v", "vd", "d", "ad", "p", "m", "q", "r", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "t",
                           "f", "y", "x"])
 COMPARING_WORDS = frozenset(["年均", "同比", "环比", "平均", "累计", "比上年", "较上年"])
-# Each synonym key with the ways its group writes it.
-SYNONYMS_OF = {"syn:" + group[0]: group for group in textmod.SYNONYM_GROUPS}
 # A list question that asks how a thing it names is divided, by a word for parts (22项指标分成了哪几个方面)
 ASKS_BY_KIND = re.compile(r"分(?:成|为)了?哪(?:几|些)(?:个|大)?(方面|类|领域|部分|板块)")
 MAX_QUALIFIED_COMPARED = 10  # the best sentences compared for a figure of the thing narrowed
@@ -363,10 +361,11 @@ class Answerer:
             for c in holding:
                 if narrowed[id(c)] is True:
                     said = c.matched & set(anchors)
-                    for p in holding:
-                        if (narrowed[id(p)] is False and p.score < c.score and p.matched >= said and p.coverage >= c.coverage
-                                and p.year_fit >= c.year_fit and p.period_fit >= c.period_fit):
-                            p.score = c.score + 1e-6
+                    for other in holding:
+                        if (narrowed[id(other)] is False and other.score < c.score and other.matched >= said
+                                and other.coverage >= c.coverage and other.year_fit >= c.year_fit
+                                and other.period_fit >= c.period_fit):
+                            other.score = c.score + 1e-6
         found.sort(key=lambda c: -c.score)
         return found
 
@@ -374,7 +373,7 @@ class Answerer:
         """True when every figure of the asked kind in the sentence that names the asked thing names it narrowed by
         words the question does not say (南疆五地州地区生产总值 for 新疆GDP: a part of it, not it); False when one names it
         plainly; None when none names it."""
-        forms = [m for a in anchors for m in (SYNONYMS_OF.get(a, ()) if a.startswith("syn:") else (a.removeprefix("phr:"),))]
+        forms = [m for a in anchors for m in (textmod.SYNONYM_MEMBERS.get(a, ()) if a.startswith("syn:") else (a.removeprefix("phr:"),))]
         plain = narrowed = False
         for figure in fitting_figures(asked, sentence, anchors):
             label = figure.measure.rsplit(" ", 1)[-1]

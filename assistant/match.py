@@ -37,11 +37,6 @@ FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")  # the Chinese words of a file name
 MAX_PHRASE_FORMS = 8  # ways of writing a run of question words tried against the reports (synonyms multiply them)
-# The synonym groups (their numbers in text.SYNONYM_GROUPS) each word belongs to.
-SYNONYM_GROUP_OF: dict[str, tuple[int, ...]] = {}
-for _g, _group in enumerate(textmod.SYNONYM_GROUPS):
-    for _member in _group:
-        SYNONYM_GROUP_OF[_member] = SYNONYM_GROUP_OF.get(_member, ()) + (_g,)
 
 
 class Topic(dict):
@@ -186,9 +181,9 @@ class TopicMatcher:
         # An English phrase the dictionary reads as a synonym's name and its pieces (high-tech enterprises: 高企, and
         # 高新, 技术, 企业 of 高新技术企业, which the report writes only inside longer words) is that one name.
         for group in query.english_groups if query.lang == "en" else ():
-            for members in textmod.SYNONYM_GROUPS:
-                key = "syn:" + members[0]
-                if key not in weights or not any(m in group for m in members):
+            for key in dict.fromkeys(k for t in group for k in textmod.SYNONYM_KEYS_OF.get(t, ())):
+                members = textmod.SYNONYM_MEMBERS[key]
+                if key not in weights:
                     continue
                 pieces = [t for t in group if t in weights and t not in members and any(t in m for m in members)]
                 if pieces:
@@ -215,10 +210,9 @@ class TopicMatcher:
         if token in weights:
             return [] if token.startswith("syn:") else [(token, token)]
         forms = []
-        for group in SYNONYM_GROUP_OF.get(token, ()):
-            key = "syn:" + textmod.SYNONYM_GROUPS[group][0]
+        for key in textmod.SYNONYM_KEYS_OF.get(token, ()):
             if key in weights:
-                forms += [(m, key) for m in textmod.SYNONYM_GROUPS[group] if m != token and HAN_RUN.fullmatch(m)]
+                forms += [(m, key) for m in textmod.SYNONYM_MEMBERS[key] if m != token and HAN_RUN.fullmatch(m)]
         return forms
 
     def own_topic(self, query: Query, weights: Topic) -> Topic:

@@ -187,8 +187,12 @@ def synonym_keys(normalized_text: str) -> tuple[str, ...]:
 _LATIN_CHAR = re.compile(r"[a-z]")
 _SYN_LATIN: dict[str, tuple[int, ...]] = {}
 _SYN_BY_FIRST: dict[str, list[tuple[str, int]]] = {}
+# The members of each synonym group by its key (syn:规模以上 → 规模以上, 规上, 规模工业), and the groups of each member.
+SYNONYM_MEMBERS: dict[str, tuple[str, ...]] = {"syn:" + group[0]: group for group in SYNONYM_GROUPS}
+SYNONYM_KEYS_OF: dict[str, tuple[str, ...]] = {}
 for _g, _group in enumerate(SYNONYM_GROUPS):
     for _member in _group:
+        SYNONYM_KEYS_OF[_member] = (*SYNONYM_KEYS_OF.get(_member, ()), "syn:" + _group[0])
         if _member.isascii():
             _SYN_LATIN[_member] = (*_SYN_LATIN.get(_member, ()), _g)
         else:
