@@ -212,6 +212,12 @@ SETS = [
     ("heldout/anhui2026-q.jsonl", "anhui2026", 0.91),
     ("heldout/guangdong2026-q.jsonl", "guangdong2026", 0.89),
     ("heldout/sichuan2026-q.jsonl", "sichuan2026", 0.85),
+    # sealed at first contact (8af9c9e), never read item by item
+    ("heldout/seed31.jsonl", "seed", 0.91),
+    ("heldout/jiangsu2026-r.jsonl", "jiangsu2026", 0.93),
+    ("heldout/hebei2026-r.jsonl", "hebei2026", 0.85),
+    ("heldout/fujian2026-r.jsonl", "fujian2026", 0.87),
+    ("heldout/beijing2026-r.jsonl", "beijing2026", 0.85),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
