@@ -526,6 +526,12 @@ class Answerer:
             # about is there.
             return self._refuse(query, "")
         if not ranked or not self.convincing(query, ranked[0], share, missing):
+            if query.asks_section and not asked.wants_list and query.lang == "zh":
+                # Which part speaks of a field as a whole (去年就业、教育、看病、社保这些民生成绩在哪一节讲的): no one
+                # sentence says it all, a block's heading may.
+                listed = self._outline_answer(query, asked, weights, ranked, section_hits or hits, scope)
+                if listed:
+                    return listed
             shown = [_as_asked(word, query.text) for word in missing if not re.search(r"\d", word)]
             return self._refuse(query, f"报告中没有出现“{'、'.join(shown)}”。" if shown else "")
         chosen = self._choose(ranked, weights, years, asks_several(query.text))

@@ -454,3 +454,8 @@ def test_how_a_named_thing_is_divided_is_the_inline_list_of_its_parts():
 
     assert ASKS_BY_KIND.search("十五五规划纲要那22项指标分成了哪几个方面").group(1) == "方面"
     assert not ASKS_BY_KIND.search("今年省政府主要打算抓哪几方面的事")  # the parts of the work: the plan's sections
+
+
+def test_which_part_speaks_of_a_field_no_one_sentence_says_is_found_by_its_heading(inline_lists):
+    answer = inline_lists.ask("今年扩内需、提振消费这些安排在报告哪一节讲的？")
+    assert answer.status == "answered" and "持续扩大内需" in answer.answer, answer.answer
