@@ -16,6 +16,7 @@ import numpy as np
 
 from . import text as textmod
 from .asked import (
+    ASKS_DIVISION,
     GENERIC_LIST_PHRASE,
     ISSUER_WORDS,
     MIN_UNNAMED_COUNT,
@@ -71,14 +72,10 @@ DATE_WORDS = re.compile(r"日期|哪天|哪一天|时间|何时|什么时候|\bw
 NOT_FOUND_ZH = "报告中没有找到这方面的信息。"
 # A sentence this short that gives a figure (产值达到780亿元。) names no subject of its own: the one before it does.
 SUBJECTLESS_CHARS = 16
-# Parts of speech (jieba) that do not narrow the thing measured when they stand before its name: verbs (实现地区生产总值),
-# adverbs (逆势增长), prepositions, numerals, measure words, pronouns (我省), conjunctions, particles, time and
-# place-of-speech words; and the words that say how a figure is compared, not what it measures (年均, 同比).
-NEUTRAL_TAGS = frozenset(["v", "vd", "d", "ad", "p", "m", "q", "r", "c", "u", "uj", "ul", "uz", "ug", "ud", "uv", "t",
-                          "f", "y", "x"])
+# A noun (jieba's NOUNISH tags) before the name of the thing measured narrows it (南疆五地州地区生产总值); verbs
+# (实现地区生产总值), adverbs, pronouns (我省), numerals and time words do not, nor do the words that say how a figure is
+# compared rather than what it measures (年均, 同比).
 COMPARING_WORDS = frozenset(["年均", "同比", "环比", "平均", "累计", "比上年", "较上年"])
-# A list question that asks how a thing it names is divided, by a word for parts (22项指标分成了哪几个方面)
-ASKS_BY_KIND = re.compile(r"分(?:成|为)了?哪(?:几|些)(?:个|大)?(方面|类|领域|部分|板块)")
 MAX_QUALIFIED_COMPARED = 10  # the best sentences compared for a figure of the thing narrowed
 WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 QUOTED_OPENING_CHARS = 2  # a quoted word opens a sentence when no more than this many characters stand before it
@@ -380,7 +377,7 @@ class Answerer:
             at = min((i for i in (label.find(m) for m in forms if m) if i >= 0), default=-1)
             if at < 0:
                 continue
-            if any(flag not in NEUTRAL_TAGS and len(w) >= 2 and w not in COMPARING_WORDS and w not in question
+            if any(flag in textmod.NOUNISH and len(w) >= 2 and w not in COMPARING_WORDS and w not in question
                    and not JURISDICTION.fullmatch(w) and not self.matcher.in_titles(w)
                    for w, flag in textmod.tagged(label[:at])):
                 narrowed = True
@@ -490,7 +487,7 @@ class Answerer:
                     listing = self._enumeration(ranked, None, name)
                     if listing is not None:
                         break
-        if listing is None and asked.wants_list and (generic := ASKS_BY_KIND.search(textmod.normalize(query.text))):
+        if listing is None and asked.wants_list and (generic := ASKS_DIVISION.search(textmod.normalize(query.text))):
             # ...or the kind is a word for parts (22项指标分成了哪几个方面): a sentence that says most of the question
             # and lists its parts inline (从经济发展、创新驱动、…等5个方面细化提出22项主要指标)
             strong = [c for c in ranked if c.coverage >= self.settings.strong_coverage]
@@ -857,15 +854,15 @@ class Answerer:
         for 哪五个环境) or opening on it, with no count at least MIN_UNNAMED_COUNT of them, or None."""
         # ...or opening on it (“九个坚持”: 即坚持党的全面领导、坚持以铸牢…为主线、…)
         items = [rf"[^，。；、：]{{1,16}}{re.escape(thing)}"] + ([rf"{re.escape(thing)}[^，。；、：]{{1,24}}"] if thing else [])
+        # With the things unnamed (是哪13个), the sentence must say how many it lists (分13个领域…): any list of so
+        # many is not the one asked.
+        counted = re.compile(rf"(?:(?<![\d.]){count}|{_written_numeral(count)})(?:个|大|项|类|张|条|种|方面)") if count else None
         for item in items:
             if count is None:
                 listing = re.compile(rf"(?<![^，。；、：“”即]){item}(?:、{item}){{{MIN_UNNAMED_COUNT - 1},}}")
                 found = next((c for c in ranked[:MAX_LISTING_CANDIDATES] if listing.search(c.sentence)), None)
             else:
                 listing = re.compile(rf"(?<![^，。；、：“”即]){item}(?:、{item}){{{count - 1}}}(?![^，。；：]*、)")
-                # With the things unnamed (是哪13个), the sentence must say how many it lists (分13个领域…): any list
-                # of so many is not the one asked.
-                counted = re.compile(rf"(?:(?<![\d.]){count}|{_written_numeral(count)})(?:个|大|项|类|张|条|种|方面)")
                 found = next((c for c in ranked[:MAX_LISTING_CANDIDATES]
                               if listing.search(c.sentence) and (thing or counted.search(c.sentence))), None)
             if found is not None:

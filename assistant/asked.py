@@ -428,6 +428,11 @@ def enumerated_kind(question: str) -> tuple[int | None, str] | None:
     return count, kind
 
 
+# A list question that asks how a thing it names is divided, by a word for parts (22项指标分成了哪几个方面): the
+# sentence that says the thing and lists its parts inline answers.
+ASKS_DIVISION = re.compile(r"分(?:成|为)了?哪(?:几|些)(?:个|大)?(方面|类|领域|部分|板块)")
+
+
 # "Which several X" with no number (要建哪几个枢纽, 几个枢纽？分别是啥): the things asked are named each by an item of
 # a list, every item naming X (建设…物流通道枢纽。建设…消费商贸枢纽。…).
 # The thing may be quoted, a piece each item opens or ends on (那几个“动”分别是啥: 优势联动、龙头带动、…; 哪几个“要加强”),

@@ -169,15 +169,20 @@ def test_cli_figures_lists_figure_sentence_section_and_id():
     assert "实际利用外资" in line and ":1.0.2" in line
 
 
-@pytest.fixture(scope="module")
-def five_year_review(tmp_path_factory):
-    """A report in the layout of a changeover year: one part reviews the past year and the past five years."""
+def _layout_bot(tmp_path_factory, name: str) -> Assistant:
+    """The assistant over one report of tests/data/layouts, indexed in a folder of its own."""
     root = tmp_path_factory.mktemp("layout")
     seeds = root / "seeds"
     seeds.mkdir()
-    source = Path(__file__).parent / "data" / "layouts" / "review-of-one-and-five-years.txt"
+    source = Path(__file__).parent / "data" / "layouts" / name
     (seeds / source.name).write_bytes(source.read_bytes())
     return Assistant.load(seeds, root / "index")
+
+
+@pytest.fixture(scope="module")
+def five_year_review(tmp_path_factory):
+    """A report in the layout of a changeover year: one part reviews the past year and the past five years."""
+    return _layout_bot(tmp_path_factory, "review-of-one-and-five-years.txt")
 
 
 @pytest.mark.parametrize("question, figure, not_figure", [
@@ -366,12 +371,7 @@ def test_a_place_written_the_short_way_is_a_word_of_its_own():
 @pytest.fixture(scope="module")
 def inline_lists(tmp_path_factory):
     """A report whose lists are written inside sentences: 、-runs of items ending alike, sentences opening alike."""
-    root = tmp_path_factory.mktemp("inline-lists")
-    seeds = root / "seeds"
-    seeds.mkdir()
-    source = Path(__file__).parent / "data" / "layouts" / "lists-written-inline.txt"
-    (seeds / source.name).write_bytes(source.read_bytes())
-    return Assistant.load(seeds, root / "index")
+    return _layout_bot(tmp_path_factory, "lists-written-inline.txt")
 
 
 @pytest.mark.parametrize("question, items", [
@@ -450,10 +450,10 @@ def test_a_word_read_as_a_place_that_names_no_place_does_not_refuse(inline_lists
 
 
 def test_how_a_named_thing_is_divided_is_the_inline_list_of_its_parts():
-    from assistant.answer import ASKS_BY_KIND
+    from assistant.asked import ASKS_DIVISION
 
-    assert ASKS_BY_KIND.search("十五五规划纲要那22项指标分成了哪几个方面").group(1) == "方面"
-    assert not ASKS_BY_KIND.search("今年省政府主要打算抓哪几方面的事")  # the parts of the work: the plan's sections
+    assert ASKS_DIVISION.search("十五五规划纲要那22项指标分成了哪几个方面").group(1) == "方面"
+    assert not ASKS_DIVISION.search("今年省政府主要打算抓哪几方面的事")  # the parts of the work: the plan's sections
 
 
 def test_which_part_speaks_of_a_field_no_one_sentence_says_is_found_by_its_heading(inline_lists):
