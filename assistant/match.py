@@ -36,6 +36,7 @@ FRAME_WORDS = re.compile(r"syn:增长|syn:下降|目标|预期|计划|任务|指
                          r"(?:近|过去|这)?[两三四五六七八九十]年(?:来|间)?|过去|十?[一二三四五六]五|十[一二三四五六]|年均|每年|平均")
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")  # the Chinese words of a file name
+MAX_GROUP_TERMS = 4  # the report words of one English word or phrase tried together as a phrase of the reports
 MAX_PHRASE_FORMS = 8  # ways of writing a run of question words tried against the reports (synonyms multiply them)
 
 
@@ -51,6 +52,14 @@ class Topic(dict):
         # The earlier question's word that a follow-up asks in contrast to, and that holds the follow-up's own word
         # (进出口 for 那单看出口呢): the word written only inside it is not written.
         self.contrast = ""
+        # A phrase's other ways of writing it, short or long (规上工业企业: 规模以上工业企业), each one written in the
+        # reports: a text that has any of them has the phrase.
+        self.phrases: dict[str, tuple[str, ...]] = {}
+
+    def forms(self, token: str) -> tuple[str, ...]:
+        """The strings a text must hold to have a plain or phrase token (not a synonym key)."""
+        word = token.removeprefix("phr:")
+        return (word, *self.phrases.get(token, ())) if token.startswith("phr:") else (word,)
 
     @property
     def total(self) -> float:
@@ -118,6 +127,8 @@ class TopicMatcher:
         weights = Topic()
         weights.contrast = query.contrast
         for tokens, factor in ((query.tokens, 1.0), (query.context_tokens, query.context_weight)):
+            # (a magnitude and the 级 after it name a class of things: 千亿级 in 千亿级的那几个呢)
+            tokens = [t for t, _ in textmod.with_class_words([(t, "") for t in tokens])]
             for token in tokens:
                 if (token in UNIT_WORDS or token in textmod.QUESTION_WORDS or re.fullmatch(r"(19|20)\d{2}", token)
                         or SELF_REFERENCE.fullmatch(token)):
@@ -128,7 +139,8 @@ class TopicMatcher:
                     continue
                 if token in self._df:
                     idf = self.idf(token)
-                elif not token.isdigit() and textmod.known_word(token) and self.in_scope(token, scope):
+                elif not token.isdigit() and (textmod.known_word(token) or token.endswith("级")) \
+                        and self.in_scope(token, scope):
                     # A word the reports write only inside longer cuts (对台 in 深化对台机制化合作, cut 对|台机|制化):
                     # the text says it, so it says what the question is about. Each time it is written counts as a
                     # paragraph holding it (an overcount, so it weighs a little less than a token as frequent).
@@ -152,13 +164,27 @@ class TopicMatcher:
                 run = forms[start : start + size]
                 if not all(run):
                     continue
+                written = []
                 for combo in itertools.islice(itertools.product(*run), MAX_PHRASE_FORMS):
                     phrase = "".join(form for form, _ in combo)
-                    if phrase in weights or "phr:" + phrase in weights:
+                    if not written and (phrase in weights or "phr:" + phrase in weights):
                         break
                     if self.in_scope(phrase, scope):
-                        weights["phr:" + phrase] = sum(weights[key] for _, key in combo) / size
-                        break
+                        written.append((phrase, combo))
+                if written:
+                    (phrase, combo), *others = written
+                    weights["phr:" + phrase] = sum(weights[key] for _, key in combo) / size
+                    if others:
+                        weights.phrases["phr:" + phrase] = tuple(other for other, _ in others)
+        # The report words the dictionary gives for one English phrase (average life expectancy: 人均, 寿命, 预期) that
+        # the reports write together, in whatever order (人均预期寿命), name one thing as the phrase does.
+        for group in query.english_groups if query.lang == "en" else ():
+            terms = [t for t in dict.fromkeys(group) if t in weights][:MAX_GROUP_TERMS]
+            for size in (2, 3):
+                for combo in itertools.permutations(terms, size):
+                    phrase = "".join(combo)
+                    if "phr:" + phrase not in weights and self.in_scope(phrase, scope):
+                        weights["phr:" + phrase] = sum(weights[t] for t in combo) / size
         # When the question names a synonym (高新技术企业), its key stands for it: the pieces of the name (高新, 技术)
         # must not count against a sentence that says it the other way (高企).
         # A follow-up's earlier question names its synonyms the same way (今年GDP增长目标 before 去年呢).
@@ -208,7 +234,13 @@ class TopicMatcher:
         the reports write it, else the members of its synonym group when the question's weights hold the group (规上,
         which the report writes 规模以上; not 问题 for 薄弱环节: a word the report has is not asked another way)."""
         if token in weights:
-            return [] if token.startswith("syn:") else [(token, token)]
+            if token.startswith("syn:"):
+                return []
+            # ...and a word the reports write too stands as well in the other way of writing it short or long (规上
+            # and 规模以上 are one word; 问题 and 薄弱环节 are two).
+            return [(token, token)] + [(m, token) for key in textmod.SYNONYM_KEYS_OF.get(token, ())
+                                       for m in textmod.SYNONYM_MEMBERS[key]
+                                       if m != token and HAN_RUN.fullmatch(m) and textmod.abbreviates(token, m)]
         forms = []
         for key in textmod.SYNONYM_KEYS_OF.get(token, ()):
             if key in weights:
@@ -222,7 +254,7 @@ class TopicMatcher:
             return weights  # 这个指标/该项/其: the question's topic is the earlier question's
         own_text = textmod.normalize(query.text)
         own = Topic({t: w for t, w in weights.items() if t in query.tokens or t.removeprefix("phr:") in own_text})
-        own.named, own.contrast = weights.named, weights.contrast
+        own.named, own.contrast, own.phrases = weights.named, weights.contrast, weights.phrases
         own.senses = [group & own.keys() for group in weights.senses if len(group & own.keys()) >= 2]
         return own if own else weights
 
@@ -259,10 +291,11 @@ class TopicMatcher:
                 same_word = any(m in normalized for m in weights.named.get(token, []))
                 got += weight if same_word else self.settings.synonym_match_weight * weight
                 matched.add(token)
-            elif not token.startswith("syn:") and token.removeprefix("phr:") in normalized:
+            elif not token.startswith("syn:") and any(form in normalized for form in weights.forms(token)):
                 got += weight
                 matched.add(token)
-            elif (token.startswith("syn:") and token in heading_keys) or token.removeprefix("phr:") in heading_normalized:
+            elif (token.startswith("syn:") and token in heading_keys) or (
+                    not token.startswith("syn:") and any(form in heading_normalized for form in weights.forms(token))):
                 got += self.settings.heading_match_weight * weight
         if weights.senses:
             got = weights.counted_once(got, matched)

@@ -248,14 +248,14 @@ def _substituted(question: str, earlier: str) -> tuple[str, str]:
     nouns = set(textmod.topic_nouns(question))
     runs, run = [], []
     # (with the follow-up's frame cut off first, 那…呢; a noun jieba does not know, 文旅 of 文旅经济, is one too)
-    for word, flag in pseg.lcut(textmod.FOLLOWUP_FRAME.sub("", textmod.normalize(question).strip())):
+    for word, flag in textmod.with_class_words(pseg.lcut(textmod.FOLLOWUP_FRAME.sub("", textmod.normalize(question).strip()))):
         if word in nouns or (flag == "n" and re.fullmatch(r"[\u4e00-\u9fff]{2,}", word)):
             run.append(word)
         elif run:
             runs.append(run)
             run = []
     runs += [run] if run else []
-    words = [(w, f) for w, f in pseg.lcut(textmod.normalize(earlier))]
+    words = textmod.with_class_words([(w, f) for w, f in pseg.lcut(textmod.normalize(earlier))])
     said = {w for w, _ in words}
     for run in runs:
         phrase, head = "".join(run), run[-1]

@@ -339,6 +339,31 @@ def not_a_question(text: str) -> str:
     return ""
 
 
+MAGNITUDE = re.compile(r"[十百千万亿]+")
+
+
+def with_class_words(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """jieba's (word, flag) pairs with a magnitude and the 级 after it joined into the noun they make: 千亿级 (of
+    千亿级产业) names a class of things, where 千亿 alone says how big a figure is."""
+    joined: list[tuple[str, str]] = []
+    for word, flag in pairs:
+        if word == "级" and joined and MAGNITUDE.fullmatch(joined[-1][0]):
+            joined[-1] = (joined[-1][0] + word, "n")
+        else:
+            joined.append((word, flag))
+    return joined
+
+
+def abbreviates(a: str, b: str) -> bool:
+    """Is one of two words the other written short, its characters in order from the same first character (规上 of
+    规模以上, 外资 of 外商投资, 高企 of 高新技术企业; not 问题 of 薄弱环节)?"""
+    short, long_ = sorted((a, b), key=len)
+    if len(short) == len(long_) or short[:1] != long_[:1]:
+        return False
+    rest = iter(long_)
+    return all(c in rest for c in short)
+
+
 def known_word(word: str) -> bool:
     """Is the word in jieba's dictionary, as a word or as the start of one (对台 of 对台湾), rather than a piece its
     HMM guessed (年全 of 2025年全社会)?"""

@@ -400,3 +400,12 @@ def test_a_count_and_its_term_name_the_things_each_item_names():
     assert counted_things("五大战略是哪五个") == (5, "战略")
     assert counted_things("“五大战略”具体是哪五个战略") == (5, "战略")
     assert counted_things("分了13个领域，是哪13个") == (13, "")
+
+
+@pytest.mark.parametrize("question", ["今年的为民实事有哪十件啊", "为民实事是哪十件", "为民实事有哪10件"])
+def test_which_n_things_at_the_end_asks_the_list(question):
+    assert read_question(question).wants_list
+
+
+def test_the_output_asked_plainly_is_an_amount():
+    assert read_question("集成电路产业2021年产值具体多少？").kind == "amount"

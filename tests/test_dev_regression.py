@@ -176,6 +176,12 @@ SETS = [
     ("tune/hunan2026-p.jsonl", "hunan2026", 0.89),
     ("tune/chongqing2026-p.jsonl", "chongqing2026", 0.93),
     ("tune/xinjiang2026-p.jsonl", "xinjiang2026", 0.89),
+    # round 19 (first contact at 2eb8e0f: 0.940, 0.940, 0.980, 0.960, 0.960), read and fixed
+    ("tune/seed32.jsonl", "seed", 0.93),
+    ("tune/gansu2026-s.jsonl", "gansu2026", 0.95),
+    ("tune/qinghai2026-s.jsonl", "qinghai2026", 0.95),
+    ("tune/shandong2026-s.jsonl", "shandong2026", 0.97),
+    ("tune/guangxi2026-s.jsonl", "guangxi2026", 0.93),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

@@ -459,3 +459,11 @@ def test_how_a_named_thing_is_divided_is_the_inline_list_of_its_parts():
 def test_which_part_speaks_of_a_field_no_one_sentence_says_is_found_by_its_heading(inline_lists):
     answer = inline_lists.ask("今年扩内需、提振消费这些安排在报告哪一节讲的？")
     assert answer.status == "answered" and "持续扩大内需" in answer.answer, answer.answer
+
+
+def test_growth_over_several_years_written_in_digits_is_no_one_year_s():
+    from assistant.answer import ANNUAL_AVERAGE
+
+    assert ANNUAL_AVERAGE.search("一般公共预算收入累计完成3.7万亿元，5年增长18.7%")
+    assert not ANNUAL_AVERAGE.search("2025年增长5.5%")  # a year, not five of them
+    assert not ANNUAL_AVERAGE.search("信访总量连续3年下降")  # a fall in each of three years

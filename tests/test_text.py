@@ -120,3 +120,18 @@ def test_a_clause_that_only_asks_how_to_be_told_is_left_out():
     assert without_asides("总结一下") == "总结一下"
     assert without_asides("介绍一下高新区") == "介绍一下高新区"
     assert without_asides("去年GDP多少？火星基地呢") == "去年GDP多少？火星基地呢"
+
+
+def test_a_word_written_short_is_the_same_word_and_a_synonym_is_not():
+    from assistant.text import abbreviates
+
+    assert abbreviates("规上", "规模以上") and abbreviates("外商投资", "外资") and abbreviates("高企", "高新技术企业")
+    assert not abbreviates("问题", "薄弱环节") and not abbreviates("规上", "规上")
+
+
+def test_a_magnitude_and_ji_name_a_class_of_things():
+    from assistant.text import with_class_words
+
+    pairs = [("千亿", "m"), ("级", "q"), ("的", "uj"), ("那", "r"), ("几个", "m")]
+    assert with_class_words(pairs)[0] == ("千亿级", "n")
+    assert with_class_words([("级", "q")]) == [("级", "q")]
