@@ -574,7 +574,13 @@ class Answerer:
         if (asked_years and answer_year is not None and answer_year not in asked_years
                 and not any(str(y) in q for y in asked_years for _, q in quotes)):
             status = "partial"
-            note = f"报告没有给出{_years_as_asked(query)}的这项内容，下面是{answer_year}年的相关内容。"
+            # The year of the quoted part as the report says it: written in its heading or text, else relative to the
+            # report's own year (a review of 十四五 is of 去年 in a report of 2026): no year the sources do not write.
+            shown = f"{answer_year}年"
+            if not any(str(answer_year) in f"{hit.paragraph.section_path}{hit.paragraph.text}" for hit, _ in quotes):
+                issued = self._issue_years.get(quotes[0][0].paragraph.doc)
+                shown = {issued - 1: "去年", issued: "今年"}.get(answer_year, shown) if issued else shown
+            note = f"报告没有给出{_years_as_asked(query)}的这项内容，下面是{shown}的相关内容。"
         elif (asked_years and not query.span_asked and not query.plans and asked.wants_figure
               and all(ANNUAL_AVERAGE.search(q) for _, q in quotes)):
             # 五年增长64.1% or 年均增长5.2% is not the figure of the one year asked.

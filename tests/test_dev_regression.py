@@ -224,6 +224,12 @@ SETS = [
     ("heldout/hebei2026-r.jsonl", "hebei2026", 0.85),
     ("heldout/fujian2026-r.jsonl", "fujian2026", 0.87),
     ("heldout/beijing2026-r.jsonl", "beijing2026", 0.85),
+    # round 20, sealed at first contact (6e5bfc4), never read item by item
+    ("heldout/seed33.jsonl", "seed", 0.91),
+    ("heldout/tianjin2026-t.jsonl", "tianjin2026", 0.91),
+    ("heldout/shanxi2026-t.jsonl", "shanxi2026", 0.93),
+    ("heldout/heilongjiang2026-t.jsonl", "heilongjiang2026", 0.89),
+    ("heldout/jilin2026-t.jsonl", "jilin2026", 0.89),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
