@@ -106,9 +106,11 @@ PROBLEMS_ANNOUNCED = re.compile(r"清醒(?:地)?(?:认识|看)到|(?:也|还|同
 _STRUCTURE_NOUNS = ("方面|成就|成绩|块|项(?!目)|部分|件(?:大)?事|大事|事情|事(?![业务故件实])|类(?!型)|点|条|个方向|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|领域|"
                     f"路径|思路|抓手|方向|行动|工程|招|手段|办法|{_PROBLEM_NOUNS}")
 STRUCTURE_NOUN = re.compile(f"(?:{_STRUCTURE_NOUNS})")
-# The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些): they name no block, so a
-# list's heading is matched without them. Problems (问题, 短板) are a block of their own and stay.
+# The words a list question uses for "the parts of the work" (哪几方面工作, 工作任务有哪些), or of what it achieved
+# (去年的工作成绩是分哪几个方面总结的): they name no block, so a list's heading is matched without them. Problems (问题,
+# 短板) are a block of their own and stay.
 GENERIC_LIST_WORDS = re.compile(r"方面|块|项|部分|件事|大事|事情|大类|板块|任务|举措|措施|工作|重点|安排|部署|内容|环节|主要|具体|"
+                                r"成绩|成就|成效|总结|"
                                 r"哪些|哪几|什么|怎么|如何|计划|打算|全部|所有|列出|列举|全列|做好|抓好|干好|搞好|办好|"
                                 r"[两二三四五六七八九十几]{1,2}(?:个|大|项|类|条|件)")
 # ...and a phrase made of nothing else (重点任务, 主要工作) names none either.
@@ -133,7 +135,7 @@ LIST_CUES = re.compile(
     # "which several / which six" of a term the report names in quotes, or standing for it (提了哪几个“坚守”, 六大
     # 提升行动具体是哪六个): its items are asked for. Not 哪几个项目, where a sentence names the projects.
     # (a particle may end it: 为民实事有哪十件啊)
-    r"哪(?:几|\d{1,2}|[两二三四五六七八九十])(?:个|条|种|类|组|项|件|大)(?=[“\"「『]|[啊呀呢吗嘛哈]?[?？。!！]?$)|哪(?:几|[两二三四五六七八九十])对|"
+    r"哪(?:几|\d{1,2}|[两二三四五六七八九十])(?:个|条|种|类|组|项|件|篇|大)(?=[“\"「『]|[啊呀呢吗嘛哈]?[?？。!！]?$)|哪(?:几|[两二三四五六七八九十])对|"
     # ...or "there are which N <things>" (有哪十个突出亮点): so many items are asked for. Not 哪两个县撤县设市了, where
     # a sentence names them.
     r"(?:有|是|包括)哪(?:\d{1,2}|[两二三四五六七八九十])(?:个|条|种|类|组|项|件|大)[\u4e00-\u9fff]{1,6}[?？。!！]?$|"

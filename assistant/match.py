@@ -21,7 +21,7 @@ REFERS_BACK = re.compile(r"这个|这项|这一|这些|该项|该|其|它|这方
 # Units and their pieces as jieba cuts them (平方公里 → 平方, 公里): they say what kind of figure is asked, not what about.
 UNIT_WORDS = frozenset(["亿元", "万元", "元", "家", "个", "项", "名", "人", "例", "所", "笔", "亩", "次", "天", "平方米",
                         "万平方米", "平方公里", "平方", "公里", "公顷", "米", "吨", "万吨", "公斤", "斤", "千瓦", "家次", "人次",
-                        "年", "月", "日", "万", "亿", "千", "百", "百分点", "个百分点", "倍", "套", "辆", "台", "美元", "欧元",
+                        "年", "月", "日", "万", "亿", "千", "百", "百分", "百分点", "个百分点", "倍", "套", "辆", "台", "美元", "欧元",
                         "港元", "人民币"])
 
 
@@ -55,11 +55,6 @@ class Topic(dict):
         # A phrase's other ways of writing it, short or long (规上工业企业: 规模以上工业企业), each one written in the
         # reports: a text that has any of them has the phrase.
         self.phrases: dict[str, tuple[str, ...]] = {}
-
-    def forms(self, token: str) -> tuple[str, ...]:
-        """The strings a text must hold to have a plain or phrase token (not a synonym key)."""
-        word = token.removeprefix("phr:")
-        return (word, *self.phrases.get(token, ())) if token.startswith("phr:") else (word,)
 
     @property
     def total(self) -> float:
@@ -285,17 +280,20 @@ class TopicMatcher:
         heading_keys = set(textmod.synonym_keys(heading_normalized))
         got = 0.0
         matched = set()
+        phrases = weights.phrases
         for token, weight in weights.items():
             if token.startswith("syn:") and token in keys:
                 # The question's own word beats a synonym of it (IPO over 上市) when both are there.
                 same_word = any(m in normalized for m in weights.named.get(token, []))
                 got += weight if same_word else self.settings.synonym_match_weight * weight
                 matched.add(token)
-            elif not token.startswith("syn:") and any(form in normalized for form in weights.forms(token)):
+            elif not token.startswith("syn:") and (token.removeprefix("phr:") in normalized or (
+                    token in phrases and any(form in normalized for form in phrases[token]))):
                 got += weight
                 matched.add(token)
-            elif (token.startswith("syn:") and token in heading_keys) or (
-                    not token.startswith("syn:") and any(form in heading_normalized for form in weights.forms(token))):
+            elif (token.startswith("syn:") and token in heading_keys) or (not token.startswith("syn:") and (
+                    token.removeprefix("phr:") in heading_normalized
+                    or (token in phrases and any(form in heading_normalized for form in phrases[token])))):
                 got += self.settings.heading_match_weight * weight
         if weights.senses:
             got = weights.counted_once(got, matched)

@@ -409,3 +409,7 @@ def test_which_n_things_at_the_end_asks_the_list(question):
 
 def test_the_output_asked_plainly_is_an_amount():
     assert read_question("集成电路产业2021年产值具体多少？").kind == "amount"
+
+
+def test_which_several_pieces_named_in_quotes_asks_the_list():
+    assert read_question("建设国家能源和战略资源基地，今年要做好哪几篇“文章”？").wants_list

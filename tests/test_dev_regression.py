@@ -182,6 +182,12 @@ SETS = [
     ("tune/qinghai2026-s.jsonl", "qinghai2026", 0.95),
     ("tune/shandong2026-s.jsonl", "shandong2026", 0.97),
     ("tune/guangxi2026-s.jsonl", "guangxi2026", 0.93),
+    # round 21 (first contact at d02f671: 1.000, 0.940, 0.960, 0.940, 0.980), read and fixed
+    ("tune/seed34.jsonl", "seed", 0.97),
+    ("tune/jiangxi2026-u.jsonl", "jiangxi2026", 0.93),
+    ("tune/hubei2026-u.jsonl", "hubei2026", 0.93),
+    ("tune/neimenggu2026-u.jsonl", "neimenggu2026", 0.93),
+    ("tune/liaoning2026-u.jsonl", "liaoning2026", 0.95),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

@@ -467,3 +467,14 @@ def test_growth_over_several_years_written_in_digits_is_no_one_year_s():
     assert ANNUAL_AVERAGE.search("一般公共预算收入累计完成3.7万亿元，5年增长18.7%")
     assert not ANNUAL_AVERAGE.search("2025年增长5.5%")  # a year, not five of them
     assert not ANNUAL_AVERAGE.search("信访总量连续3年下降")  # a fall in each of three years
+
+
+def test_the_parts_of_what_was_achieved_are_the_review_s_sections(bot):
+    # 成绩 and 总结 say "what was achieved" as 工作 does: no block is named by them, and their absence refuses nothing
+    a = ask(bot, "去年的工作成绩是分哪几个方面总结的")
+    assert a["status"] == "answered" and "干事创业方向更明氛围更浓" in a["answer"] and "科技创新主引擎" in a["answer"]
+
+
+def test_percent_asked_in_words_is_how_the_figure_is_given_not_what_it_is_about(bot):
+    a = ask(bot, "去年规上工业总产值增长了百分之几")
+    assert a["status"] == "answered" and "13.9%" in a["answer"]
