@@ -77,6 +77,9 @@ SUBJECTLESS_CHARS = 16
 # (实现地区生产总值), adverbs, pronouns (我省), numerals and time words do not, nor do the words that say how a figure is
 # compared rather than what it measures (年均, 同比).
 COMPARING_WORDS = frozenset(["年均", "同比", "环比", "平均", "累计", "比上年", "较上年"])
+# The most sentences read ahead at load (Answerer._read_ahead): about a provincial report's, well within the caches.
+READ_AHEAD_SENTENCES = 1500
+UNITS_REMEMBERED = 4096  # paragraphs whose units (rows of the unit table) are kept at hand
 MAX_QUALIFIED_COMPARED = 10  # the best sentences compared for a figure of the thing narrowed
 WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 QUOTED_OPENING_CHARS = 2  # a quoted word opens a sentence when no more than this many characters stand before it
@@ -240,17 +243,39 @@ class Answerer:
                     self._named_by_line.add(p.id)
                     self._line_before[following.id] = p.text.strip().rstrip("。；;")
         self._chunk_of = {c.paragraph.id: i for i, c in enumerate(index.chunks)}
+        self._units_memo: dict[str, list[tuple[int, int, int]]] = {}  # a paragraph's units, for the last ones asked
+        self._read_ahead()
+
+    def _read_ahead(self) -> None:
+        """Read the figures of every sentence and fold its text (and its paragraph's context) once, at load, when the
+        reports are few enough for all of it to stay remembered (the caches of find_figures and normalize): the first
+        question about a sentence then costs what a later one does. An archive is read as questions come."""
+        paragraphs = [c.paragraph for c in self.index.chunks if c.paragraph.kind == "body"]
+        if sum(len(p.sentences) for p in paragraphs) > READ_AHEAD_SENTENCES:
+            return
+        for p in paragraphs:
+            if p.sentences:
+                textmod.synonym_keys(textmod.normalize(f"{p.section_path}\n{p.sentences[0].text}"))
+            for sentence in p.sentences:
+                find_figures(sentence.text)
+                textmod.synonym_keys(textmod.normalize(sentence.text))
 
     def _units_of(self, paragraph_id: str) -> list[tuple[int, int, int]]:
         """(start, end, unit row) of each unit of a paragraph: its rows are a run of index.units (units follow their
         paragraph's chunk)."""
+        if (known := self._units_memo.get(paragraph_id)) is not None:
+            return known
         chunk = self._chunk_of.get(paragraph_id)
         if chunk is None:
             return []
         owners = self.index.unit_owner
         first, last = np.searchsorted(owners, chunk, "left"), np.searchsorted(owners, chunk, "right")
         units = self.index.units
-        return list(zip(units.start[first:last].tolist(), units.end[first:last].tolist(), range(first, last)))
+        found = list(zip(units.start[first:last].tolist(), units.end[first:last].tolist(), range(first, last)))
+        if len(self._units_memo) >= UNITS_REMEMBERED:
+            self._units_memo.pop(next(iter(self._units_memo)))
+        self._units_memo[paragraph_id] = found
+        return found
 
     def _asked_years(self, query: Query) -> set[int]:
         """Every year the question asks about, 去年/今年 read against each report's own date."""
