@@ -33,10 +33,15 @@ UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
     "倍": ("倍",),
     "吨": ("吨",),
     "千瓦": ("千瓦", "瓦"),
+    # trains run: counted by the train (列), the trip (趟, 班, 班次)
+    "列": ("列", "趟", "班", "班次"),
+    "趟": ("趟", "列", "班", "班次"),
+    "班": ("班", "班次", "列", "趟"),
+    "班次": ("班次", "班", "列", "趟"),
 }
 # Measure words that count things; 斤 or 辆 asked for and absent from a sentence means the sentence does not answer.
 _COUNT_UNITS = ("家次|家|个|项|名|人次|人|位|例|所|笔|亩|次|天|平方米|平方公里|公顷|万吨|吨|公斤|千克|斤|千瓦|条|座|件|批|倍|"
-                "辆|台|套|张|部|篇|场|届|架|艘|剂|针|户|栋|间|张床|床|公里|千米|立方米|户")
+                "辆|台|套|张|部|篇|场|届|架|艘|剂|针|户|栋|间|张床|床|公里|千米|立方米|户|列|趟|班次|班")
 # 几个点 and 几个百分点 ask for percentage points, not a count of 个.
 ASKED_UNIT = re.compile(rf"(?:多少|(?<![哪第这那近前去])几)(?:万亿|万|亿|千|百)?({_COUNT_UNITS}|元|年)(?!(?:百分)?点)")
 _UNIT_WORDS = frozenset(_COUNT_UNITS.split("|")) | {"元", "年"}

@@ -67,6 +67,8 @@ def _find_figures(text: str) -> tuple[Figure, ...]:
         start, end = match.span()
         if any(start < e and s < end for s, e in dates):
             continue
+        if text[end : end + 1] == "号" and match.group().isdigit():
+            continue  # a number that names (15号线, 1号文件, 长安号), not a figure
         if re.search(rf"[\d{_CN_DIGITS}]", match.group()):
             spans.append((start, end))
     figures = [Figure(text[s:e], s, e, "date", "") for s, e in dates]

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import text as textmod
+from .asked import GENERIC_LIST_PHRASE
 from .index import Index
 from .retrieve import Query
 from .settings import Settings, default_settings
@@ -132,6 +133,8 @@ class TopicMatcher:
                     continue  # 多少万人, 几亿元, 万亿: a magnitude (and a unit) says what kind of figure, not what it is about
                 if len(token) < 2 and not token.isdigit():
                     continue
+                if query.asks_section and GENERIC_LIST_PHRASE.fullmatch(token):
+                    continue  # 写…那些内容的是哪一节: what a part holds is asked, 内容 is not what it is about
                 if token in self._df:
                     idf = self.idf(token)
                 elif not token.isdigit() and (textmod.known_word(token) or token.endswith("级")) \

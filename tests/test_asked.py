@@ -413,3 +413,10 @@ def test_the_output_asked_plainly_is_an_amount():
 
 def test_which_several_pieces_named_in_quotes_asks_the_list():
     assert read_question("建设国家能源和战略资源基地，今年要做好哪几篇“文章”？").wants_list
+
+
+def test_trains_are_counted_by_the_train_or_by_the_trip():
+    asked = read_question("西安开往欧洲的中欧班列去年一共跑了多少趟")
+    assert asked.unit == "趟" and holds_answer(asked, "中欧班列（西安）开行6037列、增长21.1％。")
+    asked = read_question("中欧班列成渝去年一年开了多少列")
+    assert asked.unit == "列" and not holds_answer(asked, "中欧班列（成渝）覆盖欧亚120多个城市。")

@@ -188,6 +188,12 @@ SETS = [
     ("tune/hubei2026-u.jsonl", "hubei2026", 0.93),
     ("tune/neimenggu2026-u.jsonl", "neimenggu2026", 0.93),
     ("tune/liaoning2026-u.jsonl", "liaoning2026", 0.95),
+    # round 23 (first contact at 3b7a986: 0.960, 0.940, 0.960, 0.980, 0.920), read and fixed
+    ("tune/seed36.jsonl", "seed", 0.93),
+    ("tune/shaanxi2026-w.jsonl", "shaanxi2026", 0.93),
+    ("tune/hunan2026-w.jsonl", "hunan2026", 0.93),
+    ("tune/chongqing2026-w.jsonl", "chongqing2026", 0.97),
+    ("tune/xinjiang2026-w.jsonl", "xinjiang2026", 0.89),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),
@@ -236,6 +242,12 @@ SETS = [
     ("heldout/shanxi2026-t.jsonl", "shanxi2026", 0.93),
     ("heldout/heilongjiang2026-t.jsonl", "heilongjiang2026", 0.89),
     ("heldout/jilin2026-t.jsonl", "jilin2026", 0.89),
+    # round 22, sealed at first contact (3b7a986), never read item by item
+    ("heldout/seed35.jsonl", "seed", 0.95),
+    ("heldout/yunnan2026-v.jsonl", "yunnan2026", 0.89),
+    ("heldout/guizhou2026-v.jsonl", "guizhou2026", 0.89),
+    ("heldout/ningxia2026-v.jsonl", "ningxia2026", 0.89),
+    ("heldout/henan2026-v.jsonl", "henan2026", 0.93),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.

@@ -478,3 +478,9 @@ def test_the_parts_of_what_was_achieved_are_the_review_s_sections(bot):
 def test_percent_asked_in_words_is_how_the_figure_is_given_not_what_it_is_about(bot):
     a = ask(bot, "去年规上工业总产值增长了百分之几")
     assert a["status"] == "answered" and "13.9%" in a["answer"]
+
+
+def test_what_a_part_holds_is_asked_not_the_word_content(bot):
+    # 内容 and 总结 say what a part holds; a field the report names another way (校企) refuses nothing by itself
+    a = ask(bot, "去年总结里写人才引进、校企合作那些内容的是哪一节")
+    assert a["status"] == "answered" and "2021年工作总结" in a["answer"]

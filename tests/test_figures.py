@@ -86,3 +86,8 @@ def test_measure_words_of_trains_ships_and_planes_are_units():
 def test_a_full_width_percent_sign_is_a_percentage_as_written():
     figure = find_figures("生产总值增长5％左右")[0]
     assert (figure.text, figure.kind) == ("5％", "percent")
+
+
+def test_a_number_that_names_a_line_or_a_document_is_no_figure():
+    assert find_figures("西安地铁15号线通车运营。") == []
+    assert [f.text for f in find_figures("地铁运营里程达到422公里，15号线通车。")] == ["422公里"]
