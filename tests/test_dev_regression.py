@@ -248,6 +248,12 @@ SETS = [
     ("heldout/guizhou2026-v.jsonl", "guizhou2026", 0.89),
     ("heldout/ningxia2026-v.jsonl", "ningxia2026", 0.89),
     ("heldout/henan2026-v.jsonl", "henan2026", 0.93),
+    # round 24, sealed at first contact (5c200c5), never read item by item
+    ("heldout/seed37.jsonl", "seed", 0.93),
+    ("heldout/xizang2026-x.jsonl", "xizang2026", 0.97),
+    ("heldout/anhui2026-x.jsonl", "anhui2026", 0.91),
+    ("heldout/guangdong2026-x.jsonl", "guangdong2026", 0.87),
+    ("heldout/sichuan2026-x.jsonl", "sichuan2026", 0.93),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
