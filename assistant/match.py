@@ -137,7 +137,7 @@ class TopicMatcher:
                     continue  # 写…那些内容的是哪一节: what a part holds is asked, 内容 is not what it is about
                 if token in self._df:
                     idf = self.idf(token)
-                elif not token.isdigit() and (textmod.known_word(token) or token.endswith("级")) \
+                elif not token.isdigit() and (textmod.known_word(token) or textmod.CLASS_WORD.fullmatch(token)) \
                         and self.in_scope(token, scope):
                     # A word the reports write only inside longer cuts (对台 in 深化对台机制化合作, cut 对|台机|制化):
                     # the text says it, so it says what the question is about. Each time it is written counts as a
