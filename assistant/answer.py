@@ -254,8 +254,7 @@ class Answerer:
         if sum(len(p.sentences) for p in paragraphs) > READ_AHEAD_SENTENCES:
             return
         for p in paragraphs:
-            if p.sentences:
-                textmod.synonym_keys(textmod.normalize(f"{p.section_path}\n{p.sentences[0].text}"))
+            textmod.synonym_keys(textmod.normalize(_context(p)))
             for sentence in p.sentences:
                 find_figures(sentence.text)
                 textmod.synonym_keys(textmod.normalize(sentence.text))
@@ -338,7 +337,7 @@ class Answerer:
         for hit in body:
             p = hit.paragraph
             # The heading path and the paragraph's opening sentence (过去五年，…) frame every sentence after it.
-            context = f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
+            context = _context(p)
             units = self._units_of(p.id)
             sims = [similarity.get(r, 0.0) for _, _, r in units]
             # A sentence's similarity is its best unit's (itself, or one of its clauses); units come in text order.
@@ -1235,6 +1234,11 @@ def _place_forms(place: str) -> list[str]:
         if place.endswith(level) and len(place) - len(level) >= 2:
             forms.append(place[: -len(level)])
     return forms
+
+
+def _context(p: Paragraph) -> str:
+    """What frames every sentence of a paragraph: its heading path and its opening sentence (过去五年，…)."""
+    return f"{p.section_path}\n{p.sentences[0].text}" if p.sentences else p.section_path
 
 
 def _said_apart(asked: Asked, words: list[str], quotes: list[tuple[Hit, str]]) -> list[str]:

@@ -33,11 +33,8 @@ UNIT_FAMILIES: dict[str, tuple[str, ...]] = {
     "倍": ("倍",),
     "吨": ("吨",),
     "千瓦": ("千瓦", "瓦"),
-    # trains run: counted by the train (列), the trip (趟, 班, 班次)
-    "列": ("列", "趟", "班", "班次"),
-    "趟": ("趟", "列", "班", "班次"),
-    "班": ("班", "班次", "列", "趟"),
-    "班次": ("班次", "班", "列", "趟"),
+    # trains run: counted by the train (列) or the trip (趟, 班, 班次), any of them for any other
+    **dict.fromkeys(("列", "趟", "班", "班次"), ("列", "趟", "班", "班次")),
 }
 # Measure words that count things; 斤 or 辆 asked for and absent from a sentence means the sentence does not answer.
 _COUNT_UNITS = ("家次|家|个|项|名|人次|人|位|例|所|笔|亩|次|天|平方米|平方公里|公顷|万吨|吨|公斤|千克|斤|千瓦|条|座|件|批|倍|"

@@ -340,7 +340,7 @@ def not_a_question(text: str) -> str:
 
 
 MAGNITUDE = re.compile(r"[十百千万亿]+")
-CLASS_WORD = re.compile(r"[十百千万亿]+级")  # 千亿级, 百亿级: a class of things by the size of their figure
+CLASS_WORD = re.compile(f"{MAGNITUDE.pattern}级")  # 千亿级, 百亿级: a class of things by the size of their figure
 
 
 def with_class_words(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
