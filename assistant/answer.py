@@ -25,6 +25,7 @@ from .asked import (
     PROBLEMS_ANNOUNCED,
     Asked,
     asks_several,
+    clause_of,
     counted_things,
     enumerated_kind,
     fitting_figures,
@@ -85,6 +86,8 @@ WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 QUOTED_OPENING_CHARS = 2  # a quoted word opens a sentence when no more than this many characters stand before it
 MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
 MIN_NAMING_CLAUSES = 3  # clauses in a row that each say a quoted word make a list of them (…明显进位，…明显跃升，…)
+# A question that points at a part of the report by what it is about (政府自身建设那部分, 民生这块).
+PART_REFERENCE = re.compile(r"[这那](?:一)?(?:部分|块|节|章)")
 # A sentence that sums up the list before it (以上共计28项指标, 上述…, 合计…).
 SUMMING_UP = re.compile(r"(?:以上|上述|共计|合计|总计)")
 
@@ -231,8 +234,15 @@ class Answerer:
         self._continued_by: dict[str, Paragraph] = {}
         self._named_by_line: set[str] = set()
         self._line_before: dict[str, str] = {}  # a paragraph → the line that names its block (a section answer shows it)
+        # A part's opening, the sentence under its heading before its first section (作风建设永远没有休止符，我们将继续
+        # 加强政府自身建设，…): it says what the part is about when the heading says it in other words (一以贯之转作风).
+        self._part_opening: dict[tuple[str, str], str] = {}
         for doc in index.documents:
             body = [p for p in doc.paragraphs if p.kind == "body"]
+            for p, following in itertools.pairwise(body):
+                if (p.part and not p.section and following.part == p.part and following.section and p.sentences
+                        and (doc.key, p.part) not in self._part_opening):
+                    self._part_opening[(doc.key, p.part)] = p.sentences[0].text
             for p, following in itertools.pairwise(body):
                 if p.text.rstrip().endswith((":", "：")) and len(p.sentences) <= 1:
                     self._continued_by[p.id] = following
@@ -330,6 +340,7 @@ class Answerer:
         """Every sentence of the retrieved paragraphs, scored and sorted best first."""
         found: list[Candidate] = []
         body = [hit for hit in hits if hit.paragraph.kind == "body"]
+        one_year = not query.span_asked and not query.plans and bool(self._asked_years(query))
         # The similarity of every unit of these paragraphs to the question, from one request to the store.
         rows = [r for hit in body for _, _, r in self._units_of(hit.paragraph.id)]
         similarity = (dict(zip(rows, (self.index.store.unit_vectors(rows) @ query.vector).tolist()))
@@ -363,6 +374,12 @@ class Answerer:
                 holds = holds_answer(asked, text, anchors)
                 fit = 0.0 if holds is None else (1.0 if holds else -1.0)
                 year_fit, period_fit = self.part_fit(query, p, text)
+                if year_fit > 0 and p.year is None and fit > 0 and anchors and one_year:
+                    # A sentence of a multi-year review that gives one figure of the year (增长到2025年的4.93万亿元) and
+                    # the asked thing's only as an average of the years (规上工业增加值年均增长6.5%): not the year's.
+                    figures = fitting_figures(asked, text, anchors)
+                    if figures and all(ANNUAL_AVERAGE.search(clause_of(text, f)) for f in figures):
+                        year_fit = -1.0
                 found.append(Candidate(hit, text, coverage, dense, fit, year_fit, period_fit, matched))
         if not found:
             return []
@@ -503,7 +520,7 @@ class Answerer:
             if block is not None:
                 return self._list_answer(query, block, self.confidence(ranked[0]) if ranked else 0.0, count)
         kind = enumerated_kind(query.text)
-        listing = self._enumeration(ranked, *kind) if kind else None
+        listing = self._enumeration(ranked, *kind, after=True) if kind else None
         if listing is None and asked.wants_list:
             # ...or a list question that names the kind elsewhere (未来产业这块要布局哪些方向): by its longer words
             for word in sorted(weights, key=lambda t: -weights[t]):
@@ -577,10 +594,11 @@ class Answerer:
                 chosen = whole
         own = self.matcher.own_topic(query, weights)
         several = asks_several(query.text)
+        units = "".join(re.findall(r"(?:多少|几)([\u4e00-\u9fff])", query.text))
         # A list question's sentence is its list (不平衡不充分…；生态环境…；民生保障…): each clause is an item, none is trimmed.
         quotes = [(c.hit, c.sentence if asked.wants_list else
                    trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors, self.settings,
-                        several))
+                        several, units))
                   for c in chosen]
         quotes = [pair for hit, quote in quotes for pair in self._completed(hit, quote, asked.wants_list)]
         status, note = "answered", ""
@@ -615,6 +633,12 @@ class Answerer:
             # 现在多少 answered only by a target (到2030年达到75%左右) is not answered: the report gives no figure of now.
             status = "partial"
             note = "报告没有给出目前的这项数字，下面是目标。"
+        elif (asked.wants_figure and query.period == "plan" and not query.plans and "目标" in query.text
+              and all(hit.paragraph.period == "review" and "目标" not in q for hit, q in quotes)):
+            # A target asked in so many words (今年粮食产量的目标) answered only by what was achieved, in the review
+            # (粮食产量稳定在760亿斤以上): the report sets no such target.
+            status = "partial"
+            note = "报告没有给出这项目标，下面是已经取得的数字。"
         first = quotes[0][0].paragraph
         if query.plans and not set(query.plans) & set(first.plans):
             status = "partial"
@@ -655,8 +679,58 @@ class Answerer:
             status = "partial"
             shown = "、".join(_as_asked(weights.named.get(t, [t.split(":", 1)[-1]])[0], query.text) for t in missed)
             note = f"报告没有给出“{shown}”的这项数字，下面是相关内容。"
+        contrasted = (self._contrasted(asked, specific, quotes, query)
+                      if status == "answered" and asked.wants_figure and specific and query.lang == "zh" else [])
+        if contrasted:
+            # The question's measure is another's (规上服务业企业利润 answered by 规上工业企业利润, 工业增加值 by 数字经济增加值):
+            # a word that qualifies the asked thing is nowhere in the quotes, and the figure's name holds another.
+            status = "partial"
+            note = f"报告没有给出“{'、'.join(_as_asked(w, query.text) for w in contrasted)}”的这项数字，下面是相关内容。"
         confidence = self.confidence(chosen[0]) - self.settings.partial_penalty * (status == "partial")
         return self._compose(query, quotes, status, note, confidence)
+
+    def _contrasted(self, asked: Asked, specific: tuple[str, ...], quotes: list[tuple[Hit, str]],
+                    query: Query) -> list[str]:
+        """The words that qualify the asked thing in the question (工业 in 工业增加值, 服务业 in 规上服务业企业利润, 登记 in
+        城镇登记失业率) that no quote nor its heading path says, when every figure of the asked kind that names the thing
+        names it qualified by another noun the question does not say (数字经济增加值, 规上工业企业利润, 城镇调查失业率): a
+        figure of another measure, not of the one asked. Empty when any figure names it plainly or as asked."""
+        question = textmod.normalize(f"{query.text} {query.context}")
+        forms = [m for t in specific for m in textmod.SYNONYM_MEMBERS.get(t, (t.removeprefix("phr:"),)) if m]
+        at = min((i for i in (question.find(m) for m in forms) if i > 0), default=-1)
+        if at < 0:
+            return []
+        # The words right before it that name a kind of it: nouns (工业, 服务业企业), an abbreviation the synonym groups
+        # know (规上), a verb between a noun and it (城镇登记失业率); not a frame word (计划, 目标) nor the jurisdiction.
+        # ...when it ends what the question names (增加值 in 工业增加值增长多少, not 人大 in 人大审议的法律议案有多少件)
+        end = re.split(r"[，,。？?；;！!]", question[at:], maxsplit=1)[0]
+        if any(flag in textmod.NOUNISH and not FRAME_WORDS.fullmatch(w) and not any(w in m or m in w for m in forms)
+               for w, flag in textmod.tagged(end)):
+            return []
+        tagged = textmod.tagged(question[:at])
+        run: list[str] = []
+        for i in range(len(tagged) - 1, -1, -1):
+            word, flag = tagged[i]
+            inside = (flag == "v" and i == len(tagged) - 1 and i > 0 and tagged[i - 1][1] in textmod.NOUNISH)
+            if not (flag in textmod.NOUNISH or inside or (flag == "x" and textmod.synonym_keys(word))) \
+                    or FRAME_WORDS.fullmatch(word) or word in COMPARING_WORDS or re.search(r"\d", word):
+                break
+            run.insert(0, word)
+        said = textmod.normalize(" ".join(f"{hit.paragraph.section_path} {q}" for hit, q in quotes))
+        keys = set(textmod.synonym_keys(said))
+        # A word the report writes elsewhere (a colloquial one, 老百姓 for 居民, is no kind the report could have meant)
+        docs = frozenset(hit.paragraph.doc for hit, _ in quotes)
+        unsaid = [len(w) >= 2 and w not in said and not (set(textmod.synonym_keys(w)) & keys)
+                  and self.matcher.in_scope(w, docs)
+                  and not JURISDICTION.fullmatch(w) and not self.matcher.in_titles(w) and not textmod.place_names(w)
+                  for w in run]
+        if not any(unsaid):
+            return []
+        narrowed = [self._qualified(q, asked, specific, question) for _, q in quotes]
+        if True not in narrowed or False in narrowed:
+            return []
+        # Shown as the question writes them: words next to each other as one (规上工业).
+        return ["".join(w for w, _ in group) for out, group in itertools.groupby(zip(run, unsaid), key=lambda x: x[1]) if out]
 
     def _completed(self, hit: Hit, quote: str, whole: bool = False) -> list[tuple[Hit, str]]:
         """The quote, and when its paragraph is only a lead-in ending on a colon, the paragraph that completes it. After
@@ -720,7 +794,8 @@ class Answerer:
         nodes = self.outline.nodes(scope)
         fits = [self.part_fit(query, node.items[0].paragraph) for node in nodes]
         asks_problems = any(PROBLEM_WORDS.search(t) for t in named)
-        headings = [self._heading_match(node, named, asks_problems) if named else 0.0 for node in nodes]
+        by_opening = bool(PART_REFERENCE.search(textmod.normalize(query.text)))
+        headings = [self._heading_match(node, named, asks_problems, by_opening) if named else 0.0 for node in nodes]
         # (So does one that names nothing but its years, 过去五年做了哪几方面工作, when no heading says them.)
         frame_only = (query.span_asked and all(FRAME_WORDS.fullmatch(t.removeprefix("phr:")) for t in named)
                       and not any(h > 0 for h in headings))
@@ -779,10 +854,15 @@ class Answerer:
         words.named, words.contrast, words.phrases = own.named, own.contrast, own.phrases
         return words
 
-    def _heading_match(self, node: Node, named: Topic, asks_problems: bool) -> float:
+    def _heading_match(self, node: Node, named: Topic, asks_problems: bool, by_opening: bool = False) -> float:
         """How well a block's heading says what the question names; a lead-in that opens a list of problems without
-        naming them (我们也清醒认识到：…) says it fully for a question about 问题 / 困难 / 不足."""
+        naming them (我们也清醒认识到：…) says it fully for a question about 问题 / 困难 / 不足. A question that asks
+        about a part by what it is about (政府加强自身建设那部分) may find it `by_opening`: the part's opening sentence
+        says it, at heading_match_weight."""
         heading = self.matcher.coverage(node.heading, node.part, named)[0]
+        opening = self._part_opening.get((node.doc, node.part)) if by_opening and node.heading == node.part else None
+        if opening:
+            heading = max(heading, self.settings.heading_match_weight * self.matcher.coverage(opening, "", named)[0])
         return 1.0 if heading <= 0 and asks_problems and PROBLEMS_ANNOUNCED.search(node.heading) else heading
 
     def _header_line(self, asked: Asked, scope: frozenset[str] | None) -> tuple[Hit, str] | None:
@@ -914,7 +994,7 @@ class Answerer:
         return None
 
     @staticmethod
-    def _enumeration(ranked: list[Candidate], count: int | None, kind: str) -> Candidate | None:
+    def _enumeration(ranked: list[Candidate], count: int | None, kind: str, after: bool = False) -> Candidate | None:
         """The best sentence that lists things inline and names their kind after 等 (聚焦A、B、C等…战略性新兴产业 for
         战略性新兴产业都包括哪些; with a count asked, as many items or the count said: A、…、J等十大未来产业), or None."""
         # (between 等 and the kind, no word that joins another thing: 金融、科技、法律等生产性服务业同特色优势产业 lists
@@ -925,6 +1005,15 @@ class Answerer:
             for found in listing.finditer(candidate.sentence):
                 said = re.match(r"(\d{1,2}|[两二三四五六七八九十]{1,2})(?:个|大|项|类|种|条)", found.group(2))
                 if count is None or found.group(1).count("、") + 1 == count or (said and cn_number(said.group(1)) == count):
+                    return candidate
+        if not after:
+            return None
+        # ...or, for a kind the question asks the items of in so many words (培育哪些未来产业), a sentence that names the
+        # kind and then lists its items, ending on 等 (实施未来产业培育发展行动，…，大力发展新型电池、…、具身智能等。)
+        listing = re.compile(rf"{re.escape(kind)}[^。；;]*?，((?:[^，。；：、,;:]{{1,24}}、){{2,}}[^，。；：、,;:]{{1,24}})等(?=[。；;，,]|$)")
+        for candidate in ranked[:MAX_LISTING_CANDIDATES]:
+            for found in listing.finditer(candidate.sentence):
+                if count is None or found.group(1).count("、") + 1 == count:
                     return candidate
         return None
 

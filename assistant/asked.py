@@ -127,7 +127,7 @@ LIST_CUES = re.compile(
     rf"分(?:成|为)(?:了)?(?:哪|几)|(?:主要|重点|具体)(?:抓|做|干|推进|部署)(?:了)?(?:哪|什么)|"
     # (几条 alone asks how many, 千亿级产业链目标是几条; the items when it asks them said, 列的几条都说说)
     rf"(?<![第])[两二三四五六七八九十几]+(?:个|大|项)?(?:方面|块|项工作|件事|大类|板块|部分|个方向|头)|(?<![第])[两二三四五六七八九十]+条|"
-    rf"几条(?=都|分别|具体|是什么|是啥|是哪|说|列|重点|主要|{_STRUCTURE_NOUNS})|(?:{_STRUCTURE_NOUNS})[^，,。？?]{{0,4}}几条|怎么(?:做|干|搞|弄|抓|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
+    rf"几条(?=都|分别|具体|是什么|是啥|是哪|说|列|重点|主要|{_STRUCTURE_NOUNS})|[哪那]几条|(?:{_STRUCTURE_NOUNS})[^，,。？?]{{0,4}}几条|怎么(?:做|干|搞|弄|抓|安排|部署|推进)|如何(?:做|推进|开展|部署)|"
     # the noun first: 工作任务有哪些, 主要问题都有哪些, 目标包括什么
     rf"(?:{_STRUCTURE_NOUNS}|目标|指标)(?:都|主要|具体|分别)?(?:有|包括|包含|是)(?:哪些|哪几|什么)|"
     # ...or after it: 要实现哪些主要目标, 定了哪几项预期指标 (not 目标是多少, one figure)
@@ -414,6 +414,8 @@ def counted_things(question: str) -> tuple[int, str] | None:
 # question word, with the count it may say. Reports list such things inline and name their kind after 等
 # (聚焦A、B、C等…战略性新兴产业; A、B、…等十大未来产业).
 _ASKS_ITEMS = re.compile(r"([\u4e00-\u9fff\d]{2,16}?)[”\"」』]?(?:具体|分别|主要|都|又|一共)?(?:包括|包含|指|是|有)(?:哪些|哪几|什么|啥|哪[两二三四五六七八九十])")
+_ASKS_WHICH_KIND = re.compile(r"哪些(?:个|项|类|种|大)?((?:(?![的要里中在是了把将和与及])[\u4e00-\u9fff]){2,10}?)"
+                              r"(?=[?？。!！，,]|$|呢|啊|吗|分别|都|具体)")
 _KIND_BREAK = re.compile(r"[的要里中在是了把将和与及]")
 _KIND_COUNT = re.compile(r"^[那这]?([两二三四五六七八九十]|\d{1,2})(?:个|大|项|类|种|条)")
 
@@ -421,10 +423,18 @@ _KIND_COUNT = re.compile(r"^[那这]?([两二三四五六七八九十]|\d{1,2})(
 def enumerated_kind(question: str) -> tuple[int | None, str] | None:
     """(10, 未来产业) for 十大未来产业分别是啥, (None, 战略性新兴产业) for 今年要抢占的战略性新兴产业都包括哪些, or None when
     the kind is one of the words for the parts of the work (重点工作有哪些: the plan's sections, not an inline list)."""
-    found = _ASKS_ITEMS.search(re.sub(r"\d{4}年", " ", normalize(question)))
-    if not found:
-        return None
-    kind = _KIND_BREAK.split(found.group(1))[-1]
+    normalized = re.sub(r"\d{4}年", " ", normalize(question))
+    found = _ASKS_ITEMS.search(normalized)
+    if found:
+        kind = _KIND_BREAK.split(found.group(1))[-1]
+    else:
+        # ...or the kind after 哪些 (要培育哪些未来产业，都列出来)
+        found = _ASKS_WHICH_KIND.search(normalized)
+        if not found:
+            return None
+        kind = found.group(1)
+        if len(kind) < 3:
+            return None  # 哪些项目, 哪些企业: a word this general is no kind an inline list names
     counted = _KIND_COUNT.match(kind)
     count = cn_number(counted.group(1)) if counted else None
     kind = kind[counted.end():] if counted else kind
@@ -492,7 +502,7 @@ def figure_fits(asked: Asked, figure: Figure) -> bool:
     return asked.kind == "any"
 
 
-def _clause_of(text: str, figure: Figure, ends: str = "") -> str:
+def clause_of(text: str, figure: Figure, ends: str = "") -> str:
     """The figure's clause; with `ends` (、), cut after the figure at those marks too: what a count can count is its
     clause up to it and the words right after it (集群增至14个、实现设区市全覆盖 counts 集群, not 设区市)."""
     start = max((m.end() for m in re.finditer(r"[,，;；。:：]", text[: figure.start])), default=0)
@@ -552,13 +562,13 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         # What is counted is the last noun (多少个国家级|高新区 counts 高新区: 国家级高企 are not them), or all of them
         # as one word (高新技术|企业 as 高企).
         counted = (asked.counted[-1], "".join(asked.counted))
-        figures = [f for f in figures if names_any(counted, _clause_of(text, f, "、"))]
+        figures = [f for f in figures if names_any(counted, clause_of(text, f, "、"))]
     for n in asked.per:
-        figures = [f for f in figures if PER_FRAMES[n][1].search(_clause_of(text, f))]
+        figures = [f for f in figures if PER_FRAMES[n][1].search(clause_of(text, f))]
     if asked.from_to:
-        figures = [f for f in figures if FROM_TO_SAID.search(_clause_of(text, f))]
+        figures = [f for f in figures if FROM_TO_SAID.search(clause_of(text, f))]
     if asked.increment:
-        figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{_clause_of(text, f)}")]
+        figures = [f for f in figures if INCREMENT_SAID.search(f"{text[: f.start]}{clause_of(text, f)}")]
     if asked.magnitude:
         figures = [f for f in figures if any(word in f.text for word in MAGNITUDE_WORDS[asked.magnitude])]
     if asked.level:
@@ -566,11 +576,11 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
     if asked.share:
         figures = [f for f in figures if not CHANGED_BEFORE.search(text[: f.start])]
     if asked.change:
-        figures = [f for f in figures if not SHARE_SAID.search(_clause_of(text, f))]
+        figures = [f for f in figures if not SHARE_SAID.search(clause_of(text, f))]
     if asked.share_of:
         # only when the figure's clause names another whole: a clause that names none may be of the one asked
         figures = [f for f in figures
-                   if all(WHOLES[w] == asked.share_of for w in WHOLE.findall(_clause_of(text, f)))]
+                   if all(WHOLES[w] == asked.share_of for w in WHOLE.findall(clause_of(text, f)))]
     if asked.bare:
         # a change only of a planned year; otherwise a figure that is neither a change nor a percentage
         figures = [f for f in figures if (asked.target if CHANGE_BEFORE.search(text[: f.start]) else f.kind != "percent")]
@@ -585,7 +595,7 @@ def fitting_figures(asked: Asked, text: str, anchors: tuple[str, ...] = ()) -> l
         opening = re.split(r"[，,；;：:。]", text, maxsplit=1)[0]
         topic = opening if len(opening) < len(text) and not any(f.start < len(opening) for f in written) else ""
         figures = [f for f in figures
-                   if names_any(anchors, f"{topic} {text[_stretch_start(text, f, written) : f.start]}{_clause_of(text, f)} {f.measure}")]
+                   if names_any(anchors, f"{topic} {text[_stretch_start(text, f, written) : f.start]}{clause_of(text, f)} {f.measure}")]
     return figures
 
 

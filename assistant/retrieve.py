@@ -340,8 +340,9 @@ def understand(question: str, history: list[str] | None = None, english: English
     plans = _plans(normalized) or (_plans(textmod.normalize(context)) if followup and not years and not relative else ())
     span_asked = _asks_span(normalized) or (
         followup and not _years(normalized) and not _relative_years(normalized) and _asks_span(textmod.normalize(context)))
-    asks_field = bool(FIELD_CUES.search(normalized)) or bool(
-        DELIVERY_CUES.search(normalized) and re.search(r"报告|讲话|发言|speech|report", normalized))
+    # (a question about a part of the report that asks its 标题 asks the part's heading: 讲作风建设的是第几部分 标题叫啥)
+    asks_field = not asks_section and (bool(FIELD_CUES.search(normalized)) or bool(
+        DELIVERY_CUES.search(normalized) and re.search(r"报告|讲话|发言|speech|report", normalized)))
     return Query(question, lang, tokens, context_tokens, embed_text, years, relative, period, followup,
                  (bool(META_CUES.search(normalized)) and not asks_section) or asks_field, context,
                  english_terms=looked_up, english_groups=groups, plans=plans, asks_field=asks_field, span_asked=span_asked,

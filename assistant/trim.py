@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 from .asked import Asked, holds_answer
+from .figures import find_figures
 from .match import Topic, TopicMatcher
 from .settings import Settings, default_settings
 
@@ -34,13 +35,14 @@ def _parts(sentence: str, splitter: re.Pattern) -> list[str]:
 
 def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
          similarity: dict[str, float] | None = None, anchors: tuple[str, ...] = (), settings: Settings | None = None,
-         several: bool = False) -> str:
+         several: bool = False, units: str = "") -> str:
     """Keep the clauses that match the question, contiguous. Parts split by ； are always weighed (they usually hold
     different facts: 平板显示…7.7%;计算机…15.1%); comma clauses only when the sentence is long. `similarity` gives
     the vector similarity to the question of the clauses that have vectors (the ；-parts of long sentences). A
     question that asks `several` figures (GDP总量和人均GDP各是多少) keeps every clause that holds a figure of the
     asked kind and matches it well enough: the clause of 人均地区生产总值 holds all the words the one of 地区生产总值
-    does, and still answers only one of the two."""
+    does, and still answers only one of the two. `units`: the measure words the question asks its count in (多少栋
+    → 栋)."""
     similarity = similarity or {}
     settings = settings or default_settings()
     for splitter, limit in ((CLAUSE_SPLIT, 0), (COMMA_SPLIT, MAX_QUOTE_CHARS)):
@@ -67,7 +69,16 @@ def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
                 break
             scored[0] = -1.0
         # Trimming never cuts away the figure that was asked for: the best clause is one that holds it.
-        pool = [i for i in range(len(parts)) if fits[i] > 0 and scored[i] >= 0] or range(len(parts))
+        pool = [i for i in range(len(parts)) if fits[i] > 0 and scored[i] >= 0]
+        subject = None
+        if not pool and units and anchors and holds_answer(asked, sentence, anchors):
+            # The sentence names what it is about once, up front, and gives the figure clauses later (雄安新区日新月异，…，
+            # 5300多栋楼宇拔地而起): the clause with a figure in the unit the question asks (多少栋), from the one that
+            # names the subject.
+            pool = [i for i in range(len(parts)) if any(f.text[-1] in units for f in find_figures(parts[i]))]
+            named = [i for i in range(min(pool, default=0)) if covers[i][0] > 0]
+            subject = max(named, key=lambda i: covers[i][0]) if named else None
+        pool = pool or range(len(parts))
         best = max(pool, key=lambda i: scored[i])
         # Another clause stays if it answers part of the question that the best one does not (a second figure asked
         # for), or answers it about as well.
@@ -76,6 +87,8 @@ def trim(sentence: str, weights: Topic, asked: Asked, matcher: TopicMatcher,
                 # one of several figures asked, named by a word the best clause lacks (生产总值增长5.6% beside 规上工业
                 # 增加值增长8.4%: the longer name weighs more, and is only the other half of the question)
                 or several and fits[i] > 0 and s > 0 and (covers[i][1] - covers[best][1]) & set(anchors)]
+        if subject is not None and subject < best:
+            keep.append(subject)
         trimmed = "".join(parts[min(keep) : max(keep) + 1]).rstrip(",，;；")
         if not re.search(r"[。！？!?]$", trimmed):
             trimmed += "。"

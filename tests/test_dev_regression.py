@@ -194,6 +194,11 @@ SETS = [
     ("tune/hunan2026-w.jsonl", "hunan2026", 0.93),
     ("tune/chongqing2026-w.jsonl", "chongqing2026", 0.97),
     ("tune/xinjiang2026-w.jsonl", "xinjiang2026", 0.89),
+    ("tune/seed38.jsonl", "seed", 0.93),
+    ("tune/jiangsu2026-y.jsonl", "jiangsu2026", 0.91),
+    ("tune/hebei2026-y.jsonl", "hebei2026", 0.91),
+    ("tune/fujian2026-y.jsonl", "fujian2026", 0.95),
+    ("tune/beijing2026-y.jsonl", "beijing2026", 0.95),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),
