@@ -259,6 +259,11 @@ SETS = [
     ("heldout/anhui2026-x.jsonl", "anhui2026", 0.91),
     ("heldout/guangdong2026-x.jsonl", "guangdong2026", 0.87),
     ("heldout/sichuan2026-x.jsonl", "sichuan2026", 0.93),
+    ("heldout/seed39.jsonl", "seed", 0.93),
+    ("heldout/hainan2026-z.jsonl", "hainan2026", 0.87),
+    ("heldout/guangdong2026-z.jsonl", "guangdong2026", 0.95),
+    ("heldout/gansu2026-z.jsonl", "gansu2026", 0.93),
+    ("heldout/qinghai2026-z.jsonl", "qinghai2026", 0.93),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
