@@ -697,13 +697,14 @@ class Answerer:
         figure of another measure, not of the one asked. Empty when any figure names it plainly or as asked."""
         question = textmod.normalize(f"{query.text} {query.context}")
         forms = [m for t in specific for m in textmod.SYNONYM_MEMBERS.get(t, (t.removeprefix("phr:"),)) if m]
-        at = min((i for i in (question.find(m) for m in forms) if i > 0), default=-1)
+        # (the last of them: a Chinese name ends on what it names, 鄱阳湖总磷浓度 on 浓度)
+        at = max((i for i in (question.find(m) for m in forms) if i > 0), default=-1)
         if at < 0:
             return []
         # The words right before it that name a kind of it: nouns (工业, 服务业企业), an abbreviation the synonym groups
         # know (规上), a verb between a noun and it (城镇登记失业率); not a frame word (计划, 目标) nor the jurisdiction.
         # ...when it ends what the question names (增加值 in 工业增加值增长多少, not 人大 in 人大审议的法律议案有多少件)
-        end = re.split(r"[，,。？?；;！!]", question[at:], maxsplit=1)[0]
+        end = re.split(r"[，,。？?；;！!]|多少|几", question[at:], maxsplit=1)[0]  # (after 多少 comes the unit: 毫克每升)
         if any(flag in textmod.NOUNISH and not FRAME_WORDS.fullmatch(w) and not any(w in m or m in w for m in forms)
                for w, flag in textmod.tagged(end)):
             return []
@@ -716,6 +717,9 @@ class Answerer:
                     or FRAME_WORDS.fullmatch(word) or word in COMPARING_WORDS or re.search(r"\d", word):
                 break
             run.insert(0, word)
+        # (characters the dictionary reads one by one are one word together: 总|磷 is 总磷)
+        run = [w for single, group in itertools.groupby(run, key=lambda w: len(w) == 1)
+               for w in (["".join(group)] if single else list(group))]
         said = textmod.normalize(" ".join(f"{hit.paragraph.section_path} {q}" for hit, q in quotes))
         keys = set(textmod.synonym_keys(said))
         # A word the report writes elsewhere (a colloquial one, 老百姓 for 居民, is no kind the report could have meant)

@@ -376,7 +376,7 @@ def _read(normalized: str, unit_match: re.Match | None) -> Asked:
     return Asked("", "", wants_list, count)
 
 
-_SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|分别)|(?:各|分别)(?:是|为|有|安排|增长|达到)?(?:多少|几)|"
+_SEVERAL = re.compile(r"[?？].+[?？]|(?:和|与|及|以及|、).{1,20}(?:各|分别)|、.{1,20}都(?:说|讲|列|是|有|多少)|(?:各|分别)(?:是|为|有|安排|增长|达到)?(?:多少|几)|"
                       r"\b(?:and|respectively|each)\b.*\b(?:how|what)\b|\b(?:how|what)\b.*\band\b.*\b(?:how|what)\b",
                       re.IGNORECASE)
 

@@ -212,7 +212,7 @@ def _only_where(chunk: str) -> bool:
     """Does this piece of a question ask only which part of the report says something (在报告哪一部分讲？)?"""
     normalized = textmod.normalize(chunk)
     return bool(SECTION_CUES.search(normalized)) and not re.sub(
-        r"[在于从报告文件文档里中讲说提到写的呢啊是了吗呀\s?？!！。，,]", "", SECTION_CUES.sub("", normalized))
+        r"[在于从属归放报告文件文档里中讲说提到写的呢啊是了吗呀\s?？!！。，,]", "", SECTION_CUES.sub("", normalized))
 
 
 def is_followup(question: str, history: list[str]) -> bool:

@@ -199,6 +199,11 @@ SETS = [
     ("tune/hebei2026-y.jsonl", "hebei2026", 0.91),
     ("tune/fujian2026-y.jsonl", "fujian2026", 0.95),
     ("tune/beijing2026-y.jsonl", "beijing2026", 0.95),
+    ("tune/seed40.jsonl", "seed", 0.95),
+    ("tune/shandong2026-aa.jsonl", "shandong2026", 0.97),
+    ("tune/guangxi2026-aa.jsonl", "guangxi2026", 0.91),
+    ("tune/jiangxi2026-aa.jsonl", "jiangxi2026", 0.89),
+    ("tune/neimenggu2026-aa.jsonl", "neimenggu2026", 0.89),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

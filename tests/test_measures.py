@@ -78,3 +78,17 @@ def test_the_title_of_a_part_asked_is_its_heading_not_the_report_s(report):
     assert query.asks_section and not query.asks_field
     answer = report("fujian2026").ask("报告里专门讲政府作风建设的是第几部分 标题叫啥")
     assert "一以贯之转作风，努力建设人民满意的服务型政府" in answer.answer
+
+
+def test_where_a_thing_belongs_is_asked_of_the_thing_just_named():
+    from assistant.retrieve import split_question
+
+    question = "螺蛳粉产业园那段在讲啥主题，属于哪部分"
+    assert split_question(question) == [question]
+
+
+def test_a_list_of_measures_with_du_asks_each_of_them():
+    from assistant.asked import asks_several
+
+    assert asks_several("去年空气和水质咋样？PM2.5浓度、优良天数比例、国考断面水质优良比例都说下")
+    assert not asks_several("PM2.5浓度现在多少")
