@@ -269,6 +269,11 @@ SETS = [
     ("heldout/guangdong2026-z.jsonl", "guangdong2026", 0.95),
     ("heldout/gansu2026-z.jsonl", "gansu2026", 0.93),
     ("heldout/qinghai2026-z.jsonl", "qinghai2026", 0.93),
+    ("heldout/seed41.jsonl", "seed", 0.95),
+    ("heldout/tianjin2026-ab.jsonl", "tianjin2026", 0.93),
+    ("heldout/heilongjiang2026-ab.jsonl", "heilongjiang2026", 0.87),
+    ("heldout/yunnan2026-ab.jsonl", "yunnan2026", 0.89),
+    ("heldout/jilin2026-ab.jsonl", "jilin2026", 0.91),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
