@@ -131,6 +131,7 @@ class Assistant:
         index.english.use_frequencies(self.answerer.matcher.document_frequency)
         self.profiles = profiles(index)
         self._level_of = {p.key: p.level for p in self.profiles}
+        self.answerer.below_nation = {key for key, level in self._level_of.items() if level not in (None, "national")}
         self._year_of = {d.key: d.issue_year for d in index.documents}
         self._figures: list[FigureRow] | None = None
         self._lock = threading.Lock()

@@ -86,6 +86,9 @@ WORD_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 QUOTED_OPENING_CHARS = 2  # a quoted word opens a sentence when no more than this many characters stand before it
 MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the things a question counts (哪五个环境)
 MIN_NAMING_CLAUSES = 3  # clauses in a row that each say a quoted word make a list of them (…明显进位，…明显跃升，…)
+# 全国 as what a figure is of (全国去年GDP, 占全国的比重), not a ranking asked about (是不是全国第一, 排全国前几, 全国最长)
+NATION_ASKED = re.compile(r"全国(?!第|前|最|排|领先|首)")
+NATION_BEFORE = 8  # characters before a figure read for 全国 (占全国比重达, 居全国第): the figure is the country's
 # A question that points at a part of the report by what it is about (政府自身建设那部分, 民生这块).
 PART_REFERENCE = re.compile(r"[这那](?:一)?(?:部分|块|节|章)")
 # A sentence that sums up the list before it (以上共计28项指标, 上述…, 合计…).
@@ -220,6 +223,9 @@ class Answerer:
         self._issue_years = {d.key: d.issue_year for d in index.documents}
         self._first_issue_year = min((y for y in self._issue_years.values() if y), default=None)
         self._names = {d.key: short_name(d) for d in index.documents}
+        # The reports of a province, city or zone (their level, as the Assistant's report profiles read it): 全国 in a
+        # question to one of them is the country, not the report's own jurisdiction.
+        self.below_nation: set[str] = set()
         # Years the reports speak of (2021年, 2022-02-24), not numbers that look like years (超2000个).
         self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
         # A five-year plan the reports name (“十四五”) sets targets for its last year (到2025年).
@@ -662,6 +668,14 @@ class Answerer:
             # province's figure does not answer a question about one of its cities.
             status = "partial"
             note = f"报告没有给出“{'、'.join(unnamed)}”的这项内容，下面是相关内容。"
+        if (status == "answered" and asked.wants_figure and NATION_ASKED.search(textmod.normalize(query.text))
+                and quotes[0][0].paragraph.doc in self.below_nation
+                and not any("全国" in f"{f.measure}{q[max(0, f.start - NATION_BEFORE):f.start]}"
+                            for _, q in quotes for f in fitting_figures(asked, q, anchors))):
+            # 全国 asked of a province's report (全国去年GDP增长多少): the province's figure is not the country's, unless
+            # the figure is named the country's (全国的1/3, 占全国).
+            status = "partial"
+            note = "报告没有给出“全国”的这项数字，下面是相关内容。"
         if asked.kind == "person" and not any(holds_answer(asked, q) for _, q in quotes):
             # A name, next to the post asked when it asks one (管委会主任叫啥): a name elsewhere in the quote is not it.
             # The one who gives the report is named in its header, under the title (省长 李炳军): asked for by the
@@ -697,8 +711,12 @@ class Answerer:
         figure of another measure, not of the one asked. Empty when any figure names it plainly or as asked."""
         question = textmod.normalize(f"{query.text} {query.context}")
         forms = [m for t in specific for m in textmod.SYNONYM_MEMBERS.get(t, (t.removeprefix("phr:"),)) if m]
-        # (the last of them: a Chinese name ends on what it names, 鄱阳湖总磷浓度 on 浓度)
-        at = max((i for i in (question.find(m) for m in forms) if i > 0), default=-1)
+        # (the last of them: a Chinese name ends on what it names, 鄱阳湖总磷浓度 on 浓度; in the clause that asks the
+        # figure, not in another part of the question: 达没达到国家二级标准)
+        asking = next((m for m in re.finditer(r"[^，,。？?；;！!]*(?:多少|几)", question)), None)
+        if asking is None:
+            return []
+        at = max((i for i in (question.find(m, asking.start(), asking.end()) for m in forms) if i > 0), default=-1)
         if at < 0:
             return []
         # The words right before it that name a kind of it: nouns (工业, 服务业企业), an abbreviation the synonym groups
@@ -720,7 +738,12 @@ class Answerer:
         # (characters the dictionary reads one by one are one word together: 总|磷 is 总磷)
         run = [w for single, group in itertools.groupby(run, key=lambda w: len(w) == 1)
                for w in (["".join(group)] if single else list(group))]
-        said = textmod.normalize(" ".join(f"{hit.paragraph.section_path} {q}" for hit, q in quotes))
+        # Said in the quotes, but not in a clause that names the thing without giving its figure (鄱阳湖总磷浓度稳步下降
+        # beside 全省PM2.5平均浓度27.4微克/立方米, 规上工业增加值…增速均高于全国平均水平 beside 高技术制造业增加值增长15.5%):
+        # that clause does not make another figure the one asked.
+        kept = [clause for _, q in quotes for clause in re.split(r"(?<=[，,；;。])", q)
+                if not (any(m in clause for m in forms) and not find_figures(clause))]
+        said = textmod.normalize(" ".join([hit.paragraph.section_path for hit, _ in quotes] + kept))
         keys = set(textmod.synonym_keys(said))
         # A word the report writes elsewhere (a colloquial one, 老百姓 for 居民, is no kind the report could have meant)
         docs = frozenset(hit.paragraph.doc for hit, _ in quotes)

@@ -204,6 +204,11 @@ SETS = [
     ("tune/guangxi2026-aa.jsonl", "guangxi2026", 0.91),
     ("tune/jiangxi2026-aa.jsonl", "jiangxi2026", 0.89),
     ("tune/neimenggu2026-aa.jsonl", "neimenggu2026", 0.89),
+    ("tune/seed42.jsonl", "seed", 0.93),
+    ("tune/hubei2026-ac.jsonl", "hubei2026", 0.87),
+    ("tune/liaoning2026-ac.jsonl", "liaoning2026", 0.85),
+    ("tune/shaanxi2026-ac.jsonl", "shaanxi2026", 0.87),
+    ("tune/hunan2026-ac.jsonl", "hunan2026", 0.91),
     # sealed at first contact (e2151a1), never read item by item
     ("heldout/seed19.jsonl", "seed", 0.91),
     ("heldout/beijing2026-f.jsonl", "beijing2026", 0.89),

@@ -92,3 +92,18 @@ def test_a_list_of_measures_with_du_asks_each_of_them():
 
     assert asks_several("去年空气和水质咋样？PM2.5浓度、优良天数比例、国考断面水质优良比例都说下")
     assert not asks_several("PM2.5浓度现在多少")
+
+
+def test_the_country_asked_of_a_province_s_report_is_not_the_province(report):
+    """全国 in a question to a provincial report is the country: the province's own figure is partial, unless the
+    question asks a ranking (是不是全国第一), which the province's figure answers."""
+    answer = report("jiangsu2026").ask("全国去年GDP增长多少")
+    assert answer.status == "partial" and "“全国”" in answer.answer
+    own = report("jiangsu2026").ask("江苏去年GDP增长多少")
+    assert own.status == "answered" and "5.3%" in own.answer
+
+
+def test_a_clause_that_names_the_thing_without_its_figure_does_not_lend_its_words_to_another_figure(report):
+    """江西: 全省PM2.5平均浓度27.4微克/立方米，…，鄱阳湖总磷浓度稳步下降 gives no figure of the lake's phosphorus."""
+    answer = report("jiangxi2026").ask("鄱阳湖总磷浓度现在具体是多少毫克每升")
+    assert answer.status == "partial" and "“总磷”" in answer.answer
