@@ -279,6 +279,11 @@ SETS = [
     ("heldout/heilongjiang2026-ab.jsonl", "heilongjiang2026", 0.87),
     ("heldout/yunnan2026-ab.jsonl", "yunnan2026", 0.89),
     ("heldout/jilin2026-ab.jsonl", "jilin2026", 0.91),
+    ("heldout/seed43.jsonl", "seed", 0.95),
+    ("heldout/chongqing2026-ad.jsonl", "chongqing2026", 0.97),
+    ("heldout/xinjiang2026-ad.jsonl", "xinjiang2026", 0.89),
+    ("heldout/guizhou2026-ad.jsonl", "guizhou2026", 0.97),
+    ("heldout/ningxia2026-ad.jsonl", "ningxia2026", 0.95),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
