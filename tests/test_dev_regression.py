@@ -284,6 +284,11 @@ SETS = [
     ("heldout/xinjiang2026-ad.jsonl", "xinjiang2026", 0.89),
     ("heldout/guizhou2026-ad.jsonl", "guizhou2026", 0.97),
     ("heldout/ningxia2026-ad.jsonl", "ningxia2026", 0.95),
+    ("heldout/seed44.jsonl", "seed", 0.95),
+    ("heldout/anhui2026-ae.jsonl", "anhui2026", 0.87),
+    ("heldout/sichuan2026-ae.jsonl", "sichuan2026", 0.89),
+    ("heldout/henan2026-ae.jsonl", "henan2026", 0.97),
+    ("heldout/shanxi2026-ae.jsonl", "shanxi2026", 0.93),
 ]
 # An archive set (29 provinces in one index at first contact, 0.917): asked here of each report alone, the report of
 # every item given by its "report" field; floors from each report alone at the commit that made it a tuning set.
