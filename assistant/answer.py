@@ -249,7 +249,6 @@ class Answerer:
                 if (p.part and not p.section and following.part == p.part and following.section and p.sentences
                         and (doc.key, p.part) not in self._part_opening):
                     self._part_opening[(doc.key, p.part)] = p.sentences[0].text
-            for p, following in itertools.pairwise(body):
                 if p.text.rstrip().endswith((":", "：")) and len(p.sentences) <= 1:
                     self._continued_by[p.id] = following
                 elif (len(p.text.strip()) <= SUBHEADING_CHARS and not re.search(r"\d", p.text)
@@ -705,10 +704,12 @@ class Answerer:
 
     def _contrasted(self, asked: Asked, specific: tuple[str, ...], quotes: list[tuple[Hit, str]],
                     query: Query) -> list[str]:
-        """The words that qualify the asked thing in the question (工业 in 工业增加值, 服务业 in 规上服务业企业利润, 登记 in
-        城镇登记失业率) that no quote nor its heading path says, when every figure of the asked kind that names the thing
-        names it qualified by another noun the question does not say (数字经济增加值, 规上工业企业利润, 城镇调查失业率): a
-        figure of another measure, not of the one asked. Empty when any figure names it plainly or as asked."""
+        """The words that qualify the asked thing in the question (工业 in 工业增加值, 服务业 in 规上服务业企业利润, 城镇居民
+        in 城镇居民人均可支配收入) that no quote nor its heading path says, when every figure of the asked kind that names
+        the thing names it qualified by another noun the question does not say (数字经济增加值, 规上工业企业利润, 全体居民
+        人均可支配收入): a figure of another measure, not of the one asked. Empty when any figure names it plainly or as
+        asked, and for a qualifier the report never writes (登记 in 城镇登记失业率 when it writes only 调查失业率: a
+        colloquial word looks the same)."""
         question = textmod.normalize(f"{query.text} {query.context}")
         forms = [m for t in specific for m in textmod.SYNONYM_MEMBERS.get(t, (t.removeprefix("phr:"),)) if m]
         # (the last of them: a Chinese name ends on what it names, 鄱阳湖总磷浓度 on 浓度; in the clause that asks the
