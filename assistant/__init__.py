@@ -126,12 +126,12 @@ class Assistant:
         self.index_dir = index_dir
         self.settings = settings or default_settings()
         self.retriever = Retriever(index, embedder, self.settings)
-        self.answerer = Answerer(index, self.settings)
-        # An English word's senses are the ones these reports use most (grow → 增长, not 生育).
-        index.english.use_frequencies(self.answerer.matcher.document_frequency)
         self.profiles = profiles(index)
         self._level_of = {p.key: p.level for p in self.profiles}
-        self.answerer.below_nation = {key for key, level in self._level_of.items() if level not in (None, "national")}
+        self.answerer = Answerer(index, self.settings, frozenset(
+            key for key, level in self._level_of.items() if level not in (None, "national")))
+        # An English word's senses are the ones these reports use most (grow → 增长, not 生育).
+        index.english.use_frequencies(self.answerer.matcher.document_frequency)
         self._year_of = {d.key: d.issue_year for d in index.documents}
         self._figures: list[FigureRow] | None = None
         self._lock = threading.Lock()

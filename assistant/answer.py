@@ -88,6 +88,8 @@ MAX_LISTING_CANDIDATES = 30  # the best sentences searched for a list of the thi
 MIN_NAMING_CLAUSES = 3  # clauses in a row that each say a quoted word make a list of them (…明显进位，…明显跃升，…)
 # 全国 as what a figure is of (全国去年GDP, 占全国的比重), not a ranking asked about (是不是全国第一, 排全国前几, 全国最长)
 NATION_ASKED = re.compile(r"全国(?!第|前|最|排|领先|首)")
+# Where a figure question asks its figure (增长多少, 有几家): the thing measured is named before it, the unit after it.
+ASKING_FIGURE = re.compile(r"多少|几")
 NATION_BEFORE = 8  # characters before a figure read for 全国 (占全国比重达, 居全国第): the figure is the country's
 # A question that points at a part of the report by what it is about (政府自身建设那部分, 民生这块).
 PART_REFERENCE = re.compile(r"[这那](?:一)?(?:部分|块|节|章)")
@@ -214,7 +216,7 @@ class Answerer:
     year's → partial; a 谁 question without a name → not_found.
     """
 
-    def __init__(self, index: Index, settings: Settings | None = None):
+    def __init__(self, index: Index, settings: Settings | None = None, below_nation: frozenset[str] = frozenset()):
         self.index = index
         self.settings = settings or default_settings()
         self.matcher = TopicMatcher(index, self.settings)
@@ -225,7 +227,7 @@ class Answerer:
         self._names = {d.key: short_name(d) for d in index.documents}
         # The reports of a province, city or zone (their level, as the Assistant's report profiles read it): 全国 in a
         # question to one of them is the country, not the report's own jurisdiction.
-        self.below_nation: set[str] = set()
+        self.below_nation = below_nation
         # Years the reports speak of (2021年, 2022-02-24), not numbers that look like years (超2000个).
         self.corpus_years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|-\d)", index.corpus_text)}
         # A five-year plan the reports name (“十四五”) sets targets for its last year (到2025年).
@@ -417,7 +419,7 @@ class Answerer:
         """True when every figure of the asked kind in the sentence that names the asked thing names it narrowed by
         words the question does not say (南疆五地州地区生产总值 for 新疆GDP: a part of it, not it); False when one names it
         plainly; None when none names it."""
-        forms = [m for a in anchors for m in (textmod.SYNONYM_MEMBERS.get(a, ()) if a.startswith("syn:") else (a.removeprefix("phr:"),))]
+        forms = _word_forms(anchors)
         plain = narrowed = False
         for figure in fitting_figures(asked, sentence, anchors):
             label = figure.measure.rsplit(" ", 1)[-1]
@@ -599,7 +601,7 @@ class Answerer:
                 chosen = whole
         own = self.matcher.own_topic(query, weights)
         several = asks_several(query.text)
-        units = "".join(re.findall(r"(?:多少|几)([\u4e00-\u9fff])", query.text))
+        units = "".join(re.findall(rf"(?:{ASKING_FIGURE.pattern})([\u4e00-\u9fff])", query.text))
         # A list question's sentence is its list (不平衡不充分…；生态环境…；民生保障…): each clause is an item, none is trimmed.
         quotes = [(c.hit, c.sentence if asked.wants_list else
                    trim(c.sentence, own, asked, self.matcher, self._clause_similarity(c, query), anchors, self.settings,
@@ -711,19 +713,20 @@ class Answerer:
         asked, and for a qualifier the report never writes (登记 in 城镇登记失业率 when it writes only 调查失业率: a
         colloquial word looks the same)."""
         question = textmod.normalize(f"{query.text} {query.context}")
-        forms = [m for t in specific for m in textmod.SYNONYM_MEMBERS.get(t, (t.removeprefix("phr:"),)) if m]
+        forms = _word_forms(specific)
         # (the last of them: a Chinese name ends on what it names, 鄱阳湖总磷浓度 on 浓度; in the clause that asks the
         # figure, not in another part of the question: 达没达到国家二级标准)
-        asking = next((m for m in re.finditer(r"[^，,。？?；;！!]*(?:多少|几)", question)), None)
+        asking = ASKING_FIGURE.search(question)
         if asking is None:
             return []
-        at = max((i for i in (question.find(m, asking.start(), asking.end()) for m in forms) if i > 0), default=-1)
+        clause_start = max((m.end() for m in re.finditer(r"[，,。？?；;！!]", question[: asking.start()])), default=0)
+        at = max((i for i in (question.find(m, clause_start, asking.start()) for m in forms) if i > 0), default=-1)
         if at < 0:
             return []
         # The words right before it that name a kind of it: nouns (工业, 服务业企业), an abbreviation the synonym groups
         # know (规上), a verb between a noun and it (城镇登记失业率); not a frame word (计划, 目标) nor the jurisdiction.
         # ...when it ends what the question names (增加值 in 工业增加值增长多少, not 人大 in 人大审议的法律议案有多少件)
-        end = re.split(r"[，,。？?；;！!]|多少|几", question[at:], maxsplit=1)[0]  # (after 多少 comes the unit: 毫克每升)
+        end = question[at : asking.start()]  # (after 多少 comes the unit: 毫克每升)
         if any(flag in textmod.NOUNISH and not FRAME_WORDS.fullmatch(w) and not any(w in m or m in w for m in forms)
                for w, flag in textmod.tagged(end)):
             return []
@@ -1368,6 +1371,12 @@ def _said_apart(asked: Asked, words: list[str], quotes: list[tuple[Hit, str]]) -
     apart = " ".join(q for (hit, q), held in zip(quotes, holding) if hit.paragraph.id in giving and not held)
     nouns = [w for w in words if any(pair.flag.startswith("n") for pair in pseg.lcut(w.split(":", 1)[-1]))]
     return [w for w in nouns if apart and names_any((w,), apart)]
+
+
+def _word_forms(words: tuple[str, ...]) -> list[str]:
+    """How the reports may write topic words: a synonym key's members (syn:进出口 → 进出口, 外贸, …), a phrase's text."""
+    return [m for w in words for m in (textmod.SYNONYM_MEMBERS.get(w, ()) if w.startswith("syn:") else
+                                       (w.removeprefix("phr:"),)) if m]
 
 
 def _as_asked(word: str, question: str) -> str:

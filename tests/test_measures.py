@@ -27,15 +27,24 @@ def report(built_index):
     ("beijing2026", "去年北京规上工业增加值增长多少", "工业", "数字经济增加值增长8.7%"),
     ("jiangsu2026", "去年规上服务业企业利润增长了多少", "服务业", "规上工业企业利润增长6%"),
     ("hunan2026", "城镇居民人均可支配收入去年是多少", "城镇居民", "全体居民人均可支配收入达39545元"),
+    # 全省PM2.5平均浓度27.4微克/立方米，…，鄱阳湖总磷浓度稳步下降: the clause naming the lake gives no figure of it
+    ("jiangxi2026", "鄱阳湖总磷浓度现在具体是多少毫克每升", "总磷", "27.4微克/立方米"),
+    # 全国 asked of a provincial report is the country, not the province
+    ("jiangsu2026", "全国去年GDP增长多少", "全国", "5.3%"),
 ])
-def test_a_figure_of_another_kind_of_the_thing_asked_is_partial(report, question, name, said, instead):
+def test_a_figure_of_another_measure_or_place_than_the_one_asked_is_partial(report, question, name, said, instead):
     answer = report(name).ask(question)
     assert answer.status == "partial" and f"“{said}”" in answer.answer and instead in answer.answer
 
 
-def test_the_thing_asked_said_as_the_report_says_it_is_answered(report):
-    answer = report("jiangsu2026").ask("去年规上工业企业利润增长了多少")
-    assert answer.status == "answered" and "规上工业企业利润增长6%" in answer.answer
+@pytest.mark.parametrize("name, question, figure", [
+    ("jiangsu2026", "去年规上工业企业利润增长了多少", "规上工业企业利润增长6%"),
+    ("jiangsu2026", "江苏去年GDP增长多少", "5.3%"),
+    ("hebei2026", "今年规上工业增加值的增长目标是多少", "5.5%左右"),
+])
+def test_the_thing_asked_said_as_the_report_says_it_is_answered(report, name, question, figure):
+    answer = report(name).ask(question)
+    assert answer.status == "answered" and figure in answer.answer
 
 
 def test_a_year_s_figure_is_not_an_average_of_five_years_in_the_same_sentence(report):
@@ -48,8 +57,6 @@ def test_a_year_s_figure_is_not_an_average_of_five_years_in_the_same_sentence(re
 def test_a_target_the_report_does_not_set_is_not_answered_with_a_result(report):
     answer = report("hebei2026").ask("今年全省粮食产量的目标定了多少")
     assert answer.status == "partial" and "目标" in answer.answer
-    target = report("hebei2026").ask("今年规上工业增加值的增长目标是多少")
-    assert target.status == "answered" and "5.5%左右" in target.answer
 
 
 def test_a_count_in_the_unit_asked_is_kept_with_the_clause_that_names_its_subject(report):
@@ -93,17 +100,3 @@ def test_a_list_of_measures_with_du_asks_each_of_them():
     assert asks_several("去年空气和水质咋样？PM2.5浓度、优良天数比例、国考断面水质优良比例都说下")
     assert not asks_several("PM2.5浓度现在多少")
 
-
-def test_the_country_asked_of_a_province_s_report_is_not_the_province(report):
-    """全国 in a question to a provincial report is the country: the province's own figure is partial, unless the
-    question asks a ranking (是不是全国第一), which the province's figure answers."""
-    answer = report("jiangsu2026").ask("全国去年GDP增长多少")
-    assert answer.status == "partial" and "“全国”" in answer.answer
-    own = report("jiangsu2026").ask("江苏去年GDP增长多少")
-    assert own.status == "answered" and "5.3%" in own.answer
-
-
-def test_a_clause_that_names_the_thing_without_its_figure_does_not_lend_its_words_to_another_figure(report):
-    """江西: 全省PM2.5平均浓度27.4微克/立方米，…，鄱阳湖总磷浓度稳步下降 gives no figure of the lake's phosphorus."""
-    answer = report("jiangxi2026").ask("鄱阳湖总磷浓度现在具体是多少毫克每升")
-    assert answer.status == "partial" and "“总磷”" in answer.answer
